@@ -1,0 +1,37 @@
+from setuptools import find_packages, setup
+
+VERSION = "0.1.0"
+
+MAIN_REQUIREMENTS = [
+    "airbyte-cdk>=7.39,<8",
+    "requests>=2.32,<3",
+    "pendulum>=3,<4",
+]
+
+TEST_REQUIREMENTS = [
+    "pytest>=8,<10",
+    "pytest-xdist>=3,<4",
+    "requests-mock>=1.12,<2",
+    "hypothesis>=6,<7",
+    "jsonschema>=4,<5",
+    "PyYAML>=6,<7",
+    "ruff>=0.6",
+    "mypy>=1.10",
+]
+
+setup(
+    name="source-tiktok-shop",
+    version=VERSION,
+    description="Airbyte source connector for the TikTok Shop Partner API (202309+).",
+    python_requires=">=3.11,<3.14",
+    packages=find_packages(include=["source_tiktok_shop*", "tiktok_shop_sandbox*"]),
+    package_data={"source_tiktok_shop": ["spec.yaml", "schemas/*.json"]},
+    install_requires=MAIN_REQUIREMENTS,
+    extras_require={"tests": TEST_REQUIREMENTS},
+    entry_points={
+        "console_scripts": [
+            "source-tiktok-shop=source_tiktok_shop.run:run",
+            "tiktok-shop-sandbox=tiktok_shop_sandbox.__main__:main",
+        ]
+    },
+)
