@@ -1,0 +1,3 @@
+from .source import SourceTiktokShop
+
+__all__ = ["SourceTiktokShop"]

@@ -1,0 +1,37 @@
+# Everything installs into .venv from the package registries; nothing else is needed but python3.11 and make.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+.PHONY: install test demo bench lint format clean
+
+install: $(INSTALLED)
+
+$(INSTALLED): setup.py
+	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[tests]' 2>&1 | grep -v "is ignored: it is neither a file nor a directory" || true
+	$(BIN)/python -c 'import airbyte_cdk, pendulum, pytest, requests_mock, hypothesis'
+	touch $(INSTALLED)
+
+test: install
+	$(BIN)/pytest
+
+demo: install
+	$(BIN)/python -m demo
+
+bench: install
+	$(BIN)/python -m bench
+
+lint: install
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/mypy source_tiktok_shop
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info

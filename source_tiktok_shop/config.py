@@ -1,0 +1,151 @@
+"""Reads and checks the user's configuration before any request is made."""
+
+import ipaddress
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlparse
+
+import pendulum
+from airbyte_cdk.models import FailureType
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
+
+DEFAULT_AUTH_URL = "https://auth.tiktok-shops.com"
+DEFAULT_ENDPOINT_URL = "https://open-api.tiktokglobalshop.com"
+DEFAULT_NUM_WORKERS = 8
+DEFAULT_REQUESTS_PER_SECOND_PER_SHOP = 10.0
+GRANT_TYPES = ("authorized_code", "authorization_code")
+
+
+class ConfigError(AirbyteTracedException):
+    """A problem the user fixes in the connector's settings; never retried, never a traceback."""
+
+    def __init__(self, field: str, problem: str):
+        super().__init__(message=f"Invalid configuration: `{field}` {problem}", failure_type=FailureType.config_error)
+
+
+@dataclass(frozen=True)
+class Settings:
+    app_key: str
+    app_secret: str
+    auth_url: str
+    endpoint_url: str
+    start: pendulum.DateTime
+    end: pendulum.DateTime | None
+    shop_ids: tuple[str, ...]
+    lookback_minutes: int | None
+    num_workers: int
+    requests_per_second_per_shop: float
+
+    def end_or_now(self) -> pendulum.DateTime:
+        now = pendulum.now("UTC")
+        return min(self.end, now) if self.end else now
+
+
+def _text(section: Mapping[str, Any], key: str, field: str, required: bool = False) -> str:
+    value = section.get(key)
+    if value is None or value == "":
+        if required:
+            raise ConfigError(field, "is required.")
+        return ""
+    if not isinstance(value, str):
+        raise ConfigError(field, f"must be a string, got {type(value).__name__}.")
+    return value.strip()
+
+
+def _host(section: Mapping[str, Any], key: str, default: str) -> str:
+    field = f"credentials.{key}"
+    url = _text(section, key, field) or default
+    parsed = urlparse(url)
+    if parsed.scheme not in ("https", "http") or not parsed.hostname:
+        raise ConfigError(field, f"must be an https:// URL such as {default}.")
+    if parsed.scheme == "http" and not _is_loopback(parsed.hostname):
+        raise ConfigError(
+            field, "must use https://; plain http:// is accepted only for loopback addresses (a local sandbox)."
+        )
+    return url.rstrip("/")
+
+
+def _is_loopback(hostname: str) -> bool:
+    if hostname == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(hostname).is_loopback
+    except ValueError:
+        return False
+
+
+def parse_datetime(value: Any, field: str) -> pendulum.DateTime:
+    if not isinstance(value, str):
+        raise ConfigError(field, "must be a date-time string like 2025-01-01T00:00:00Z.")
+    try:
+        parsed = pendulum.parse(value, tz="UTC", strict=False)
+    except (ValueError, pendulum.parsing.exceptions.ParserError):
+        raise ConfigError(field, f"is not a date-time like 2025-01-01T00:00:00Z (got {value!r}).") from None
+    if not isinstance(parsed, pendulum.DateTime):
+        parsed = pendulum.datetime(parsed.year, parsed.month, parsed.day, tz="UTC")
+    return parsed.in_timezone("UTC")
+
+
+def _positive_number(config: Mapping[str, Any], key: str, default: Any, kind: type) -> Any:
+    value = config.get(key, default)
+    if value is None:
+        return default
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or value <= 0
+        or (kind is int and value != int(value))
+    ):
+        raise ConfigError(key, f"must be a positive {'whole ' if kind is int else ''}number.")
+    return kind(value)
+
+
+def parse_settings(config: Mapping[str, Any]) -> Settings:
+    credentials = config.get("credentials")
+    if not isinstance(credentials, Mapping):
+        raise ConfigError("credentials", "is required: app key, app secret and an auth code or refresh token.")
+    app_key = _text(credentials, "app_key", "credentials.app_key", required=True)
+    app_secret = _text(credentials, "app_secret", "credentials.app_secret", required=True)
+    has_grant = any(
+        _text(credentials, key, f"credentials.{key}") for key in ("auth_code", "refresh_token", "access_token")
+    )
+    if not has_grant:
+        raise ConfigError(
+            "credentials.auth_code", "or `credentials.refresh_token` is required to authorize the connector."
+        )
+    grant_type = _text(credentials, "grant_type", "credentials.grant_type")
+    if grant_type and grant_type not in GRANT_TYPES:
+        raise ConfigError("credentials.grant_type", f"must be one of {', '.join(GRANT_TYPES)}.")
+
+    if "start_date" not in config:
+        raise ConfigError("start_date", "is required, like 2025-01-01T00:00:00Z.")
+    start = parse_datetime(config["start_date"], "start_date")
+    now = pendulum.now("UTC")
+    if start > now:
+        raise ConfigError("start_date", "is in the future.")
+    end = parse_datetime(config["end_date"], "end_date") if config.get("end_date") else None
+    if end is not None and end <= start:
+        raise ConfigError("end_date", "must be after `start_date`.")
+
+    shop_ids = config.get("shop_ids") or []
+    if not isinstance(shop_ids, list) or not all(isinstance(shop_id, (str, int)) for shop_id in shop_ids):
+        raise ConfigError("shop_ids", "must be a list of shop ids.")
+    lookback = config.get("lookback_window_minutes")
+    if lookback is not None and (isinstance(lookback, bool) or not isinstance(lookback, int) or lookback < 0):
+        raise ConfigError("lookback_window_minutes", "must be a whole number of minutes, 0 or more.")
+
+    return Settings(
+        app_key=app_key,
+        app_secret=app_secret,
+        auth_url=_host(credentials, "auth_url", DEFAULT_AUTH_URL),
+        endpoint_url=_host(credentials, "endpoint_url", DEFAULT_ENDPOINT_URL),
+        start=start,
+        end=end,
+        shop_ids=tuple(str(shop_id) for shop_id in shop_ids),
+        lookback_minutes=lookback,
+        num_workers=_positive_number(config, "num_workers", DEFAULT_NUM_WORKERS, int),
+        requests_per_second_per_shop=_positive_number(
+            config, "requests_per_second_per_shop", DEFAULT_REQUESTS_PER_SECOND_PER_SHOP, float
+        ),
+    )

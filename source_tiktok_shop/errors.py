@@ -1,0 +1,201 @@
+"""What to do with each TikTok answer: one table from (HTTP status, envelope `code`) to an action.
+
+TikTok reports business errors inside HTTP 200 bodies and gateway errors with 401/429/503, so both
+the status and the body `code` are read (reference §5). Everything here is pure apart from caching
+the parsed body on the response, so the table is tested directly.
+"""
+
+import json
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+from airbyte_cdk.models import FailureType
+from airbyte_cdk.sources.streams.http.error_handlers import (
+    BackoffStrategy,
+    ErrorHandler,
+    ErrorResolution,
+    ResponseAction,
+)
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
+
+SUCCESS = 0
+RATE_LIMITED = 36009002
+INTERNAL_ERROR = 36009003
+REQUEST_TIMEOUT = 36009007
+ACCESS_TOKEN_EXPIRED = 105002
+MISSING_SCOPE = 105005
+
+MAX_RETRIES = 6
+MAX_BACKOFF_SECONDS = 60.0
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """The parsed body of one TikTok answer: `{code, message, request_id, data}`."""
+
+    code: int | None
+    message: str
+    request_id: str
+    data: Any
+
+    def describe(self) -> str:
+        return f"code {self.code}: {self.message} (request_id {self.request_id or 'unknown'})"
+
+
+NOT_JSON = Envelope(code=None, message="the response body is not a JSON envelope", request_id="", data=None)
+
+
+def envelope(response: requests.Response) -> Envelope:
+    """Parses the body once per response; the error handler and the stream both read it."""
+    cached = response.__dict__.get("_tiktok_envelope")
+    if cached is not None:
+        return cached
+    try:
+        body = json.loads(response.content)
+    except ValueError:
+        body = None
+    if isinstance(body, Mapping) and isinstance(body.get("code"), int):
+        parsed = Envelope(
+            code=body["code"],
+            message=str(body.get("message") or ""),
+            request_id=str(body.get("request_id") or ""),
+            data=body.get("data"),
+        )
+    else:
+        parsed = NOT_JSON
+    response.__dict__["_tiktok_envelope"] = parsed
+    return parsed
+
+
+def _retry(message: str) -> ErrorResolution:
+    return ErrorResolution(ResponseAction.RETRY, FailureType.transient_error, message)
+
+
+def _config_error(message: str) -> ErrorResolution:
+    return ErrorResolution(ResponseAction.FAIL, FailureType.config_error, message)
+
+
+def _bug(message: str) -> ErrorResolution:
+    return ErrorResolution(ResponseAction.FAIL, FailureType.system_error, message)
+
+
+CLOCK_OR_SECRET = (
+    "TikTok refused the request signature. Check that the app secret belongs to this app key, and that "
+    "this machine's clock is right: TikTok accepts a timestamp at most 5 minutes old and 30 seconds ahead."
+)
+REAUTHORIZE = (
+    "TikTok no longer accepts the access token for this shop (revoked, or the seller's authorization ended). "
+    "Authorize the app again and update the credentials."
+)
+
+# Codes with one meaning; reference §5.1 (and §1.3 for the token host's 36004004).
+CODE_RESOLUTIONS: Mapping[int, ErrorResolution] = {
+    RATE_LIMITED: ErrorResolution(
+        ResponseAction.RATE_LIMITED, FailureType.transient_error, "TikTok rate limit reached (36009002)."
+    ),
+    INTERNAL_ERROR: _retry("TikTok internal error (36009003)."),
+    REQUEST_TIMEOUT: _retry("TikTok request timeout (36009007)."),
+    ACCESS_TOKEN_EXPIRED: ErrorResolution(
+        ResponseAction.REFRESH_TOKEN_THEN_RETRY, FailureType.transient_error, "The access token expired (105002)."
+    ),
+    MISSING_SCOPE: ErrorResolution(ResponseAction.IGNORE, None, None),
+    106001: _config_error(CLOCK_OR_SECRET + " (106001)"),
+    101000: _config_error(REAUTHORIZE + " (101000)"),
+    36009033: _config_error(
+        "TikTok refused this machine's IP address (36009033): add it to the IP allow-list of the app in TikTok Partner Center."
+    ),
+    36004004: _config_error(
+        "TikTok rejected the auth code or refresh token (36004004). An auth code is single-use and expires 30 minutes "
+        "after the seller authorizes the app; a refresh token stops working once it is rotated or revoked. Authorize "
+        "the app again and update the credentials."
+    ),
+    106013: _bug("The request lacked shop_cipher (106013)."),
+    36009009: _bug("TikTok does not know this API path (36009009)."),
+    36009010: _bug("TikTok refused the HTTP method (36009010)."),
+    36009014: _bug("TikTok retired this API version (36009014); upgrade the connector."),
+}
+
+# 36009004 covers many validation failures; only its message tells them apart (reference §5.1).
+VALIDATION_ERROR = 36009004
+VALIDATION_RESOLUTIONS: tuple[tuple[str, ErrorResolution], ...] = (
+    ("timestamp", _config_error(CLOCK_OR_SECRET + " (36009004: invalid timestamp)")),
+    ("access_token", _config_error(REAUTHORIZE + " (36009004: invalid access token)")),
+    (
+        "app_key",
+        _config_error("TikTok does not know this app key (36009004): copy it again from TikTok Partner Center."),
+    ),
+    ("sign", _config_error(CLOCK_OR_SECRET + " (36009004)")),
+)
+
+
+def resolve(status: int, body: Envelope) -> ErrorResolution:
+    """The action for one HTTP answer; the table the reliability tests exercise."""
+    if body.code == SUCCESS and 200 <= status < 300:
+        return ErrorResolution(ResponseAction.SUCCESS)
+    if body.code in CODE_RESOLUTIONS:
+        return CODE_RESOLUTIONS[body.code]
+    if body.code == VALIDATION_ERROR:
+        lowered = body.message.lower()
+        for needle, resolution in VALIDATION_RESOLUTIONS:
+            if needle in lowered:
+                return resolution
+    if status == 429:
+        return CODE_RESOLUTIONS[RATE_LIMITED]
+    if status >= 500 or status == 408:
+        return _retry(f"TikTok answered HTTP {status}.")
+    if body is NOT_JSON:
+        return _retry(f"TikTok answered HTTP {status} with a body that is not a JSON envelope.")
+    if status in (401, 403):
+        return _config_error(f"TikTok refused the credentials: {body.describe()}.")
+    return _bug(f"TikTok refused the request: {body.describe()}.")
+
+
+class TikTokErrorHandler(ErrorHandler):
+    """Plugs the table into the CDK's HttpClient, which does the retrying and backing off."""
+
+    @property
+    def max_retries(self) -> int:
+        return MAX_RETRIES
+
+    @property
+    def max_time(self) -> int:
+        return 600
+
+    def interpret_response(self, response_or_exception: requests.Response | Exception | None) -> ErrorResolution:
+        if isinstance(response_or_exception, requests.Response):
+            return resolve(response_or_exception.status_code, envelope(response_or_exception))
+        if isinstance(response_or_exception, requests.RequestException):
+            return _retry(f"Connection to TikTok failed: {type(response_or_exception).__name__}.")
+        return _bug(f"Unexpected error talking to TikTok: {response_or_exception!r}.")
+
+
+class TikTokBackoffStrategy(BackoffStrategy):
+    """Exponential backoff with jitter (reference §5.2: base 1 s, cap about 60 s, jitter up to 0.5 s),
+    or the server's `Retry-After` when it sends one."""
+
+    def backoff_time(self, response_or_exception: requests.Response | Exception | None, attempt_count: int) -> float:
+        if isinstance(response_or_exception, requests.Response):
+            retry_after = response_or_exception.headers.get("Retry-After", "")
+            if retry_after.replace(".", "", 1).isdigit():
+                return min(float(retry_after), MAX_BACKOFF_SECONDS)
+        # The CDK sleeps one second on top of what is returned here, so attempt 1 waits about 1 s.
+        return min(2.0 ** (attempt_count - 1) - 1.0, MAX_BACKOFF_SECONDS) + random.uniform(0.01, 0.5)
+
+
+class MissingScopeError(Exception):
+    """The app or the seller's authorization lacks the scope an endpoint needs (105005)."""
+
+
+def raise_for_envelope(response: requests.Response) -> Envelope:
+    """Returns the envelope of a successful answer; turns an ignored 105005 into MissingScopeError."""
+    body = envelope(response)
+    if body.code == MISSING_SCOPE:
+        raise MissingScopeError(body.describe())
+    if body.code != SUCCESS:
+        raise AirbyteTracedException(
+            message=f"TikTok refused the request: {body.describe()}.", failure_type=FailureType.system_error
+        )
+    return body

@@ -1,0 +1,302 @@
+"""The API's conventions, once: envelope, paging, shop partitioning, time windows and per-shop state.
+
+Concrete streams (`streams/__init__.py`) only declare what differs: the endpoint, the cursor and,
+for streams derived from another endpoint's records, how one record expands into rows.
+"""
+
+import logging
+import threading
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import requests
+from airbyte_cdk.models import FailureType, SyncMode
+from airbyte_cdk.sources.streams.http import HttpStream
+from airbyte_cdk.sources.streams.http.error_handlers import BackoffStrategy, ErrorHandler
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
+
+from ..api import ENDPOINTS, Endpoint, Request, Window, build_request
+from ..auth import REQUEST_TIMEOUT_SECONDS, TikTokShopAuthenticator
+from ..config import ConfigError, Settings
+from ..errors import MissingScopeError, TikTokBackoffStrategy, TikTokErrorHandler, raise_for_envelope
+
+Shop = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Page:
+    records: Iterable[Mapping[str, Any]]
+    total_count: int | None
+
+
+DEFAULT_LOOKBACK_MINUTES = 60
+
+
+def shop_slice(shop: Shop) -> dict[str, Any]:
+    return {"shop_id": str(shop["id"]), "shop_cipher": shop["cipher"], "region": shop.get("region")}
+
+
+class TikTokShopStream(HttpStream):
+    """One endpoint read for every selected shop, page after page, with `shop_id` on every record."""
+
+    endpoint: ClassVar[Endpoint]
+    primary_key: Any = ["shop_id", "id"]
+
+    def __init__(self, settings: Settings, authenticator: TikTokShopAuthenticator, shops: "ShopDirectory"):
+        self._settings = settings
+        self._shops = shops
+        self._missing_scope = False
+        super().__init__(authenticator=authenticator)
+
+    # --- how requests are made (HttpStream hooks) ---
+
+    @property
+    def url_base(self) -> str:
+        return self._settings.endpoint_url
+
+    @property
+    def http_method(self) -> str:
+        return self.endpoint.method
+
+    def get_error_handler(self) -> ErrorHandler:
+        return TikTokErrorHandler()
+
+    def get_backoff_strategy(self) -> BackoffStrategy:
+        return TikTokBackoffStrategy()
+
+    def extra_query(self, stream_slice: Mapping[str, Any]) -> Mapping[str, str]:
+        return {}
+
+    def path(self, *, stream_slice: Mapping[str, Any] | None = None, **kwargs: Any) -> str:
+        return self.build(stream_slice or {}).path
+
+    def build(
+        self,
+        stream_slice: Mapping[str, Any],
+        page_token: str | None = None,
+        endpoint: Endpoint | None = None,
+        path_params: Mapping[str, str] | None = None,
+    ) -> Request:
+        return build_request(
+            endpoint or self.endpoint,
+            shop_cipher=stream_slice.get("shop_cipher"),
+            window=stream_slice.get("window"),
+            page_token=page_token,
+            path_params=path_params,
+            query=self.extra_query(stream_slice),
+        )
+
+    def send(self, request: Request) -> requests.Response:
+        _, response = self._http_client.send_request(
+            request.method,
+            self._join_url(self.url_base, request.path),
+            request_kwargs={"timeout": REQUEST_TIMEOUT_SECONDS},
+            headers={"content-type": "application/json"},
+            params=request.params,
+            data=request.body,
+        )
+        return response
+
+    def next_page_token(self, response: requests.Response, endpoint: Endpoint | None = None) -> str | None:  # type: ignore[override]
+        data = raise_for_envelope(response).data or {}
+        return data.get("next_page_token") or None if (endpoint or self.endpoint).page_size else None
+
+    def parse_response(
+        self, response: requests.Response, endpoint: Endpoint | None = None, **kwargs: Any
+    ) -> list[Mapping[str, Any]]:  # type: ignore[override]
+        data = raise_for_envelope(response).data or {}
+        records_key = (endpoint or self.endpoint).records_key
+        records = data if records_key is None else data.get(records_key) or []
+        return [records] if isinstance(records, Mapping) else records
+
+    # --- what is read ---
+
+    def stream_slices(
+        self, *, sync_mode: SyncMode, cursor_field: Any = None, stream_state: Any = None
+    ) -> Iterable[Mapping[str, Any]]:
+        return [shop_slice(shop) for shop in self._shops.shops()]
+
+    def read_records(
+        self,
+        sync_mode: SyncMode,
+        cursor_field: Any = None,
+        stream_slice: Mapping[str, Any] | None = None,
+        stream_state: Any = None,
+    ) -> Iterable[Mapping[str, Any]]:
+        if self._missing_scope:
+            return
+        try:
+            yield from self.read_shop(stream_slice or {})
+        except MissingScopeError as error:
+            self._missing_scope = True
+            self.logger.warning(
+                f"Skipping stream {self.name}: the app or the seller's authorization lacks scope "
+                f"`{self.endpoint.scope}` ({error}). Enable it for the app in TikTok Partner Center and "
+                "have the seller authorize the app again."
+            )
+
+    def read_shop(self, shop: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
+        for page in self.read_pages(shop):
+            for record in page.records:
+                yield from self.rows(record, shop)
+
+    def read_pages(
+        self,
+        stream_slice: Mapping[str, Any],
+        endpoint: Endpoint | None = None,
+        path_params: Mapping[str, str] | None = None,
+    ) -> Iterator[Page]:
+        """Pages of one query, in order; the page token only ever continues the same query."""
+        endpoint = endpoint or self.endpoint
+        page_token = None
+        while True:
+            response = self.send(self.build(stream_slice, page_token, endpoint, path_params))
+            data = raise_for_envelope(response).data or {}
+            yield Page(self.parse_response(response, endpoint=endpoint), data.get("total_count"))
+            page_token = self.next_page_token(response, endpoint=endpoint)
+            if not page_token:
+                return
+
+    def rows(self, record: Mapping[str, Any], shop: Mapping[str, Any]) -> Iterable[Mapping[str, Any]]:
+        """The rows one API record becomes; most streams emit it as is, with its shop."""
+        yield {**record, "shop_id": shop["shop_id"]}
+
+
+class IncrementalTikTokShopStream(TikTokShopStream):
+    """Reads `[cursor − lookback, end)` per shop and keeps one cursor per shop.
+
+    With an ascending sort the state may advance after every record, so a checkpoint after any page is
+    safe; without one (products, withdrawals) it advances only once a whole window has been read.
+    """
+
+    cursor_field: Any = "update_time"
+    default_lookback_minutes: ClassVar[int] = DEFAULT_LOOKBACK_MINUTES
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._cursor_by_shop: dict[str, int] = {}
+        self._end = int(self._settings.end_or_now().timestamp())
+
+    @property
+    def state_checkpoint_interval(self) -> int | None:
+        return self.endpoint.page_size
+
+    @property
+    def state(self) -> MutableMapping[str, Any]:
+        return {shop_id: {self.cursor_field: value} for shop_id, value in sorted(self._cursor_by_shop.items())}
+
+    @state.setter
+    def state(self, value: Mapping[str, Any]) -> None:
+        for shop_id, shop_state in (value or {}).items():
+            if isinstance(shop_state, Mapping) and isinstance(shop_state.get(self.cursor_field), int):
+                self._cursor_by_shop[str(shop_id)] = shop_state[self.cursor_field]
+
+    @property
+    def lookback_seconds(self) -> int:
+        minutes = self._settings.lookback_minutes
+        return 60 * (self.default_lookback_minutes if minutes is None else minutes)
+
+    def window_for(self, shop_id: str) -> Window:
+        start = int(self._settings.start.timestamp())
+        if shop_id in self._cursor_by_shop:
+            start = max(start, self._cursor_by_shop[shop_id] - self.lookback_seconds)
+        return Window(start, max(start, self._end))
+
+    def stream_slices(
+        self, *, sync_mode: SyncMode, cursor_field: Any = None, stream_state: Any = None
+    ) -> Iterable[Mapping[str, Any]]:
+        if stream_state:
+            self.state = stream_state
+        return [
+            {**shop, "window": self.window_for(shop["shop_id"])} for shop in super().stream_slices(sync_mode=sync_mode)
+        ]
+
+    def read_shop(self, shop: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
+        yield from self.read_window(shop, shop["window"])
+
+    def read_window(self, shop: Mapping[str, Any], window: Window) -> Iterator[Mapping[str, Any]]:
+        if window.start >= window.end:
+            return
+        stream_slice = {**shop, "window": window}
+        window_max: int | None = None
+        for number, page in enumerate(self.read_pages(stream_slice)):
+            if number == 0 and self._over_result_cap(page.total_count, window):
+                for half in window.halves():
+                    yield from self.read_window(shop, half)
+                return
+            for record in page.records:
+                value = self.cursor_value(record)
+                yield from self.rows(record, shop)
+                if self.endpoint.sort_field:
+                    self._advance(shop["shop_id"], value)
+                elif value is not None:
+                    window_max = value if window_max is None else max(window_max, value)
+        if window_max is not None:
+            self._advance(shop["shop_id"], window_max)
+
+    def cursor_value(self, record: Mapping[str, Any]) -> int | None:
+        value = record.get(self.cursor_field)
+        return value if isinstance(value, int) else None
+
+    def _advance(self, shop_id: str, value: int | None) -> None:
+        if value is not None and value > self._cursor_by_shop.get(shop_id, -1):
+            self._cursor_by_shop[shop_id] = value
+
+    def _over_result_cap(self, total_count: int | None, window: Window) -> bool:
+        """Splits a window whose results the endpoint would refuse to page through (12052180)."""
+        cap = self.endpoint.result_cap
+        return bool(cap and total_count and total_count > cap and window.end - window.start > 1)
+
+
+class ShopDirectory:
+    """The shops this sync reads: Get Authorized Shops, narrowed to `shop_ids`; fetched once."""
+
+    def __init__(self, settings: Settings, authenticator: TikTokShopAuthenticator, logger: logging.Logger):
+        self._settings = settings
+        self._client = TikTokShopsClient(settings, authenticator)
+        self._lock = threading.Lock()
+        self._shops: list[Shop] | None = None
+
+    def authorized_shops(self) -> list[Shop]:
+        with self._lock:
+            if self._shops is None:
+                self._shops = self._client.fetch()
+            return self._shops
+
+    def shops(self) -> list[Shop]:
+        shops = self.authorized_shops()
+        if not shops:
+            raise ConfigError("credentials", "authorize no shop: the seller has not authorized any shop for this app.")
+        wanted = self._settings.shop_ids
+        if not wanted:
+            return shops
+        known = {str(shop["id"]) for shop in shops}
+        unknown = [shop_id for shop_id in wanted if shop_id not in known]
+        if unknown:
+            raise ConfigError(
+                "shop_ids",
+                f"lists shops this authorization does not cover: {', '.join(unknown)}. Authorized: {', '.join(sorted(known))}.",
+            )
+        return [shop for shop in shops if str(shop["id"]) in wanted]
+
+
+class TikTokShopsClient(TikTokShopStream):
+    """Get Authorized Shops, as a plain call for check and for partitioning the other streams."""
+
+    name = "authorized_shops"
+    endpoint = ENDPOINTS["authorized_shops"]
+    primary_key = "id"
+
+    def __init__(self, settings: Settings, authenticator: TikTokShopAuthenticator):
+        super().__init__(settings, authenticator, shops=None)  # type: ignore[arg-type]
+
+    def fetch(self) -> list[Shop]:
+        try:
+            return [record for page in self.read_pages({}) for record in page.records]
+        except MissingScopeError as error:
+            raise AirbyteTracedException(
+                message="The app lacks scope `seller.authorization.info`, needed to list the seller's shops. "
+                f"Enable it in TikTok Partner Center and authorize again ({error}).",
+                failure_type=FailureType.config_error,
+            ) from None

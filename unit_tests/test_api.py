@@ -1,0 +1,101 @@
+import json
+
+import pytest
+
+from source_tiktok_shop.api import API_VERSIONS, ENDPOINTS, Window, build_request
+
+
+def test_every_endpoint_has_a_version():
+    assert set(ENDPOINTS) == set(API_VERSIONS)
+
+
+@pytest.mark.parametrize(
+    "endpoint, kwargs, path, params, body",
+    [
+        (
+            "orders_search",
+            {"shop_cipher": "C", "window": Window(10, 20), "page_token": "a+b/c"},
+            "/order/202309/orders/search",
+            {
+                "shop_cipher": "C",
+                "page_size": "100",
+                "page_token": "a+b/c",
+                "sort_field": "update_time",
+                "sort_order": "ASC",
+            },
+            {"update_time_ge": 10, "update_time_lt": 20},
+        ),
+        (
+            "products_search",
+            {"shop_cipher": "C", "window": Window(10, 20)},
+            "/product/202502/products/search",
+            {"shop_cipher": "C", "page_size": "100"},
+            {"update_time_ge": 10, "update_time_le": 19},
+        ),
+        (
+            "statements",
+            {"shop_cipher": "C", "window": Window(10, 20)},
+            "/finance/202309/statements",
+            {
+                "shop_cipher": "C",
+                "page_size": "100",
+                "sort_field": "statement_time",
+                "sort_order": "ASC",
+                "statement_time_ge": "10",
+                "statement_time_lt": "20",
+            },
+            None,
+        ),
+        (
+            "withdrawals",
+            {"shop_cipher": "C", "window": Window(10, 20)},
+            "/finance/202309/withdrawals",
+            {
+                "types": "WITHDRAW,SETTLE,TRANSFER,REVERSE",
+                "shop_cipher": "C",
+                "page_size": "100",
+                "create_time_ge": "10",
+                "create_time_lt": "20",
+            },
+            None,
+        ),
+        (
+            "activities_search",
+            {"shop_cipher": "C", "page_token": "t"},
+            "/promotion/202309/activities/search",
+            {"shop_cipher": "C"},
+            {"page_size": 100, "page_token": "t"},
+        ),
+        (
+            "statement_transactions",
+            {"shop_cipher": "C", "path_params": {"statement_id": "77"}},
+            "/finance/202501/statements/77/statement_transactions",
+            {"shop_cipher": "C", "page_size": "100", "sort_field": "order_create_time", "sort_order": "ASC"},
+            None,
+        ),
+        ("authorized_shops", {}, "/authorization/202309/shops", {}, None),
+        ("warehouses", {"shop_cipher": "C"}, "/logistics/202309/warehouses", {"shop_cipher": "C"}, None),
+    ],
+)
+def test_build_request(endpoint, kwargs, path, params, body):
+    request = build_request(ENDPOINTS[endpoint], **kwargs)
+    assert request.path == path
+    assert dict(request.params) == params
+    assert (json.loads(request.body) if request.body is not None else None) == body
+    assert request.method == ENDPOINTS[endpoint].method
+
+
+def test_post_body_is_compact_json():
+    assert (
+        build_request(ENDPOINTS["orders_search"], "C", Window(1, 2)).body == '{"update_time_ge":1,"update_time_lt":2}'
+    )
+
+
+def test_shop_endpoints_refuse_a_missing_cipher():
+    with pytest.raises(ValueError):
+        build_request(ENDPOINTS["orders_search"])
+
+
+def test_window_halves_cover_the_window():
+    first, second = Window(0, 11).halves()
+    assert (first.start, first.end, second.start, second.end) == (0, 5, 5, 11)
