@@ -19,7 +19,7 @@ test: install
 	$(BIN)/pytest
 
 demo: install
-	$(BIN)/python -m demo
+	$(BIN)/python scripts/demo.py
 
 bench: install
 	$(BIN)/python -m bench

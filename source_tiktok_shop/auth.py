@@ -56,7 +56,7 @@ class TikTokShopAuthenticator(SingleUseRefreshTokenOauth2Authenticator):
     def __init__(self, config: MutableMapping[str, Any], settings: Settings, logger: logging.Logger):
         credentials = config["credentials"]
         self._settings = settings
-        self._grant_type = credentials.get("grant_type") or DEFAULT_GRANT_TYPE
+        self._auth_code_grant_type = credentials.get("grant_type") or DEFAULT_GRANT_TYPE
         self._access_token_key = credentials.get("access_token_key") or "data.access_token"
         self._refresh_token_key = credentials.get("refresh_token_key") or "data.refresh_token"
         self._token_client = HttpClient(
@@ -116,7 +116,7 @@ class TikTokShopAuthenticator(SingleUseRefreshTokenOauth2Authenticator):
         elif credentials.get("auth_code"):
             path, params = (
                 "/api/v2/token/get",
-                {**params, "auth_code": credentials["auth_code"], "grant_type": self._grant_type},
+                {**params, "auth_code": credentials["auth_code"], "grant_type": self._auth_code_grant_type},
             )
         else:
             raise AirbyteTracedException(

@@ -1,29 +1,55 @@
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
-from airbyte_cdk.models import AirbyteConnectionStatus, Status
-from airbyte_cdk.sources import AbstractSource
+from airbyte_cdk.models import (
+    AirbyteConnectionStatus,
+    AirbyteMessage,
+    AirbyteStateMessage,
+    ConfiguredAirbyteCatalog,
+    Status,
+)
+from airbyte_cdk.sources.concurrent_source.concurrent_source import ConcurrentSource
+from airbyte_cdk.sources.concurrent_source.concurrent_source_adapter import ConcurrentSourceAdapter
+from airbyte_cdk.sources.connector_state_manager import ConnectorStateManager
+from airbyte_cdk.sources.message import InMemoryMessageRepository, MessageRepository
 from airbyte_cdk.sources.streams import Stream
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from .auth import TikTokShopAuthenticator
-from .config import parse_settings
+from .concurrency import ShopStateCursor
+from .config import DEFAULT_NUM_WORKERS, Settings, parse_settings
+from .pacing import shop_budget
 from .streams import STREAMS, ShopDirectory
+from .streams.base import IncrementalTikTokShopStream
+
+LOGGER = logging.getLogger("airbyte")
 
 
-class SourceTiktokShop(AbstractSource):
-    def _shop_directory(
+class SourceTiktokShop(ConcurrentSourceAdapter):
+    def __init__(self) -> None:
+        self._message_repository = InMemoryMessageRepository()
+        self._state_manager = ConnectorStateManager()
+        super().__init__(concurrent_source=self._concurrent_source_for(DEFAULT_NUM_WORKERS))
+
+    @property
+    def message_repository(self) -> MessageRepository:
+        return self._message_repository
+
+    def _concurrent_source_for(self, num_workers: int) -> ConcurrentSource:
+        # One worker generates partitions; the others read them.
+        return ConcurrentSource.create(num_workers + 1, 1, LOGGER, self._slice_logger, self._message_repository)
+
+    def _connect(
         self, config: Mapping[str, Any], logger: logging.Logger
-    ) -> tuple[Any, TikTokShopAuthenticator, ShopDirectory]:
+    ) -> tuple[Settings, TikTokShopAuthenticator, ShopDirectory]:
         settings = parse_settings(config)
         authenticator = TikTokShopAuthenticator(config, settings, logger)  # type: ignore[arg-type]
         return settings, authenticator, ShopDirectory(settings, authenticator, logger)
 
     def check_connection(self, logger: logging.Logger, config: Mapping[str, Any]) -> tuple[bool, Any]:
         try:
-            _, _, directory = self._shop_directory(config, logger)
-            shops = directory.shops()
+            shops = self._connect(config, logger)[2].shops()
         except AirbyteTracedException as error:
             return False, error.message
         names = ", ".join(f"{shop.get('name')} ({shop.get('region')})" for shop in shops)
@@ -33,6 +59,25 @@ class SourceTiktokShop(AbstractSource):
         succeeded, message = self.check_connection(logger, config)
         return AirbyteConnectionStatus(status=Status.SUCCEEDED if succeeded else Status.FAILED, message=message)
 
+    def read(
+        self,
+        logger: logging.Logger,
+        config: Mapping[str, Any],
+        catalog: ConfiguredAirbyteCatalog,
+        state: list[AirbyteStateMessage] | None = None,
+    ) -> Iterator[AirbyteMessage]:
+        self._concurrent_source = self._concurrent_source_for(parse_settings(config).num_workers)
+        self._state_manager = ConnectorStateManager(state=state)
+        yield from super().read(logger, config, catalog, state)
+
     def streams(self, config: Mapping[str, Any]) -> list[Stream]:
-        settings, authenticator, directory = self._shop_directory(config, logging.getLogger("airbyte"))
-        return [stream(settings, authenticator, directory) for stream in STREAMS]
+        settings, authenticator, directory = self._connect(config, LOGGER)
+        budget = shop_budget(settings.requests_per_second_per_shop)
+        streams = [stream(settings, authenticator, directory, budget) for stream in STREAMS]
+        return [self._concurrent(stream) for stream in streams]
+
+    def _concurrent(self, stream: Stream) -> Stream:
+        cursor = None
+        if isinstance(stream, IncrementalTikTokShopStream):
+            cursor = ShopStateCursor(stream, self._state_manager, self._message_repository)
+        return self.convert_to_concurrent_stream(LOGGER, stream, self._state_manager, cursor)

@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 
 import requests
 from airbyte_cdk.models import FailureType, SyncMode
+from airbyte_cdk.sources.streams.call_rate import APIBudget
 from airbyte_cdk.sources.streams.http import HttpStream
 from airbyte_cdk.sources.streams.http.error_handlers import BackoffStrategy, ErrorHandler
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
@@ -43,11 +44,17 @@ class TikTokShopStream(HttpStream):
     endpoint: ClassVar[Endpoint]
     primary_key: Any = ["shop_id", "id"]
 
-    def __init__(self, settings: Settings, authenticator: TikTokShopAuthenticator, shops: "ShopDirectory"):
+    def __init__(
+        self,
+        settings: Settings,
+        authenticator: TikTokShopAuthenticator,
+        shops: "ShopDirectory",
+        api_budget: APIBudget | None = None,
+    ):
         self._settings = settings
         self._shops = shops
         self._missing_scope = False
-        super().__init__(authenticator=authenticator)
+        super().__init__(authenticator=authenticator, api_budget=api_budget)
 
     # --- how requests are made (HttpStream hooks) ---
 
@@ -81,7 +88,7 @@ class TikTokShopStream(HttpStream):
         return build_request(
             endpoint or self.endpoint,
             shop_cipher=stream_slice.get("shop_cipher"),
-            window=stream_slice.get("window"),
+            window=Window(stream_slice["start"], stream_slice["end"]) if "start" in stream_slice else None,
             page_token=page_token,
             path_params=path_params,
             query=self.extra_query(stream_slice),
@@ -208,17 +215,19 @@ class IncrementalTikTokShopStream(TikTokShopStream):
     ) -> Iterable[Mapping[str, Any]]:
         if stream_state:
             self.state = stream_state
-        return [
-            {**shop, "window": self.window_for(shop["shop_id"])} for shop in super().stream_slices(sync_mode=sync_mode)
-        ]
+        slices = []
+        for shop in super().stream_slices(sync_mode=sync_mode):
+            window = self.window_for(shop["shop_id"])
+            slices.append({**shop, "start": window.start, "end": window.end})
+        return slices
 
     def read_shop(self, shop: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
-        yield from self.read_window(shop, shop["window"])
+        yield from self.read_window(shop, Window(shop["start"], shop["end"]))
 
     def read_window(self, shop: Mapping[str, Any], window: Window) -> Iterator[Mapping[str, Any]]:
         if window.start >= window.end:
             return
-        stream_slice = {**shop, "window": window}
+        stream_slice = {**shop, "start": window.start, "end": window.end}
         window_max: int | None = None
         for number, page in enumerate(self.read_pages(stream_slice)):
             if number == 0 and self._over_result_cap(page.total_count, window):
