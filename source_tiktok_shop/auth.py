@@ -22,7 +22,7 @@ from airbyte_cdk.utils.datetime_helpers import AirbyteDateTime
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from .config import Settings
-from .errors import TikTokBackoffStrategy, TikTokErrorHandler, envelope
+from .errors import MAX_RETRIES, TikTokBackoffStrategy, TikTokErrorHandler, envelope
 from .signing import sign
 
 ACCESS_TOKEN_HEADER = "x-tts-access-token"
@@ -53,7 +53,13 @@ def dotted(data: Any, path: str) -> Any:
 
 
 class TikTokShopAuthenticator(SingleUseRefreshTokenOauth2Authenticator):
-    def __init__(self, config: MutableMapping[str, Any], settings: Settings, logger: logging.Logger):
+    def __init__(
+        self,
+        config: MutableMapping[str, Any],
+        settings: Settings,
+        logger: logging.Logger,
+        max_retries: int = MAX_RETRIES,
+    ):
         credentials = config["credentials"]
         self._settings = settings
         self._auth_code_grant_type = credentials.get("grant_type") or DEFAULT_GRANT_TYPE
@@ -62,7 +68,7 @@ class TikTokShopAuthenticator(SingleUseRefreshTokenOauth2Authenticator):
         self._token_client = HttpClient(
             name="tiktok_shop_token",
             logger=logger,
-            error_handler=TikTokErrorHandler(),
+            error_handler=TikTokErrorHandler(max_retries),
             backoff_strategy=TikTokBackoffStrategy(),
             request_timeout=REQUEST_TIMEOUT_SECONDS,
         )

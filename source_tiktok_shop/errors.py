@@ -156,9 +156,12 @@ def resolve(status: int, body: Envelope) -> ErrorResolution:
 class TikTokErrorHandler(ErrorHandler):
     """Plugs the table into the CDK's HttpClient, which does the retrying and backing off."""
 
+    def __init__(self, max_retries: int = MAX_RETRIES):
+        self._max_retries = max_retries
+
     @property
     def max_retries(self) -> int:
-        return MAX_RETRIES
+        return self._max_retries
 
     @property
     def max_time(self) -> int:

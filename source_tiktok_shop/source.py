@@ -7,6 +7,7 @@ from airbyte_cdk.models import (
     AirbyteMessage,
     AirbyteStateMessage,
     ConfiguredAirbyteCatalog,
+    FailureType,
     Status,
 )
 from airbyte_cdk.sources.concurrent_source.concurrent_source import ConcurrentSource
@@ -14,16 +15,20 @@ from airbyte_cdk.sources.concurrent_source.concurrent_source_adapter import Conc
 from airbyte_cdk.sources.connector_state_manager import ConnectorStateManager
 from airbyte_cdk.sources.message import InMemoryMessageRepository, MessageRepository
 from airbyte_cdk.sources.streams import Stream
+from airbyte_cdk.utils.airbyte_secrets_utils import filter_secrets
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from .auth import TikTokShopAuthenticator
 from .concurrency import ShopStateCursor
 from .config import DEFAULT_NUM_WORKERS, Settings, parse_settings
+from .errors import MAX_RETRIES
 from .pacing import shop_budget
 from .streams import STREAMS, ShopDirectory
 from .streams.base import IncrementalTikTokShopStream
 
 LOGGER = logging.getLogger("airbyte")
+# `check` answers a person waiting in a form: fail in seconds rather than retry for a minute.
+CHECK_RETRIES = 2
 
 
 class SourceTiktokShop(ConcurrentSourceAdapter):
@@ -41,17 +46,22 @@ class SourceTiktokShop(ConcurrentSourceAdapter):
         return ConcurrentSource.create(num_workers + 1, 1, LOGGER, self._slice_logger, self._message_repository)
 
     def _connect(
-        self, config: Mapping[str, Any], logger: logging.Logger
+        self, config: Mapping[str, Any], max_retries: int = MAX_RETRIES
     ) -> tuple[Settings, TikTokShopAuthenticator, ShopDirectory]:
         settings = parse_settings(config)
-        authenticator = TikTokShopAuthenticator(config, settings, logger)  # type: ignore[arg-type]
-        return settings, authenticator, ShopDirectory(settings, authenticator, logger)
+        authenticator = TikTokShopAuthenticator(config, settings, LOGGER, max_retries)  # type: ignore[arg-type]
+        return settings, authenticator, ShopDirectory(settings, authenticator, max_retries)
 
     def check_connection(self, logger: logging.Logger, config: Mapping[str, Any]) -> tuple[bool, Any]:
         try:
-            shops = self._connect(config, logger)[2].shops()
+            shops = self._connect(config, CHECK_RETRIES)[2].shops()
         except AirbyteTracedException as error:
-            return False, error.message
+            if error.failure_type == FailureType.config_error:
+                return False, filter_secrets(error.message or "")
+            return False, (
+                "Could not get an answer from TikTok Shop after retrying. Check `credentials.endpoint_url`, "
+                f"`credentials.auth_url` and the network. ({filter_secrets(error.message or '')})"
+            )
         names = ", ".join(f"{shop.get('name')} ({shop.get('region')})" for shop in shops)
         return True, f"Connected to {len(shops)} shop(s): {names}."
 
@@ -71,7 +81,7 @@ class SourceTiktokShop(ConcurrentSourceAdapter):
         yield from super().read(logger, config, catalog, state)
 
     def streams(self, config: Mapping[str, Any]) -> list[Stream]:
-        settings, authenticator, directory = self._connect(config, LOGGER)
+        settings, authenticator, directory = self._connect(config)
         budget = shop_budget(settings.requests_per_second_per_shop)
         streams = [stream(settings, authenticator, directory, budget) for stream in STREAMS]
         return [self._concurrent(stream) for stream in streams]

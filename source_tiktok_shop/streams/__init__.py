@@ -35,6 +35,8 @@ class Orders(IncrementalTikTokShopStream):
 class OrderLineItems(Orders):
     """One row per line item of each order read by `orders`; no other API call."""
 
+    rows_are_records = False
+
     name = "order_line_items"
 
     def rows(self, record: Mapping[str, Any], shop: Mapping[str, Any]) -> Iterable[Mapping[str, Any]]:
@@ -54,6 +56,8 @@ class Products(IncrementalTikTokShopStream):
 
 class Skus(Products):
     """One row per SKU of each product read by `products`, with its price and inventory."""
+
+    rows_are_records = False
 
     name = "skus"
 
@@ -108,6 +112,8 @@ class Statements(IncrementalTikTokShopStream):
 
 class StatementTransactions(Statements):
     """The transactions of each statement read by `statements` (202501 works in every region)."""
+
+    rows_are_records = False
 
     name = "statement_transactions"
     primary_key = ["shop_id", "statement_id", "id"]

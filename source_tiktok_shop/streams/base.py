@@ -4,14 +4,24 @@ Concrete streams (`streams/__init__.py`) only declare what differs: the endpoint
 for streams derived from another endpoint's records, how one record expands into rows.
 """
 
-import logging
 import threading
+import time
 from collections.abc import Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 import requests
-from airbyte_cdk.models import FailureType, SyncMode
+from airbyte_cdk.models import (
+    AirbyteEstimateTraceMessage,
+    AirbyteMessage,
+    AirbyteTraceMessage,
+    EstimateType,
+    FailureType,
+    SyncMode,
+    TraceType,
+    Type,
+)
 from airbyte_cdk.sources.streams.call_rate import APIBudget
 from airbyte_cdk.sources.streams.http import HttpStream
 from airbyte_cdk.sources.streams.http.error_handlers import BackoffStrategy, ErrorHandler
@@ -20,15 +30,16 @@ from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from ..api import ENDPOINTS, Endpoint, Request, Window, build_request
 from ..auth import REQUEST_TIMEOUT_SECONDS, TikTokShopAuthenticator
 from ..config import ConfigError, Settings
-from ..errors import MissingScopeError, TikTokBackoffStrategy, TikTokErrorHandler, raise_for_envelope
+from ..errors import MAX_RETRIES, MissingScopeError, TikTokBackoffStrategy, TikTokErrorHandler, raise_for_envelope
 
 Shop = Mapping[str, Any]
 
 
 @dataclass(frozen=True)
 class Page:
-    records: Iterable[Mapping[str, Any]]
+    records: list[Mapping[str, Any]]
     total_count: int | None
+    first: bool
 
 
 DEFAULT_LOOKBACK_MINUTES = 60
@@ -43,6 +54,8 @@ class TikTokShopStream(HttpStream):
 
     endpoint: ClassVar[Endpoint]
     primary_key: Any = ["shop_id", "id"]
+    # False where one API record becomes several rows (or none), so `total_count` says nothing of rows.
+    rows_are_records: ClassVar[bool] = True
 
     def __init__(
         self,
@@ -54,6 +67,8 @@ class TikTokShopStream(HttpStream):
         self._settings = settings
         self._shops = shops
         self._missing_scope = False
+        self._estimate_lock = threading.Lock()
+        self._total_by_shop: dict[str, int] = {}
         super().__init__(authenticator=authenticator, api_budget=api_budget)
 
     # --- how requests are made (HttpStream hooks) ---
@@ -66,8 +81,10 @@ class TikTokShopStream(HttpStream):
     def http_method(self) -> str:
         return self.endpoint.method
 
+    max_retries: int = MAX_RETRIES
+
     def get_error_handler(self) -> ErrorHandler:
-        return TikTokErrorHandler()
+        return TikTokErrorHandler(self.max_retries)
 
     def get_backoff_strategy(self) -> BackoffStrategy:
         return TikTokBackoffStrategy()
@@ -143,10 +160,31 @@ class TikTokShopStream(HttpStream):
                 "have the seller authorize the app again."
             )
 
-    def read_shop(self, shop: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
+    def read_shop(self, shop: Mapping[str, Any]) -> Iterator[Mapping[str, Any] | AirbyteMessage]:
+        count = 0
         for page in self.read_pages(shop):
+            if page.first:
+                yield from self.estimate(shop, page)
             for record in page.records:
                 yield from self.rows(record, shop)
+                count += 1
+        self.logger.info(f"Progress: {self.name}, shop {shop.get('shop_id', '-')}: {count} records read.")
+
+    def estimate(self, shop: Mapping[str, Any], page: "Page") -> Iterator[AirbyteMessage]:
+        """An estimate of the stream's rows from the API's `total_count`, so the platform shows progress."""
+        if page.total_count is None or not self.rows_are_records:
+            return
+        with self._estimate_lock:
+            self._total_by_shop[shop.get("shop_id", "")] = page.total_count
+            total = sum(self._total_by_shop.values())
+        yield AirbyteMessage(
+            type=Type.TRACE,
+            trace=AirbyteTraceMessage(
+                type=TraceType.ESTIMATE,
+                emitted_at=time.time() * 1000,
+                estimate=AirbyteEstimateTraceMessage(name=self.name, type=EstimateType.STREAM, row_estimate=total),
+            ),
+        )
 
     def read_pages(
         self,
@@ -160,7 +198,9 @@ class TikTokShopStream(HttpStream):
         while True:
             response = self.send(self.build(stream_slice, page_token, endpoint, path_params))
             data = raise_for_envelope(response).data or {}
-            yield Page(self.parse_response(response, endpoint=endpoint), data.get("total_count"))
+            yield Page(
+                self.parse_response(response, endpoint=endpoint), data.get("total_count"), first=page_token is None
+            )
             page_token = self.next_page_token(response, endpoint=endpoint)
             if not page_token:
                 return
@@ -224,16 +264,24 @@ class IncrementalTikTokShopStream(TikTokShopStream):
     def read_shop(self, shop: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
         yield from self.read_window(shop, Window(shop["start"], shop["end"]))
 
-    def read_window(self, shop: Mapping[str, Any], window: Window) -> Iterator[Mapping[str, Any]]:
+    def read_window(self, shop: Mapping[str, Any], window: Window) -> Iterator[Mapping[str, Any] | AirbyteMessage]:
         if window.start >= window.end:
             return
         stream_slice = {**shop, "start": window.start, "end": window.end}
+        self.logger.info(
+            f"Progress: {self.name}, shop {shop['shop_id']}: reading {self.cursor_field} "
+            f"from {_utc(window.start)} to {_utc(window.end)}."
+        )
         window_max: int | None = None
-        for number, page in enumerate(self.read_pages(stream_slice)):
-            if number == 0 and self._over_result_cap(page.total_count, window):
+        count = 0
+        for page in self.read_pages(stream_slice):
+            if page.first and self._over_result_cap(page.total_count, window):
                 for half in window.halves():
                     yield from self.read_window(shop, half)
                 return
+            if page.first:
+                yield from self.estimate(shop, page)
+            count += len(page.records)
             for record in page.records:
                 value = self.cursor_value(record)
                 yield from self.rows(record, shop)
@@ -243,6 +291,9 @@ class IncrementalTikTokShopStream(TikTokShopStream):
                     window_max = value if window_max is None else max(window_max, value)
         if window_max is not None:
             self._advance(shop["shop_id"], window_max)
+        self.logger.info(
+            f"Progress: {self.name}, shop {shop['shop_id']}: {count} records read up to {_utc(window.end)}."
+        )
 
     def cursor_value(self, record: Mapping[str, Any]) -> int | None:
         value = record.get(self.cursor_field)
@@ -258,12 +309,16 @@ class IncrementalTikTokShopStream(TikTokShopStream):
         return bool(cap and total_count and total_count > cap and window.end - window.start > 1)
 
 
+def _utc(timestamp: int) -> str:
+    return datetime.fromtimestamp(timestamp, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 class ShopDirectory:
     """The shops this sync reads: Get Authorized Shops, narrowed to `shop_ids`; fetched once."""
 
-    def __init__(self, settings: Settings, authenticator: TikTokShopAuthenticator, logger: logging.Logger):
+    def __init__(self, settings: Settings, authenticator: TikTokShopAuthenticator, max_retries: int = MAX_RETRIES):
         self._settings = settings
-        self._client = TikTokShopsClient(settings, authenticator)
+        self._client = TikTokShopsClient(settings, authenticator, max_retries)
         self._lock = threading.Lock()
         self._shops: list[Shop] | None = None
 
@@ -297,7 +352,8 @@ class TikTokShopsClient(TikTokShopStream):
     endpoint = ENDPOINTS["authorized_shops"]
     primary_key = "id"
 
-    def __init__(self, settings: Settings, authenticator: TikTokShopAuthenticator):
+    def __init__(self, settings: Settings, authenticator: TikTokShopAuthenticator, max_retries: int):
+        self.max_retries = max_retries
         super().__init__(settings, authenticator, shops=None)  # type: ignore[arg-type]
 
     def fetch(self) -> list[Shop]:
