@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from airbyte_cdk.entrypoint import AirbyteEntrypoint
 from airbyte_cdk.logger import AirbyteLogFormatter
 from airbyte_cdk.models import (
     AirbyteMessage,
@@ -25,7 +24,7 @@ from airbyte_cdk.models import (
 from airbyte_cdk.test.catalog_builder import CatalogBuilder
 from airbyte_cdk.test.entrypoint_wrapper import EntrypointOutput
 
-from source_tiktok_shop import SourceTiktokShop
+from source_tiktok_shop.run import messages
 
 START_DATE = "2024-12-01T00:00:00Z"
 
@@ -129,7 +128,7 @@ def run(
         error: BaseException | None = None
         try:
             with contextlib.redirect_stdout(printed):
-                for line in AirbyteEntrypoint(SourceTiktokShop()).run(AirbyteEntrypoint.parse_args(args)):
+                for line in messages(args):
                     lines.append(line)
         except Exception as exception:
             error = exception

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
 
+import jsonschema
 import pendulum
 from airbyte_cdk.models import FailureType
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
@@ -99,6 +100,36 @@ def _positive_number(config: Mapping[str, Any], key: str, default: Any, kind: ty
     ):
         raise ConfigError(key, f"must be a positive {'whole ' if kind is int else ''}number.")
     return kind(value)
+
+
+def validate_config(config: Mapping[str, Any], spec_schema: Mapping[str, Any]) -> Settings:
+    """Checks the config against the spec, then its meaning, naming the field at fault.
+
+    Messages never repeat the value given: it may be a secret.
+    """
+    error = jsonschema.exceptions.best_match(jsonschema.Draft7Validator(spec_schema).iter_errors(config))
+    if error is not None:
+        path = ".".join(str(part) for part in error.absolute_path)
+        if error.validator == "required":
+            missing = next(name for name in error.validator_value if name not in error.instance)
+            raise ConfigError(f"{path}.{missing}" if path else missing, "is required.")
+        raise ConfigError(path or "config", _expectation(str(error.validator), error.validator_value, path))
+    return parse_settings(config)
+
+
+def _expectation(validator: str, value: Any, path: str) -> str:
+    if validator == "type":
+        return f"must be of type {value}."
+    if validator == "pattern":
+        return "does not have the expected format" + (
+            " (like 2025-01-01T00:00:00Z)." if "date" in path else f" ({value})."
+        )
+    if validator == "enum":
+        return f"must be one of {', '.join(map(str, value))}."
+    bounds = {"const": "be", "minimum": "be at least", "maximum": "be at most", "exclusiveMinimum": "be more than"}
+    if validator in bounds:
+        return f"must {bounds[validator]} {value}."
+    return f"is not valid ({validator})."
 
 
 def parse_settings(config: Mapping[str, Any]) -> Settings:

@@ -1,0 +1,184 @@
+"""The connector end to end against the sandbox: spec, check, discover, orders, tokens, incremental."""
+
+import json
+
+import pytest
+from airbyte_cdk.models import Status, SyncMode
+
+from integration_tests.harness import catalog_of, config_for, run, without_shop
+from tiktok_shop_sandbox import Sandbox
+
+DESIGN_FIELDS = {
+    "auth_type", "app_key", "app_secret", "auth_code", "access_token", "access_token_expires_at", "refresh_token",
+    "auth_url", "endpoint_url", "state_length", "response_type_key", "grant_type", "access_token_key", "refresh_token_key",
+}  # fmt: skip
+SECRETS = {"app_secret", "auth_code", "access_token", "refresh_token"}
+
+
+def by_id(records):
+    return {(record["shop_id"], record["id"]): record for record in records}
+
+
+def test_spec_has_the_design_fields_and_marks_secrets():
+    spec = run("spec").output.spec_messages[0].spec.connectionSpecification
+    assert {"credentials", "start_date", "end_date", "shop_ids", "lookback_window_minutes"} <= set(spec["properties"])
+    assert spec["required"] == ["credentials", "start_date"]
+    (auth,) = spec["properties"]["credentials"]["oneOf"]
+    assert set(auth["properties"]) == DESIGN_FIELDS
+    assert {name for name, field in auth["properties"].items() if field.get("airbyte_secret")} == SECRETS
+    assert auth["properties"]["auth_type"]["const"] == "tts_auth"
+    assert auth["properties"]["grant_type"]["default"] == "authorized_code"
+    assert auth["properties"]["state_length"]["default"] == 15
+    assert auth["properties"]["auth_url"]["default"] == "https://auth.tiktok-shops.com"
+    assert auth["properties"]["endpoint_url"]["default"] == "https://open-api.tiktokglobalshop.com"
+    assert {name for name, field in auth["properties"].items() if field.get("group") == "advanced"} >= {
+        "auth_url", "endpoint_url", "state_length", "response_type_key", "grant_type", "access_token_key", "refresh_token_key",
+    }  # fmt: skip
+
+
+def test_check_spends_the_auth_code_and_persists_the_tokens(sandbox):
+    config = config_for(sandbox)
+    result = run("check", config)
+    assert result.connection_status.status == Status.SUCCEEDED
+    assert "2 shop(s)" in result.connection_status.message
+    (persisted,) = result.control_configs
+    credentials = persisted["credentials"]
+    assert credentials["access_token"] and credentials["refresh_token"] and credentials["access_token_expires_at"]
+    # The stored config works without the (now spent) auth code.
+    credentials.pop("auth_code")
+    assert run("check", persisted).connection_status.status == Status.SUCCEEDED
+
+
+def failing_configs(sandbox):
+    spent = config_for(sandbox)
+    run("check", spent)
+    revoked = config_for(sandbox, auth_code=None, refresh_token="not-a-refresh-token")
+    return {
+        "wrong app secret": (config_for(sandbox, app_secret="wrong-secret"), "app secret"),
+        "spent auth code": (spent, "single-use"),
+        "unknown refresh token": (revoked, "Authorize the app again"),
+        "unknown shop id": ({**config_for(sandbox), "shop_ids": ["123"]}, "shop_ids"),
+        "unreachable host": (
+            config_for(sandbox, endpoint_url="http://127.0.0.1:9", auth_url="http://127.0.0.1:9"),
+            "endpoint_url",
+        ),
+        "plain http host": (config_for(sandbox, endpoint_url="http://example.com"), "https"),
+    }
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "wrong app secret",
+        "spent auth code",
+        "unknown refresh token",
+        "unknown shop id",
+        "unreachable host",
+        "plain http host",
+    ],
+)
+def test_check_failures_say_what_to_fix(sandbox, case):
+    config, hint = failing_configs(sandbox)[case]
+    result = run("check", config)
+    assert result.connection_status.status == Status.FAILED
+    assert hint in result.connection_status.message
+    assert "Traceback" not in result.text
+
+
+def test_check_with_no_authorized_shop():
+    with Sandbox(seed=2, shops=0, orders=10) as empty:
+        result = run("check", config_for(empty))
+    assert result.connection_status.status == Status.FAILED
+    assert "no shop" in result.connection_status.message
+
+
+def test_discover_publishes_keys_cursors_and_sync_modes(sandbox):
+    streams = {stream.name: stream for stream in run("discover", config_for(sandbox)).output.catalog.catalog.streams}
+    assert streams["orders"].source_defined_primary_key == [["shop_id"], ["id"]]
+    assert streams["orders"].default_cursor_field == ["update_time"]
+    assert SyncMode.incremental in streams["orders"].supported_sync_modes
+    assert streams["shops"].supported_sync_modes == [SyncMode.full_refresh]
+
+
+def test_full_read_of_orders_equals_the_ground_truth(sandbox):
+    result = run(
+        "read", config_for(sandbox), catalog_of({"orders": SyncMode.full_refresh, "shops": SyncMode.full_refresh})
+    )
+    assert not result.output.errors, result.output.errors
+    records = result.records("orders")
+    assert len(records) == len(by_id(records)), "an order was emitted twice"
+    truth = {(shop_id, order["id"]): order for shop_id, orders in sandbox.records("orders").items() for order in orders}
+    assert by_id(records).keys() == truth.keys()
+    for key, record in by_id(records).items():
+        assert without_shop([record])[0] == truth[key]
+    assert {record["id"] for record in result.records("shops")} == {shop["id"] for shop in sandbox.shops}
+
+
+def test_incremental_sync_after_touching_orders_returns_those_orders(sandbox):
+    config = config_for(sandbox)
+    catalog = catalog_of({"orders": SyncMode.incremental})
+    first = run("read", config, catalog)
+    assert not first.output.errors
+    state = first.state_of("orders")
+    assert set(state) == {str(shop["id"]) for shop in sandbox.shops}, "state is kept per shop"
+
+    touched = set(sandbox.touch("orders", 7))
+    second = run("read", first.config_after(config), catalog, first.state)
+    assert not second.output.errors
+    returned = {record["id"] for record in second.records("orders")}
+    assert touched <= returned
+    overlap = returned - touched
+    lookback = 60 * 60
+    for shop_id, orders in sandbox.records("orders").items():
+        for order in orders:
+            if order["id"] in overlap:
+                assert order["update_time"] >= state[shop_id]["update_time"] - lookback
+
+
+def test_auth_code_only_config_persists_tokens_for_the_next_sync(sandbox):
+    config = config_for(sandbox)
+    catalog = catalog_of({"orders": SyncMode.incremental})
+    first = run("read", config, catalog)
+    assert not first.output.errors
+    stored = first.config_after(config)
+    assert stored["credentials"]["refresh_token"] != sandbox.credentials["refresh_token"]
+    second = run("read", stored, catalog, first.state)
+    assert not second.output.errors, second.output.errors
+    assert not second.control_configs, "a valid access token needs no refresh"
+
+
+def test_an_access_token_expiring_mid_sync_is_refreshed_once_and_persisted(sandbox):
+    config = run("check", config_for(sandbox)).config_after(config_for(sandbox))
+    original = dict(config["credentials"])
+    sandbox.inject("expired_token", count=1, path_contains="/order/")
+    result = run("read", config, catalog_of({"orders": SyncMode.full_refresh}))
+    assert not result.output.errors, result.output.errors
+    assert len(result.records("orders")) == sum(len(orders) for orders in sandbox.records("orders").values())
+    (persisted,) = result.control_configs
+    assert persisted["credentials"]["access_token"] != original["access_token"]
+    assert persisted["credentials"]["refresh_token"] != original["refresh_token"]
+
+
+def test_expired_access_token_in_config_is_refreshed_before_use(sandbox):
+    config = run("check", config_for(sandbox)).config_after(config_for(sandbox))
+    config["credentials"]["access_token_expires_at"] = "2020-01-01T00:00:00Z"
+    result = run("check", config)
+    assert result.connection_status.status == Status.SUCCEEDED
+    assert len(result.control_configs) == 1
+
+
+def test_no_output_contains_a_secret(sandbox):
+    config = config_for(sandbox)
+    secrets = [config["credentials"]["app_secret"], config["credentials"]["auth_code"]]
+    runs = [run("check", config)]
+    stored = runs[0].config_after(config)
+    secrets += [stored["credentials"]["access_token"], stored["credentials"]["refresh_token"]]
+    runs.append(run("discover", stored))
+    runs.append(run("read", stored, catalog_of({"orders": SyncMode.incremental, "shops": SyncMode.full_refresh})))
+    runs.append(run("check", config_for(sandbox, app_secret="wrong-secret-value")))
+    for result in runs:
+        # The control message is the one place tokens must appear: it is how the platform stores them.
+        text = "\n".join(line for line in result.text.splitlines() if '"CONTROL"' not in line)
+        for secret in secrets + ["wrong-secret-value"]:
+            assert secret not in text
+    assert json.dumps(runs[0].control_configs)  # the tokens did reach the platform
