@@ -45,7 +45,7 @@ class Envelope:
         return f"code {self.code}: {self.message} (request_id {self.request_id or 'unknown'})"
 
 
-NOT_JSON = Envelope(code=None, message="the response body is not a JSON envelope", request_id="", data=None)
+NOT_JSON = Envelope(code=None, message="the response body is not a TikTok JSON envelope", request_id="", data=None)
 
 
 def envelope(response: requests.Response) -> Envelope:
@@ -57,7 +57,11 @@ def envelope(response: requests.Response) -> Envelope:
         body = json.loads(response.content)
     except ValueError:
         body = None
-    if isinstance(body, Mapping) and isinstance(body.get("code"), int):
+    if (
+        isinstance(body, Mapping)
+        and isinstance(body.get("code"), int)
+        and isinstance(body.get("data"), (Mapping, type(None)))
+    ):
         parsed = Envelope(
             code=body["code"],
             message=str(body.get("message") or ""),
@@ -146,7 +150,7 @@ def resolve(status: int, body: Envelope) -> ErrorResolution:
         return CODE_RESOLUTIONS[RATE_LIMITED]
     if status >= 500 or status == 408:
         return _retry(f"TikTok answered HTTP {status}.")
-    if body is NOT_JSON:
+    if body.code is None:
         return _retry(f"TikTok answered HTTP {status} with a body that is not a JSON envelope.")
     if status in (401, 403):
         return _config_error(f"TikTok refused the credentials: {body.describe()}.")
@@ -190,6 +194,22 @@ class TikTokBackoffStrategy(BackoffStrategy):
 
 class MissingScopeError(Exception):
     """The app or the seller's authorization lacks the scope an endpoint needs (105005)."""
+
+
+def records_in(body: Envelope, records_key: str | None) -> list[Mapping[str, Any]]:
+    """The records of a successful answer: `data[records_key]`, or `data` itself for single-record endpoints."""
+    data = body.data or {}
+    records = data if records_key is None else data.get(records_key)
+    if records is None:
+        return []
+    if isinstance(records, Mapping):
+        return [records]
+    if isinstance(records, list) and all(isinstance(record, Mapping) for record in records):
+        return records
+    raise AirbyteTracedException(
+        message=f"TikTok answered with `{records_key}` of an unexpected shape (request_id {body.request_id or 'unknown'}).",
+        failure_type=FailureType.system_error,
+    )
 
 
 def raise_for_envelope(response: requests.Response) -> Envelope:

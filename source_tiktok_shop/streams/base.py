@@ -30,7 +30,14 @@ from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from ..api import ENDPOINTS, Endpoint, Request, Window, build_request
 from ..auth import REQUEST_TIMEOUT_SECONDS, TikTokShopAuthenticator
 from ..config import ConfigError, Settings
-from ..errors import MAX_RETRIES, MissingScopeError, TikTokBackoffStrategy, TikTokErrorHandler, raise_for_envelope
+from ..errors import (
+    MAX_RETRIES,
+    MissingScopeError,
+    TikTokBackoffStrategy,
+    TikTokErrorHandler,
+    raise_for_envelope,
+    records_in,
+)
 
 Shop = Mapping[str, Any]
 
@@ -129,10 +136,7 @@ class TikTokShopStream(HttpStream):
     def parse_response(
         self, response: requests.Response, endpoint: Endpoint | None = None, **kwargs: Any
     ) -> list[Mapping[str, Any]]:  # type: ignore[override]
-        data = raise_for_envelope(response).data or {}
-        records_key = (endpoint or self.endpoint).records_key
-        records = data if records_key is None else data.get(records_key) or []
-        return [records] if isinstance(records, Mapping) else records
+        return records_in(raise_for_envelope(response), (endpoint or self.endpoint).records_key)
 
     # --- what is read ---
 
