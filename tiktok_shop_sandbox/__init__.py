@@ -1,0 +1,180 @@
+"""A local emulator of the TikTok Shop Partner API (202309+), for tests, demos and benchmarks.
+
+    from tiktok_shop_sandbox import Sandbox
+    with Sandbox(seed=1, shops=2, orders=500) as sb:
+        sb.base_url, sb.credentials, sb.shops, sb.records("orders"), ...
+
+See docs/sandbox.md.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from .auth import AuthState
+from .data import RESOURCES, World
+from .endpoints import EndpointState
+from .faults import KINDS, Faults, RateLimiter
+from .server import Core, make_server
+
+__all__ = ["Sandbox", "KINDS", "RESOURCES"]
+
+
+class Sandbox:
+    """The sandbox server, running in a background thread on ``host`` (default 127.0.0.1), free port."""
+
+    def __init__(
+        self,
+        seed: int = 1,
+        shops: int = 2,
+        orders: int = 500,
+        start: str = "2025-01-01",
+        end: str = "2025-06-30",
+        latency_ms: float = 0,
+        qps_per_shop: float | None = None,
+        fault_rate: float = 0.0,
+        fault_kinds=None,
+        token_ttl_s: int = 604800,
+        scopes=None,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        counts: dict | None = None,
+    ):
+        self.world = World(seed=seed, shops=shops, orders=orders, start=start, end=end, counts=counts)
+        first = self.world.shops[0]
+        self._auth = AuthState(
+            self.world.app_key,
+            self.world.app_secret,
+            token_ttl_s,
+            scopes=scopes,
+            open_id=f"{int(first.id) % 10**12:012d}-open",
+            seller_name=first.name,
+            region=first.region,
+        )
+        self._core = Core(
+            self.world,
+            self._auth,
+            EndpointState(self.world),
+            Faults(fault_rate, fault_kinds, seed=seed),
+            RateLimiter(qps_per_shop),
+            latency_ms,
+        )
+        self._host, self._port = host, port
+        self._server = None
+        self._thread = None
+        self._credentials = None
+
+    # -- lifecycle -----------------------------------------------------------------------------------------
+
+    def start(self) -> Sandbox:
+        if self._server is not None:
+            return self
+        self._core.stop_event.clear()
+        self._server = make_server(self._core, self._host, self._port)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.1}, name="tiktok-shop-sandbox", daemon=True
+        )
+        self._thread.start()
+        self._credentials = {
+            "app_key": self._auth.app_key,
+            "app_secret": self._auth.app_secret,
+            "auth_code": self._auth.new_auth_code(),
+            "refresh_token": self._auth.new_grant()["refresh_token"],
+        }
+        return self
+
+    def stop(self):
+        if self._server is None:
+            return
+        self._core.stop_event.set()  # wakes latency / timeout sleeps
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+        self._server = None
+        self._thread = None
+
+    def __enter__(self) -> Sandbox:
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    # -- connection facts ----------------------------------------------------------------------------------
+
+    @property
+    def host(self) -> str:
+        return self._server.server_address[0] if self._server else self._host
+
+    @property
+    def port(self) -> int:
+        return self._server.server_address[1] if self._server else self._port
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def credentials(self) -> dict:
+        if self._credentials is None:
+            raise RuntimeError("the sandbox is not started")
+        return dict(self._credentials)
+
+    def new_auth_code(self) -> str:
+        return self._auth.new_auth_code()
+
+    def new_tokens(self) -> dict:
+        """Extension: a fresh token pair, as the token endpoint's ``data`` would return it."""
+        return self._auth.new_grant()
+
+    # -- data ------------------------------------------------------------------------------------------------
+
+    @property
+    def shops(self) -> list[dict]:
+        return [s.info() for s in self.world.shops]
+
+    def records(self, resource: str) -> dict[str, list[dict]]:
+        return self.world.records(resource)
+
+    def touch(self, resource: str, n: int, shop_id: str | None = None) -> list[str]:
+        with self._core.state.lock:
+            return self.world.touch(resource, n, shop_id=shop_id)
+
+    # -- request log -----------------------------------------------------------------------------------------
+
+    @property
+    def requests(self) -> list[dict]:
+        with self._core.log_lock:
+            return [dict(e) for e in self._core.log]
+
+    def clear_requests(self):
+        with self._core.log_lock:
+            self._core.log.clear()
+
+    # -- faults and limits ---------------------------------------------------------------------------------
+
+    def inject(self, kind: str, count: int = 1, path_contains: str | None = None):
+        self._core.faults.inject(kind, count, path_contains)
+
+    @property
+    def timeout_fault_s(self) -> float:
+        return self._core.timeout_fault_s
+
+    @timeout_fault_s.setter
+    def timeout_fault_s(self, value: float):
+        self._core.timeout_fault_s = float(value)
+
+    def expire_access_tokens(self):
+        self._auth.expire_all()
+
+    def revoke_scope(self, scope: str):
+        self._auth.revoke_scope(scope)
+
+    def set_fault_rate(self, rate: float, kinds=None):
+        self._core.faults.set_rate(rate, kinds)
+
+    def set_qps_per_shop(self, q: float | None):
+        self._core.limiter.set_qps(q)
+
+    def set_latency_ms(self, ms: float):
+        self._core.latency_ms = float(ms or 0)

@@ -1,0 +1,80 @@
+"""``python -m tiktok_shop_sandbox`` / ``tiktok-shop-sandbox``: run the sandbox until SIGINT/SIGTERM."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import sys
+import threading
+
+from . import Sandbox
+from .faults import KINDS, parse_kinds
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="tiktok-shop-sandbox", description="Local emulator of the TikTok Shop Partner API")
+    p.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=0, help="port (default 0 = a free port)")
+    p.add_argument("--credentials-file", help="also write the credentials JSON to this path")
+    p.add_argument("--seed", type=int, default=1, help="data seed (default 1); same seed, same data")
+    p.add_argument("--shops", type=int, default=2, help="number of shops (default 2)")
+    p.add_argument("--orders", type=int, default=500, help="orders per shop (default 500)")
+    p.add_argument("--start", default="2025-01-01", help="first day of the data, YYYY-MM-DD (default 2025-01-01)")
+    p.add_argument("--end", default="2025-06-30", help="last day of the data, YYYY-MM-DD (default 2025-06-30)")
+    p.add_argument("--latency-ms", type=float, default=0.0, help="sleep added to every call (default 0)")
+    p.add_argument("--qps-per-shop", type=float, default=None, help="token bucket per app x shop (default: off)")
+    p.add_argument("--fault-rate", type=float, default=0.0, help="fraction of API calls given a random fault")
+    p.add_argument("--fault-kinds", default=None, help=f"comma list restricting the random faults ({', '.join(KINDS)})")
+    p.add_argument("--token-ttl-s", type=int, default=604800, help="access-token lifetime (default 604800)")
+    return p
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        kinds = parse_kinds(args.fault_kinds) if args.fault_kinds else None
+        sb = Sandbox(
+            seed=args.seed,
+            shops=args.shops,
+            orders=args.orders,
+            start=args.start,
+            end=args.end,
+            latency_ms=args.latency_ms,
+            qps_per_shop=args.qps_per_shop,
+            fault_rate=args.fault_rate,
+            fault_kinds=kinds,
+            token_ttl_s=args.token_ttl_s,
+            host=args.host,
+            port=args.port,
+        )
+    except ValueError as exc:
+        print(f"tiktok-shop-sandbox: {exc}", file=sys.stderr)
+        return 2
+    stop = threading.Event()
+
+    def on_signal(signum, frame):
+        stop.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    sb.start()
+    try:
+        creds = sb.credentials
+        if args.credentials_file:  # written before the lines are printed, so it exists once they are read
+            tmp = args.credentials_file + ".tmp"
+            with open(tmp, "w") as fh:
+                json.dump(creds, fh)
+            os.replace(tmp, args.credentials_file)
+        print(f"listening on {sb.base_url}", flush=True)
+        print(json.dumps(creds), flush=True)
+        while not stop.wait(0.5):
+            pass
+    finally:
+        sb.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

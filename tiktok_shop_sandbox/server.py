@@ -1,0 +1,324 @@
+"""HTTP handling: request checks in the documented order, envelopes, faults, the request log."""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+import socket
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl, urlsplit
+
+from .auth import AuthError
+from .endpoints import ApiError, Ctx, resolve
+from .signing import verify_sign
+
+TOKEN_GET = "/api/v2/token/get"
+TOKEN_REFRESH = "/api/v2/token/refresh"
+TIMESTAMP_RE = re.compile(r"^\d{10}$")
+TIMESTAMP_PAST_S = 300
+TIMESTAMP_FUTURE_S = 30
+
+HTML_503 = (
+    b"<html>\r\n<head><title>503 Service Temporarily Unavailable</title></head>\r\n<body>\r\n"
+    b"<center><h1>503 Service Temporarily Unavailable</h1></center>\r\n<hr><center>nginx</center>\r\n"
+    b"</body>\r\n</html>\r\n"
+)
+HTML_PAGE = (
+    b"<!DOCTYPE html><html><head><title>TikTok Shop</title></head><body><p>Something went wrong. "
+    b"Please try again later.</p></body></html>"
+)
+
+
+def request_id() -> str:
+    return time.strftime("%Y%m%d%H%M%S", time.gmtime()) + secrets.token_hex(10).upper()
+
+
+class Response:
+    __slots__ = ("status", "body", "content_type", "code", "action")
+
+    def __init__(self, status: int, body: bytes, content_type: str = "application/json", code=None, action=None):
+        self.status = status
+        self.body = body
+        self.content_type = content_type
+        self.code = code
+        self.action = action  # None | "drop"
+
+
+def envelope(code: int, message: str, data=None) -> bytes:
+    obj = {"code": code, "message": message, "request_id": request_id()}
+    if data is not None or code == 0:
+        obj["data"] = data if data is not None else {}
+    return json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def error(http: int, code: int, message: str) -> Response:
+    return Response(http, envelope(code, message), code=code)
+
+
+class Core:
+    """Everything a request needs; shared by the HTTP handler threads."""
+
+    def __init__(self, world, auth, state, faults, limiter, latency_ms: float = 0.0):
+        self.world = world
+        self.auth = auth
+        self.state = state
+        self.faults = faults
+        self.limiter = limiter
+        self.latency_ms = float(latency_ms or 0)
+        self.timeout_fault_s = 30.0
+        self.stop_event = threading.Event()
+        self.log_lock = threading.Lock()
+        self.log: list[dict] = []
+
+    # -- entry point ---------------------------------------------------------------------------------------
+
+    def handle(self, method: str, raw_path: str, headers, body: bytes) -> Response:
+        parts = urlsplit(raw_path)
+        path = parts.path
+        query = dict(parse_qsl(parts.query, keep_blank_values=True))
+        entry = {
+            "method": method,
+            "path": path,
+            "query": query,
+            "body": None,
+            "status": None,
+            "code": None,
+            "shop_cipher": query.get("shop_cipher"),
+            "ts": time.time(),
+        }
+        try:
+            if path in (TOKEN_GET, TOKEN_REFRESH):
+                entry["query"] = {k: ("***" if k == "app_secret" else v) for k, v in query.items()}
+                resp = self._token(method, path, query)
+            else:
+                resp = self._api(method, path, query, headers, body, entry)
+        except Exception as exc:  # a sandbox bug must still produce a well-formed answer
+            resp = error(500, 36009003, f"Internal error: {type(exc).__name__}")
+        entry["status"] = resp.status
+        entry["code"] = resp.code
+        with self.log_lock:
+            self.log.append(entry)
+        return resp
+
+    def _sleep(self, seconds: float):
+        if seconds > 0:
+            self.stop_event.wait(seconds)
+
+    def _apply_fault(self, kind: str, entry: dict):
+        """Returns a Response for faults that replace the answer, or a marker for post-processing kinds."""
+        entry["fault"] = kind
+        if kind == "rate_limit":
+            return error(429, 36009002, "Too many requests. Please retry later.")
+        if kind == "unavailable":
+            return Response(503, HTML_503, "text/html")
+        if kind == "internal":
+            return error(200, 36009003, "Internal error, please try again later.")
+        if kind == "expired_token":
+            return error(401, 105002, "Access token is expired, please refresh it.")
+        if kind == "timeout":
+            self._sleep(self.timeout_fault_s)
+            return None
+        return kind  # drop / malformed*: decided after the normal answer is computed
+
+    @staticmethod
+    def _post_fault(kind, resp: Response) -> Response:
+        if kind == "drop":
+            resp.action = "drop"
+            resp.code = None
+            return resp
+        if kind == "malformed":
+            body = resp.body[: max(1, len(resp.body) // 2)]
+            return Response(200, body)
+        if kind == "malformed_html":
+            return Response(200, HTML_PAGE, "text/html")
+        if kind == "malformed_empty":
+            return Response(200, b"")
+        return resp
+
+    # -- token host ----------------------------------------------------------------------------------------
+
+    def _token(self, method: str, path: str, query: dict) -> Response:
+        self._sleep(self.latency_ms / 1000.0)
+        fault = self.faults.draw(path, is_api=False)
+        post = None
+        if fault is not None:
+            r = self._apply_fault(fault, {})
+            if isinstance(r, Response):
+                return r
+            post = r
+        if method != "GET":
+            resp = error(405, 36009010, f"Invalid HTTP method {method} for {path}")
+        else:
+            try:
+                data = self.auth.token_get(query) if path == TOKEN_GET else self.auth.token_refresh(query)
+                resp = Response(200, envelope(0, "success", data), code=0)
+            except AuthError as exc:
+                resp = error(200, exc.code, exc.message)
+        return self._post_fault(post, resp) if post else resp
+
+    # -- API -----------------------------------------------------------------------------------------------
+
+    def _api(self, method, path, query, headers, body, entry) -> Response:
+        self._sleep(self.latency_ms / 1000.0)
+        res = resolve(method, path)
+        if res.status == "unknown_path":
+            return error(404, 36009009, f"Invalid path: {path}")
+        if res.status == "bad_version":
+            return error(404, 36009014, f"The version name is invalid or has been retired: {res.version}")
+        if res.status == "bad_method":
+            return error(405, 36009010, f"Invalid HTTP method {method} for {path}")
+        route = res.route
+        content_type = headers.get("Content-Type") or ""
+        if body and content_type.lower().startswith("application/json"):
+            try:
+                entry["body"] = json.loads(body)
+            except (ValueError, UnicodeDecodeError):
+                entry["body"] = None
+        fault = self.faults.draw(path, is_api=True)
+        post = None
+        if fault is not None:
+            r = self._apply_fault(fault, entry)
+            if isinstance(r, Response):
+                return r
+            post = r
+        resp = self._checked(method, path, query, headers, body, content_type, route, res)
+        return self._post_fault(post, resp) if post else resp
+
+    def _checked(self, method, path, query, headers, body, content_type, route, res) -> Response:
+        auth = self.auth
+        cred = "Invalid credentials. The '{}' query parameter is {}."
+        app_key = query.get("app_key")
+        if not app_key:
+            return error(401, 36009004, cred.format("app_key", "missing"))
+        if app_key != auth.app_key:
+            return error(401, 36009004, cred.format("app_key", "invalid"))
+        if not query.get("sign"):
+            return error(401, 36009004, cred.format("sign", "missing"))
+        ts = query.get("timestamp")
+        if not ts:
+            return error(401, 36009004, cred.format("timestamp", "missing"))
+        now = time.time()
+        if not TIMESTAMP_RE.match(ts) or not (now - TIMESTAMP_PAST_S <= int(ts) <= now + TIMESTAMP_FUTURE_S):
+            return error(
+                401,
+                36009004,
+                "Invalid timestamp. The 'timestamp' query parameter must be Unix seconds "
+                "within [now - 300 s, now + 30 s].",
+            )
+        if not verify_sign(auth.app_secret, path, query, body, content_type, query["sign"]):
+            return error(401, 106001, "Invalid credentials. The 'sign' query parameter is invalid.")
+        token_state = auth.check_access(headers.get("x-tts-access-token"), now)
+        if token_state == "invalid":
+            return error(401, 36009004, "invalid access_token: the 'x-tts-access-token' header is missing or invalid.")
+        if token_state == "expired":
+            return error(401, 105002, "Access token is expired, please refresh it.")
+        if not auth.has_scope(route.scope):
+            return error(
+                200,
+                105005,
+                f"Access denied: the access token has not been granted the scope "
+                f"'{route.scope}'. You should apply auth pkg for this api.",
+            )
+        cipher = query.get("shop_cipher")
+        shop = None
+        if route.shop:
+            if not cipher:
+                return error(200, 106013, "shop_cipher is required for this API.")
+            shop = self.world.shop_by_cipher.get(cipher)
+            if shop is None:
+                return error(200, 101000, "Invalid shop_cipher: the shop is not authorized for this access token.")
+        elif cipher is not None:
+            return error(401, 36009004, "Unexpected identifier: shop_cipher")
+        if not self.limiter.allow((app_key, shop.id if shop else "")):
+            return error(429, 36009002, "Too many requests. The rate limit for this app and shop has been exceeded.")
+        parsed = None
+        if method == "POST":
+            if not content_type.lower().startswith("application/json"):
+                return error(
+                    400,
+                    36009022,
+                    "Invalid content type: the request body must be JSON (content-type: application/json).",
+                )
+            try:
+                parsed = json.loads(body)
+            except (ValueError, UnicodeDecodeError):
+                return error(400, 36009022, "Invalid request body: the body must be a JSON object.")
+            if not isinstance(parsed, dict):
+                return error(400, 36009022, "Invalid request body: the body must be a JSON object.")
+        ctx = Ctx(self.state, route, res.version, shop, query, parsed, res.params)
+        try:
+            data = route.handler(ctx)
+        except ApiError as exc:
+            return error(exc.http, exc.code, exc.message)
+        return Response(200, envelope(0, "Success", data), code=0)
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "tiktok-shop-sandbox"
+    sys_version = ""
+    core: Core = None  # set on the subclass built by make_server
+
+    def log_message(self, format, *args):  # noqa: A002 - silence the default stderr access log
+        pass
+
+    def _read_body(self) -> bytes:
+        te = (self.headers.get("Transfer-Encoding") or "").lower()
+        if "chunked" in te:
+            chunks = []
+            while True:
+                line = self.rfile.readline(65537)
+                size = int(line.split(b";", 1)[0].strip() or b"0", 16)
+                if size == 0:
+                    while self.rfile.readline(65537) not in (b"\r\n", b"\n", b""):
+                        pass
+                    break
+                chunks.append(self.rfile.read(size))
+                self.rfile.readline(65537)
+            return b"".join(chunks)
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length > 0 else b""
+
+    def _serve(self):
+        try:
+            body = self._read_body()
+        except (ValueError, OSError):
+            self.close_connection = True
+            return
+        resp = self.core.handle(self.command, self.path, self.headers, body)
+        try:
+            self.send_response(resp.status)
+            self.send_header(
+                "Content-Type", resp.content_type + ("; charset=utf-8" if "json" in resp.content_type else "")
+            )
+            self.send_header("Content-Length", str(len(resp.body)))
+            self.end_headers()
+            if resp.action == "drop":
+                self.wfile.write(resp.body[: max(1, len(resp.body) // 3)])
+                self.wfile.flush()
+                self.close_connection = True
+                try:
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+                return
+            if self.command != "HEAD":
+                self.wfile.write(resp.body)
+        except (BrokenPipeError, ConnectionResetError, OSError):
+            self.close_connection = True
+
+    do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = _serve
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 128
+
+
+def make_server(core: Core, host: str = "127.0.0.1", port: int = 0) -> Server:
+    handler = type("BoundHandler", (Handler,), {"core": core})
+    return Server((host, port), handler)
