@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+import pytest
+
+from tiktok_shop_sandbox import Sandbox
+
+from .tts_client import Client
+
+
+@pytest.fixture(scope="module")
+def sb():
+    """A default sandbox shared by a test module; tests using it must not change its state."""
+    with Sandbox() as s:
+        yield s
+
+
+@pytest.fixture(scope="module")
+def client(sb):
+    return Client.for_sandbox(sb)
+
+
+@pytest.fixture
+def fresh():
+    """Factory for a private sandbox + client (for tests that change state)."""
+    made = []
+
+    def make(**kw):
+        s = Sandbox(**kw).start()
+        made.append(s)
+        return s, Client.for_sandbox(s)
+
+    yield make
+    for s in made:
+        s.stop()

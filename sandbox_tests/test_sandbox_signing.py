@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import json
+
+from tiktok_shop_sandbox.signing import compute_sign, string_to_sign, verify_sign
+
+from .tts_client import sign
+
+VECTOR_A = {
+    "secret": "e59af819cc",
+    "path": "/authorization/202309/shops",
+    "params": {"app_key": "29a39d", "timestamp": "1623812664"},
+    "sign": "b596b73e0cc6de07ac26f036364178ab16b0a907af13d43f0a0cd2345f582dc8",
+}
+
+
+def test_vector_a_accepted():
+    a = VECTOR_A
+    pre = a["secret"].encode() + string_to_sign(a["path"], a["params"]) + a["secret"].encode()
+    assert pre == b"e59af819cc/authorization/202309/shopsapp_key29a39dtimestamp1623812664e59af819cc"
+    assert compute_sign(a["secret"], a["path"], a["params"]) == a["sign"]
+    assert verify_sign(a["secret"], a["path"], a["params"], b"", None, a["sign"])
+    # sign and access_token never take part in the pre-image
+    extra = dict(a["params"], sign=a["sign"], access_token="whatever")
+    assert verify_sign(a["secret"], a["path"], extra, b"", None, a["sign"])
+    # the test client's own signer agrees
+    assert sign(a["secret"], a["path"], a["params"]) == a["sign"]
+
+
+def test_vector_a_variants_refused():
+    a = VECTOR_A
+    assert not verify_sign(a["secret"], a["path"], a["params"], b"", None, a["sign"].upper())
+    assert not verify_sign(a["secret"], a["path"], a["params"], b"", None, a["sign"][:-1] + "0")
+    assert not verify_sign("other", a["path"], a["params"], b"", None, a["sign"])
+    assert not verify_sign(a["secret"], a["path"], dict(a["params"], timestamp="1623812665"), b"", None, a["sign"])
+    assert not verify_sign(a["secret"], a["path"] + "/", a["params"], b"", None, a["sign"])
+
+
+def test_body_is_signed_exactly():
+    secret, path, params = "s3cret", "/order/202309/orders/search", {"app_key": "k", "page_size": "10"}
+    body = json.dumps({"update_time_ge": 1}, separators=(",", ":")).encode()
+    good = compute_sign(secret, path, params, body)
+    assert verify_sign(secret, path, params, body, "application/json", good)
+    reformatted = json.dumps({"update_time_ge": 1}).encode()  # same JSON, other bytes
+    assert not verify_sign(secret, path, params, reformatted, "application/json", good)
+    assert not verify_sign(secret, path, params, body, "application/json", compute_sign(secret, path, params))
+
+
+def test_empty_object_body_accepts_both_readings():
+    secret, path, params = "s3cret", "/promotion/202309/activities/search", {"app_key": "k"}
+    with_body = compute_sign(secret, path, params, b"{}")
+    without = compute_sign(secret, path, params, b"")
+    assert verify_sign(secret, path, params, b"{}", "application/json", with_body)
+    assert verify_sign(secret, path, params, b"{}", "application/json", without)
+    # only for an empty object
+    body = b'{"a":1}'
+    assert not verify_sign(secret, path, params, body, "application/json", compute_sign(secret, path, params))
+
+
+def test_multipart_body_not_signed():
+    secret, path, params = "s3cret", "/product/202309/images/upload", {"app_key": "k"}
+    body = b"--x\r\ncontent\r\n--x--"
+    s = compute_sign(secret, path, params)
+    assert verify_sign(secret, path, params, body, "multipart/form-data; boundary=x", s)
+    assert not verify_sign(secret, path, params, body, "application/json", s)
+
+
+def test_decoded_values_are_signed():
+    secret, path = "s3cret", "/finance/202309/statements"
+    params = {"app_key": "k", "page_token": "ab+/cd=", "ids": "1,2,3"}
+    s = compute_sign(secret, path, params)
+    assert s == sign(secret, path, params)
+    assert not verify_sign(secret, path, dict(params, page_token="ab%2B%2Fcd%3D"), b"", None, s)
