@@ -45,7 +45,10 @@ BAD_CONFIGS = {
     "no app secret": (changed("credentials.app_secret", DELETE), "credentials.app_secret"),
     "app key not a string": (changed("credentials.app_key", 12345), "credentials.app_key"),
     "no auth code nor token": (changed("credentials.auth_code", DELETE), "credentials.auth_code"),
-    "plain http to a public host": (changed("credentials.endpoint_url", "http://open-api.example.com"), "credentials.endpoint_url"),
+    "plain http to a public host": (
+        changed("credentials.endpoint_url", "http://open-api.example.com"),
+        "credentials.endpoint_url",
+    ),
     "token host not a URL": (changed("credentials.auth_url", "auth.tiktok-shops.com"), "credentials.auth_url"),
     "unknown grant type": (changed("credentials.grant_type", "password"), "credentials.grant_type"),
     "no start date": (changed("start_date", DELETE), "start_date"),

@@ -82,7 +82,7 @@ def test_check_failures_say_what_to_fix(sandbox, case):
     result = run("check", config)
     assert result.connection_status.status == Status.FAILED
     assert hint in result.connection_status.message
-    assert "Traceback" not in result.text
+    assert "Traceback" not in result.connection_status.message
 
 
 def test_check_with_no_authorized_shop():

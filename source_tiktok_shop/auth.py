@@ -135,7 +135,8 @@ class TikTokShopAuthenticator(SingleUseRefreshTokenOauth2Authenticator):
                 "GET", f"{self._settings.auth_url}{path}", request_kwargs={}, params=params
             )
         except AirbyteTracedException as error:
-            if error.failure_type == FailureType.config_error:
+            # A refused request (an unknown code) is the user's to fix; a host that never answered is not.
+            if error.failure_type != FailureType.system_error:
                 raise
             raise AirbyteTracedException(
                 message=f"TikTok's token endpoint refused the request: {error.message} "

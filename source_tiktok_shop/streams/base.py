@@ -227,7 +227,8 @@ class IncrementalTikTokShopStream(TikTokShopStream):
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self._cursor_by_shop: dict[str, int] = {}
-        self._end = int(self._settings.end_or_now().timestamp())
+        # `_lt` is exclusive: include the current second (a later sync re-reads it through the lookback anyway).
+        self._end = int(self._settings.end_or_now().timestamp()) + 1
 
     @property
     def state_checkpoint_interval(self) -> int | None:

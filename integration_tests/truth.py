@@ -1,0 +1,76 @@
+"""What each stream should hold, computed from the sandbox's ground truth (not from the connector)."""
+
+from collections.abc import Iterable
+from typing import Any
+
+PRIMARY_KEYS = {
+    "shops": ("id",),
+    "returns": ("shop_id", "return_id"),
+    "cancellations": ("shop_id", "cancel_id"),
+    "statement_transactions": ("shop_id", "statement_id", "id"),
+}
+DIRECT = {
+    "orders": "orders",
+    "products": "products",
+    "returns": "returns",
+    "cancellations": "cancellations",
+    "packages": "packages",
+    "statements": "statements",
+    "payments": "payments",
+    "withdrawals": "withdrawals",
+    "warehouses": "warehouses",
+    "categories": "categories",
+    "brands": "brands",
+    "promotion_activities": "promotion_activities",
+    "coupons": "coupons",
+}
+HIDDEN_FROM_GET_PRODUCT = ("FREEZE", "DELETED")
+
+
+def key_of(stream: str, row: dict[str, Any]) -> tuple:
+    return tuple(row[field] for field in PRIMARY_KEYS.get(stream, ("shop_id", "id")))
+
+
+def expected_rows(sandbox: Any, stream: str) -> list[dict[str, Any]]:
+    if stream == "shops":
+        return [{**shop, "shop_id": str(shop["id"])} for shop in sandbox.shops]
+    if stream in DIRECT:
+        return list(_with_shop(sandbox.records(DIRECT[stream])))
+    if stream == "order_line_items":
+        return [
+            {**item, "order_id": order["id"], "update_time": order["update_time"], "shop_id": order["shop_id"]}
+            for order in _with_shop(sandbox.records("orders"))
+            for item in order.get("line_items") or []
+        ]
+    if stream == "skus":
+        return [
+            {**sku, "product_id": product["id"], "update_time": product["update_time"], "shop_id": product["shop_id"]}
+            for product in _with_shop(sandbox.records("products"))
+            for sku in product.get("skus") or []
+        ]
+    if stream == "product_details":
+        visible = {
+            (product["shop_id"], product["id"])
+            for product in _with_shop(sandbox.records("products"))
+            if product.get("status") not in HIDDEN_FROM_GET_PRODUCT
+        }
+        return [row for row in _with_shop(sandbox.records("product_details")) if (row["shop_id"], row["id"]) in visible]
+    if stream == "statement_transactions":
+        statement_time = {
+            (row["shop_id"], row["id"]): row["statement_time"] for row in _with_shop(sandbox.records("statements"))
+        }
+        return [
+            {**row, "statement_time": statement_time[(row["shop_id"], row["statement_id"])]}
+            for row in _with_shop(sandbox.records("statement_transactions"))
+        ]
+    raise KeyError(stream)
+
+
+def _with_shop(records_by_shop: dict[str, list[dict[str, Any]]]) -> Iterable[dict[str, Any]]:
+    for shop_id, records in records_by_shop.items():
+        for record in records:
+            yield {**record, "shop_id": str(shop_id)}
+
+
+def by_key(stream: str, rows: list[dict[str, Any]]) -> dict[tuple, dict[str, Any]]:
+    return {key_of(stream, row): row for row in rows}
