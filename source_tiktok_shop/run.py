@@ -5,6 +5,7 @@ from typing import Any
 from airbyte_cdk.entrypoint import PRINT_BUFFER, AirbyteEntrypoint
 from airbyte_cdk.models import ConnectorSpecification
 
+from .authorize import main as authorize
 from .config import validate_config
 from .source import SourceTiktokShop
 
@@ -23,6 +24,8 @@ def messages(args: list[str]) -> Iterable[str]:
 
 
 def run() -> None:
+    if sys.argv[1:2] == ["authorize"]:
+        sys.exit(authorize(sys.argv[2:]))
     with PRINT_BUFFER:
         for message in messages(sys.argv[1:]):
             # One write per message, so concurrent output never splits a line.
