@@ -262,6 +262,13 @@ class Handler(BaseHTTPRequestHandler):
     sys_version = ""
     core: Core = None  # set on the subclass built by make_server
 
+    def setup(self):
+        super().setup()
+        try:
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        except OSError:
+            pass
+
     def log_message(self, format, *args):  # noqa: A002 - silence the default stderr access log
         pass
 
@@ -291,12 +298,11 @@ class Handler(BaseHTTPRequestHandler):
         resp = self.core.handle(self.command, self.path, self.headers, body)
         try:
             self.send_response(resp.status)
-            self.send_header(
-                "Content-Type", resp.content_type + ("; charset=utf-8" if "json" in resp.content_type else "")
-            )
+            ctype = resp.content_type + ("; charset=utf-8" if "json" in resp.content_type else "")
+            self.send_header("Content-Type", ctype)
             self.send_header("Content-Length", str(len(resp.body)))
-            self.end_headers()
             if resp.action == "drop":
+                self.end_headers()
                 self.wfile.write(resp.body[: max(1, len(resp.body) // 3)])
                 self.wfile.flush()
                 self.close_connection = True
@@ -305,8 +311,9 @@ class Handler(BaseHTTPRequestHandler):
                 except OSError:
                     pass
                 return
-            if self.command != "HEAD":
-                self.wfile.write(resp.body)
+            # headers and body in one write (no small-segment / delayed-ACK stalls on keep-alive connections)
+            self._headers_buffer.append(b"\r\n" + (resp.body if self.command != "HEAD" else b""))
+            self.flush_headers()
         except (BrokenPipeError, ConnectionResetError, OSError):
             self.close_connection = True
 
