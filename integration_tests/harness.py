@@ -26,7 +26,7 @@ from airbyte_cdk.test.entrypoint_wrapper import EntrypointOutput
 
 from source_tiktok_shop.run import messages
 
-START_DATE = "2024-12-01T00:00:00Z"
+START_DATE = "2023-07-01T00:00:00Z"
 
 
 def config_for(sandbox: Any, **credentials: Any) -> dict[str, Any]:

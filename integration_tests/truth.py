@@ -32,6 +32,11 @@ def key_of(stream: str, row: dict[str, Any]) -> tuple:
 
 
 def expected_rows(sandbox: Any, stream: str) -> list[dict[str, Any]]:
+    # The CDK's record serializer leaves out top-level nulls; a missing column reads as null anyway.
+    return [{key: value for key, value in row.items() if value is not None} for row in _rows(sandbox, stream)]
+
+
+def _rows(sandbox: Any, stream: str) -> list[dict[str, Any]]:
     if stream == "shops":
         return [{**shop, "shop_id": str(shop["id"])} for shop in sandbox.shops]
     if stream in DIRECT:
