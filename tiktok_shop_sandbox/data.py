@@ -248,19 +248,22 @@ CATEGORY_TREE = [
     ("605503", "605500", "Watches & Accessories"),
     ("605504", "605503", "Watch Bands"),
     ("606600", "0", "Stationery"),
+    ("600007", "600002", "Lamps & Lighting"),
+    ("604405", "604400", "Sports Footwear"),
+    ("605505", "605500", "Bags"),
     ("606601", "606600", "Notebooks & Paper"),
 ]
 # which leaf category each product NOUN belongs to
 NOUN_CATEGORY = {
     "T-Shirt": "601102",
     "Hoodie": "601103",
-    "Sneakers": "604401",
+    "Sneakers": "604405",
     "Phone Case": "603302",
     "Water Bottle": "600006",
     "Backpack": "604404",
     "Lip Gloss": "602202",
     "Face Serum": "602204",
-    "Desk Lamp": "600002",
+    "Desk Lamp": "600007",
     "Yoga Mat": "604402",
     "Earbuds": "603305",
     "Throw Pillow": "600004",
@@ -271,7 +274,7 @@ NOUN_CATEGORY = {
     "Notebook": "606601",
     "Charger": "603303",
     "Candle": "600003",
-    "Tote Bag": "605500",
+    "Tote Bag": "605505",
 }
 
 PRODUCT_STATUSES = [
