@@ -330,6 +330,8 @@ def parse_date(value: str) -> int:
 
 def money(minor: int, dec: int) -> str:
     """Integer minor units → decimal string (``1999, 2`` → ``"19.99"``)."""
+    if dec == 2 and minor >= 0:
+        return f"{minor // 100}.{minor % 100:02d}"
     if dec == 0:
         return str(minor)
     sign = "-" if minor < 0 else ""
