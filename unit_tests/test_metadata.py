@@ -144,3 +144,14 @@ def test_suggested_streams_exist(data):
     suggested = data["suggestedStreams"]["streams"]
     assert suggested and set(suggested) <= names
     assert len(suggested) == len(set(suggested))
+
+
+def test_docs_page_covers_every_field_and_stream_and_this_version(spec):
+    page = (ROOT / "docs" / "tiktok-shop.md").read_text()
+    connection = spec["connectionSpecification"]
+    (auth,) = connection["properties"]["credentials"]["oneOf"]
+    fields = [f"credentials.{name}" for name in auth["properties"]]
+    fields += [name for name in connection["properties"] if name != "credentials"]
+    assert [field for field in fields if f"| `{field}` |" not in page] == []
+    assert [stream.name for stream in STREAMS if f"| `{stream.name}` |" not in page] == []
+    assert re.search(rf"^\| {re.escape(setup_version())} +\| \d{{4}}-\d{{2}}-\d{{2}} \|", page, re.M)
