@@ -255,3 +255,9 @@ def test_sandbox_shops_property():
     sb = Sandbox(shops=4, orders=5)
     assert [s["region"] for s in sb.shops] == ["US", "GB", "ID", "MY"]
     assert sb.records("shops") == {s["id"]: [s] for s in sb.shops}
+
+
+def test_no_shops(fresh):
+    s, c = fresh(shops=0, orders=10)
+    assert s.shops == [] and s.records("orders") == {}
+    assert c.call("GET", "/authorization/202309/shops")["data"] == {"shops": []}

@@ -42,15 +42,15 @@ class Sandbox:
         counts: dict | None = None,
     ):
         self.world = World(seed=seed, shops=shops, orders=orders, start=start, end=end, counts=counts)
-        first = self.world.shops[0]
+        first = self.world.shops[0] if self.world.shops else None  # shops=0: a seller with no authorized shop
         self._auth = AuthState(
             self.world.app_key,
             self.world.app_secret,
             token_ttl_s,
             scopes=scopes,
-            open_id=f"{int(first.id) % 10**12:012d}-open",
-            seller_name=first.name,
-            region=first.region,
+            open_id=f"{int(first.id) % 10**12:012d}-open" if first else f"{self.world.seed % 10**12:012d}-open",
+            seller_name=first.name if first else "",
+            region=first.region if first else "",
         )
         self._core = Core(
             self.world,

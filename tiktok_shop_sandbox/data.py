@@ -1905,8 +1905,8 @@ class World:
         end: str = "2025-06-30",
         counts: dict | None = None,
     ):
-        if shops < 1:
-            raise ValueError("shops must be >= 1")
+        if shops < 0:
+            raise ValueError("shops must be >= 0")
         if orders < 0:
             raise ValueError("orders must be >= 0")
         self.seed = seed
