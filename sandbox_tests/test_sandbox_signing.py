@@ -2,6 +2,9 @@ from __future__ import annotations
 
 import json
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from tiktok_shop_sandbox.signing import compute_sign, string_to_sign, verify_sign
 
 from .tts_client import sign
@@ -71,3 +74,27 @@ def test_decoded_values_are_signed():
     s = compute_sign(secret, path, params)
     assert s == sign(secret, path, params)
     assert not verify_sign(secret, path, dict(params, page_token="ab%2B%2Fcd%3D"), b"", None, s)
+
+
+_keys = st.text(alphabet="abcdefghijklmnopqrstuvwxyz_", min_size=1, max_size=12).filter(
+    lambda k: k not in ("sign", "access_token")
+)
+_values = st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=0x2FF), max_size=20)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    secret=st.text(alphabet="0123456789abcdef", min_size=8, max_size=40),
+    params=st.dictionaries(_keys, _values, max_size=6),
+    body=st.binary(max_size=64),
+    flip=st.integers(min_value=0, max_value=63),
+)
+def test_verifier_agrees_with_independent_signer(secret, params, body, flip):
+    path = "/order/202309/orders/search"
+    s = sign(secret, path, params, body)
+    assert verify_sign(secret, path, params, body, "application/json", s)
+    bad = s[:flip] + ("0" if s[flip] != "0" else "1") + s[flip + 1 :]
+    assert not verify_sign(secret, path, params, body, "application/json", bad)
+    if params:
+        k = sorted(params)[0]
+        assert not verify_sign(secret, path, dict(params, **{k: params[k] + "x"}), body, "application/json", s)
