@@ -1,5 +1,6 @@
 import logging
 from collections.abc import Iterator, Mapping
+from queue import Queue
 from typing import Any
 
 from airbyte_cdk.models import (
@@ -14,7 +15,9 @@ from airbyte_cdk.sources.concurrent_source.concurrent_source import ConcurrentSo
 from airbyte_cdk.sources.concurrent_source.concurrent_source_adapter import ConcurrentSourceAdapter
 from airbyte_cdk.sources.connector_state_manager import ConnectorStateManager
 from airbyte_cdk.sources.message import InMemoryMessageRepository, MessageRepository
+from airbyte_cdk.sources.message.concurrent_repository import ConcurrentMessageRepository
 from airbyte_cdk.sources.streams import Stream
+from airbyte_cdk.sources.streams.concurrent.partitions.types import QueueItem
 from airbyte_cdk.utils.airbyte_secrets_utils import filter_secrets
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
@@ -29,11 +32,11 @@ from .streams.base import IncrementalTikTokShopStream
 LOGGER = logging.getLogger("airbyte")
 # `check` answers a person waiting in a form: fail in seconds rather than retry for a minute.
 CHECK_RETRIES = 2
+QUEUE_SIZE = 10_000
 
 
 class SourceTiktokShop(ConcurrentSourceAdapter):
     def __init__(self) -> None:
-        self._message_repository = InMemoryMessageRepository()
         self._state_manager = ConnectorStateManager()
         super().__init__(concurrent_source=self._concurrent_source_for(DEFAULT_NUM_WORKERS))
 
@@ -42,8 +45,17 @@ class SourceTiktokShop(ConcurrentSourceAdapter):
         return self._message_repository
 
     def _concurrent_source_for(self, num_workers: int) -> ConcurrentSource:
-        # One worker generates partitions; the others read them.
-        return ConcurrentSource.create(num_workers + 1, 1, LOGGER, self._slice_logger, self._message_repository)
+        """A pool of workers and one queue that carries records and state messages alike.
+
+        State goes through the records' queue so it is never printed ahead of the records it covers:
+        a sync killed at any point resumes without losing a record.
+        """
+        queue: Queue[QueueItem] = Queue(maxsize=QUEUE_SIZE)
+        self._message_repository = ConcurrentMessageRepository(queue, InMemoryMessageRepository())
+        # One thread generates partitions; `num_workers` read them.
+        return ConcurrentSource.create(
+            num_workers + 1, 1, LOGGER, self._slice_logger, self._message_repository, queue=queue
+        )
 
     def _connect(
         self, config: Mapping[str, Any], max_retries: int = MAX_RETRIES

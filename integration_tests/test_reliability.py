@@ -1,0 +1,133 @@
+"""Failure paths against the sandbox: faults, rate limits, a killed process, a missing scope."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+from airbyte_cdk.models import Status, SyncMode
+
+from integration_tests.harness import catalog_of, config_for, run
+from integration_tests.truth import by_key, expected_rows, key_of
+from source_tiktok_shop.streams import base as base_stream
+from tiktok_shop_sandbox import KINDS, Sandbox
+
+SMALL = {"shops": 2, "orders": 60, "start": "2025-01-01", "end": "2025-02-15"}
+FAULTY = {**SMALL, "orders": 120, "end": "2025-03-31"}
+ALL_STREAMS = [
+    "shops", "orders", "order_line_items", "products", "skus", "product_details", "returns", "cancellations",
+    "packages", "statements", "statement_transactions", "payments", "withdrawals", "warehouses", "categories",
+    "brands", "promotion_activities", "coupons",
+]  # fmt: skip
+FULL_REFRESH_ONLY = {"shops", "warehouses", "categories", "brands", "promotion_activities", "coupons"}
+
+
+def every_stream():
+    return catalog_of(
+        {name: SyncMode.full_refresh if name in FULL_REFRESH_ONLY else SyncMode.incremental for name in ALL_STREAMS}
+    )
+
+
+def assert_exactly_the_ground_truth(sandbox, result, streams=ALL_STREAMS):
+    assert not result.output.errors, [error.trace.error.message for error in result.output.errors]
+    for stream in streams:
+        rows = result.records(stream)
+        keys = [key_of(stream, row) for row in rows]
+        assert len(keys) == len(set(keys)), f"{stream}: duplicated records"
+        assert by_key(stream, rows) == by_key(stream, expected_rows(sandbox, stream)), (
+            f"{stream}: records lost or changed"
+        )
+
+
+def test_every_stream_is_exact_under_ten_percent_faults_of_every_kind(monkeypatch):
+    # A request the sandbox holds back is abandoned after the connector's timeout and retried.
+    monkeypatch.setattr(base_stream, "REQUEST_TIMEOUT_SECONDS", 2)
+    with Sandbox(seed=21, fault_rate=0.1, fault_kinds=list(KINDS), **FAULTY) as sandbox:
+        sandbox.timeout_fault_s = 4
+        result = run("read", config_for(sandbox), every_stream())
+        faults = [entry for entry in sandbox.requests if entry["status"] != 200 or entry["code"] not in (0, None)]
+        assert_exactly_the_ground_truth(sandbox, result)
+    assert len(faults) >= 10, "the sandbox injected too few faults for this test to mean anything"
+
+
+STREAMS_UNDER_QUOTA = ["orders", "returns", "packages", "warehouses"]
+
+
+@pytest.mark.parametrize(
+    "pace, expect_429", [(3, False), (20, True)], ids=["paced under the quota", "bursting over the quota"]
+)
+def test_a_tight_per_shop_quota_loses_nothing(pace, expect_429):
+    with Sandbox(seed=22, qps_per_shop=3, **SMALL) as sandbox:
+        config = {**config_for(sandbox), "requests_per_second_per_shop": pace}
+        result = run("read", config, catalog_of({name: SyncMode.full_refresh for name in STREAMS_UNDER_QUOTA}))
+        refused = [entry for entry in sandbox.requests if entry["status"] == 429]
+        assert_exactly_the_ground_truth(sandbox, result, STREAMS_UNDER_QUOTA)
+    assert bool(refused) is expect_429
+
+
+def test_a_missing_scope_skips_only_its_streams():
+    with Sandbox(seed=23, **SMALL) as sandbox:
+        sandbox.revoke_scope("seller.finance.info")
+        result = run("read", config_for(sandbox), every_stream())
+        finance = {"statements", "statement_transactions", "payments", "withdrawals"}
+        assert_exactly_the_ground_truth(sandbox, result, [name for name in ALL_STREAMS if name not in finance])
+        for stream in finance:
+            assert not result.records(stream)
+        assert result.output.is_in_logs("Skipping stream statements: .*seller.finance.info")
+
+
+def test_check_reports_answers_that_are_not_json():
+    with Sandbox(seed=24, **SMALL) as sandbox:
+        sandbox.inject("malformed_html", count=10, path_contains="/authorization/")
+        result = run("check", config_for(sandbox))
+    assert result.connection_status.status == Status.FAILED
+    assert "not a JSON envelope" in result.connection_status.message
+
+
+def test_a_killed_read_resumes_from_its_last_state_and_completes_the_ground_truth():
+    connector = str(Path(sys.executable).parent / "source-tiktok-shop")
+    with Sandbox(seed=25, latency_ms=15, shops=2, orders=400) as sandbox, tempfile.TemporaryDirectory() as folder:
+        catalog = json.loads(json.dumps(_dump(catalog_of({"orders": SyncMode.incremental}))))
+        config = run("check", config_for(sandbox)).config_after(config_for(sandbox))
+        files = {name: Path(folder) / f"{name}.json" for name in ("config", "catalog", "state")}
+        files["config"].write_text(json.dumps(config))
+        files["catalog"].write_text(json.dumps(catalog))
+        command = [connector, "read", "--config", str(files["config"]), "--catalog", str(files["catalog"])]
+
+        first_records, last_state = [], None
+        process = subprocess.Popen(
+            command, stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"}
+        )
+        states_seen = 0
+        for line in process.stdout:
+            message = json.loads(line) if line.startswith("{") else {}
+            if message.get("type") == "RECORD":
+                first_records.append(message["record"]["data"])
+            elif message.get("type") == "STATE":
+                last_state, states_seen = message["state"], states_seen + 1
+                if states_seen == 3:
+                    process.send_signal(signal.SIGKILL)
+                    break
+        process.wait(timeout=30)
+        assert process.returncode == -signal.SIGKILL
+        total = sum(len(orders) for orders in sandbox.records("orders").values())
+        assert 0 < len(first_records) < total, "the kill must land mid-stream"
+
+        files["state"].write_text(json.dumps([last_state]))
+        resumed = subprocess.run(command + ["--state", str(files["state"])], capture_output=True, text=True, check=True)
+        second_records = [
+            json.loads(line)["record"]["data"] for line in resumed.stdout.splitlines() if '"RECORD"' in line
+        ]
+    assert len(second_records) < total, "the resumed run started over instead of from the state"
+    together = by_key("orders", first_records + second_records)
+    assert together == by_key("orders", expected_rows(sandbox, "orders"))
+
+
+def _dump(catalog):
+    from airbyte_cdk.models import ConfiguredAirbyteCatalogSerializer
+
+    return ConfiguredAirbyteCatalogSerializer.dump(catalog)
