@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import threading
 
 from .data import HIDDEN_FROM_GET_PRODUCT, money
@@ -286,8 +287,6 @@ def run_list(
 
 
 def _range(index: SortedIndex, lo, hi):
-    import bisect
-
     keys = index.keys
     start = bisect.bisect_left(keys, (lo,)) if lo is not None else 0
     end = bisect.bisect_left(keys, (hi,)) if hi is not None else len(keys)
