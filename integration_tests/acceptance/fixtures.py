@@ -3,9 +3,10 @@
 The standard tests read each scenario's config from a file under the connector root, so the files
 must point at the sandbox of this test session: they are written here (into `generated/`, which git
 ignores) rather than committed. The auth code is exchanged once, through `source-tiktok-shop
-authorize`'s own exchange; every scenario then starts from a valid access token and never refreshes
-it. A refresh would rotate the refresh token (reference §1.3) and leave the file stale for the next
-scenario, so the token lives far longer than the session.
+authorize`'s own exchange; the scenarios then start from a valid access token and never refresh it.
+A refresh rotates the refresh token (reference §1.3) and would leave the file stale for the next
+scenario, so the token lives far longer than the session. The one scenario that does refresh
+(`config_refresh_token.json`, refresh token only) gets a newly granted refresh token before each test.
 
 Each test rewrites the files for its own sandbox while holding a lock on them, so two test runs in
 the same working tree (or pytest-xdist workers) never read each other's configs.
@@ -21,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from source_tiktok_shop.authorize import exchange
+from source_tiktok_shop.authorize import TOKEN_FIELDS, exchange
 from tiktok_shop_sandbox import Sandbox
 
 HERE = Path(__file__).resolve().parent
@@ -87,9 +88,20 @@ def acceptance_sandbox() -> Iterator[tuple[Sandbox, dict[Path, str]]]:
         yield sandbox, {GENERATED / name: text for name, text in files.items()}
 
 
+def refresh_token_config(sandbox: Sandbox, config: Mapping[str, Any]) -> dict[str, Any]:
+    """Credentials as a platform holds them after a while: only a refresh token, spent by the next refresh."""
+    credentials = {key: value for key, value in config["credentials"].items() if key not in TOKEN_FIELDS}
+    return {**config, "credentials": {**credentials, "refresh_token": sandbox.new_tokens()["refresh_token"]}}
+
+
 @pytest.fixture(autouse=True)
 def acceptance_files(acceptance_sandbox: tuple[Sandbox, Mapping[Path, str]]) -> Iterator[Sandbox]:
-    sandbox, files = acceptance_sandbox
+    sandbox, session_files = acceptance_sandbox
+    config = json.loads(session_files[GENERATED / "config.json"])
+    files = {
+        **session_files,
+        GENERATED / "config_refresh_token.json": json.dumps(refresh_token_config(sandbox, config), indent=2),
+    }
     GENERATED.mkdir(exist_ok=True)
     with open(GENERATED / ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
