@@ -264,3 +264,21 @@ def place(config: dict[str, Any], path: list[str], value: Any) -> None:
     for parent in parents:
         config = config.setdefault(parent, {})
     config[key] = value
+
+
+@pytest.mark.parametrize(
+    ("args", "credentials", "message"),
+    [
+        (["--listen", "0.0.0.0:0"], {}, "loopback"),
+        (["--listen", "127.0.0.1"], {}, "--listen must look like"),
+        ([], {"state_length": 4}, "state_length"),
+    ],
+    ids=["listen on every interface", "listen without a port", "state too short"],
+)
+def test_unsafe_settings_are_refused(base_config, tmp_path, args, credentials, message):
+    config = json.loads(base_config.read_text())
+    config["credentials"].update(credentials)
+    base_config.write_text(json.dumps(config))
+    command = Authorize("--config", str(base_config), "--output", str(tmp_path / "c.json"), *args)
+    assert command.finish() == 1
+    assert message in command.terminal.text

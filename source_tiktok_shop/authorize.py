@@ -49,11 +49,11 @@ SECRET_ENV = "TIKTOK_SHOP_APP_SECRET"
 TOKEN_FIELDS = ("auth_code", "access_token", "access_token_expires_at", "refresh_token")
 
 
-def spec_defaults() -> dict[str, Any]:
-    """The defaults of the credential fields, from spec.yaml, so the two never disagree."""
+def credential_fields() -> dict[str, Any]:
+    """The credential fields of spec.yaml, whose defaults and bounds apply here too."""
     spec = yaml.safe_load(resources.files(__package__).joinpath("spec.yaml").read_text())
     (tts_auth,) = spec["connectionSpecification"]["properties"]["credentials"]["oneOf"]
-    return {name: field["default"] for name, field in tts_auth["properties"].items() if "default" in field}
+    return tts_auth["properties"]
 
 
 class AuthorizationRefused(Exception):
@@ -68,7 +68,9 @@ def new_state(length: int) -> str:
     return "".join(secrets.choice(STATE_ALPHABET) for _ in range(length))
 
 
-def consent_urls(app_key: str, state: str, service_id: str | None = None, auth_url: str = DEFAULT_AUTH_URL) -> dict:
+def consent_urls(
+    app_key: str, state: str, service_id: str | None = None, auth_url: str = DEFAULT_AUTH_URL
+) -> dict[str, str]:
     """The links a seller opens to authorize the app, each carrying `state`."""
     urls = {
         market: f"{base}?{urlencode({'service_id': service_id, 'state': state})}"
@@ -274,10 +276,13 @@ def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None, out: Te
     try:
         config = base_config(args, stdin)
         credentials = config["credentials"]
-        defaults = spec_defaults()
-        state = new_state(int(credentials.get("state_length") or defaults["state_length"]))
-        code_key = credentials.get("response_type_key") or defaults["response_type_key"]
-        auth_url = credentials.get("auth_url") or defaults["auth_url"]
+        fields = credential_fields()
+        length = credentials.get("state_length") or fields["state_length"]["default"]
+        if not fields["state_length"]["minimum"] <= length <= fields["state_length"]["maximum"]:
+            raise AuthorizationRefused(f"`credentials.state_length` is out of range: {length}.")
+        state = new_state(length)
+        code_key = credentials.get("response_type_key") or fields["response_type_key"]["default"]
+        auth_url = credentials.get("auth_url") or fields["auth_url"]["default"]
         print("Open one of these links as the seller, signed in to TikTok Shop, and authorize the app:", file=out)
         for market, url in consent_urls(credentials["app_key"], state, args.service_id, auth_url).items():
             print(f"  {market}: {url}", file=out)
