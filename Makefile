@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install test demo bench lint format clean
+.PHONY: install test demo bench example lint format clean
 
 install: $(INSTALLED)
 
@@ -24,6 +24,13 @@ demo: install
 bench: install
 	$(BIN)/python -m bench
 
+EXAMPLE_VENV := examples/.venv-example
+
+example:
+	test -x $(EXAMPLE_VENV)/bin/python || $(PYTHON) -m venv $(EXAMPLE_VENV)
+	$(EXAMPLE_VENV)/bin/pip install --quiet --disable-pip-version-check -e '.[example]' 2>&1 | grep -v "is ignored: it is neither a file nor a directory" || true
+	$(EXAMPLE_VENV)/bin/python examples/pyairbyte_duckdb.py
+
 lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
@@ -34,4 +41,4 @@ format: install
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) $(EXAMPLE_VENV) examples/.cache .pytest_cache .mypy_cache .ruff_cache *.egg-info

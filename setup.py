@@ -19,6 +19,9 @@ TEST_REQUIREMENTS = [
     "mypy>=1.10",
 ]
 
+# PyAirbyte, for the DuckDB example only (heavy; never a connector dependency).
+EXAMPLE_REQUIREMENTS = ["airbyte>=0.71.3,<0.72"]
+
 setup(
     name="source-tiktok-shop",
     version=VERSION,
@@ -27,7 +30,7 @@ setup(
     packages=find_packages(include=["source_tiktok_shop*", "tiktok_shop_sandbox*"]),
     package_data={"source_tiktok_shop": ["spec.yaml", "schemas/*.json"]},
     install_requires=MAIN_REQUIREMENTS,
-    extras_require={"tests": TEST_REQUIREMENTS},
+    extras_require={"tests": TEST_REQUIREMENTS, "example": EXAMPLE_REQUIREMENTS},
     entry_points={
         "console_scripts": [
             "source-tiktok-shop=source_tiktok_shop.run:run",

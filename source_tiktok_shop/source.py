@@ -32,7 +32,7 @@ from .streams.base import IncrementalTikTokShopStream
 LOGGER = logging.getLogger("airbyte")
 # `check` answers a person waiting in a form: fail in seconds rather than retry for a minute.
 CHECK_RETRIES = 2
-QUEUE_SIZE = 10_000
+QUEUE_SIZE = 1_000
 
 
 class SourceTiktokShop(ConcurrentSourceAdapter):
