@@ -86,3 +86,13 @@ def test_second_sync_after_touching_returns_the_touched_records(world, catalog, 
             assert touched[resource] <= returned, f"{stream} missed touched {resource}"
     # Nothing else was re-read beyond the lookback: far fewer rows than the first sync.
     assert len(second.records("orders")) < len(first.records("orders")) / 2
+
+
+def test_product_windows_are_split_below_the_search_cap():
+    """Search Products refuses to page past 10,000 results (12052180): the connector splits its window."""
+    with Sandbox(seed=6, shops=1, orders=50, counts={"products": 12_500}) as big:
+        result = run("read", config_for(big), catalog_of({"products": SyncMode.incremental}))
+        refused = [entry for entry in big.requests if entry["code"] == 12052180]
+        assert not result.output.errors, result.output.errors
+        assert by_key("products", result.records("products")) == by_key("products", expected_rows(big, "products"))
+    assert not refused
