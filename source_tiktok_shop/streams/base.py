@@ -226,6 +226,8 @@ class IncrementalTikTokShopStream(TikTokShopStream):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
+        # Written by the worker reading each shop, read by the cursor that checkpoints them all.
+        self._cursor_lock = threading.Lock()
         self._cursor_by_shop: dict[str, int] = {}
         # `_lt` is exclusive: include the current second (a later sync re-reads it through the lookback anyway).
         self._end = int(self._settings.end_or_now().timestamp()) + 1
@@ -236,13 +238,14 @@ class IncrementalTikTokShopStream(TikTokShopStream):
 
     @property
     def state(self) -> MutableMapping[str, Any]:
-        return {shop_id: {self.cursor_field: value} for shop_id, value in sorted(self._cursor_by_shop.items())}
+        with self._cursor_lock:
+            return {shop_id: {self.cursor_field: value} for shop_id, value in sorted(self._cursor_by_shop.items())}
 
     @state.setter
     def state(self, value: Mapping[str, Any]) -> None:
         for shop_id, shop_state in (value or {}).items():
             if isinstance(shop_state, Mapping) and isinstance(shop_state.get(self.cursor_field), int):
-                self._cursor_by_shop[str(shop_id)] = shop_state[self.cursor_field]
+                self._advance(str(shop_id), shop_state[self.cursor_field])
 
     @property
     def lookback_seconds(self) -> int:
@@ -305,8 +308,9 @@ class IncrementalTikTokShopStream(TikTokShopStream):
         return value if isinstance(value, int) else None
 
     def _advance(self, shop_id: str, value: int | None) -> None:
-        if value is not None and value > self._cursor_by_shop.get(shop_id, -1):
-            self._cursor_by_shop[shop_id] = value
+        with self._cursor_lock:
+            if value is not None and value > self._cursor_by_shop.get(shop_id, -1):
+                self._cursor_by_shop[shop_id] = value
 
     def _over_result_cap(self, total_count: int | None, window: Window) -> bool:
         """Splits a window whose results the endpoint would refuse to page through (12052180)."""
@@ -327,16 +331,16 @@ class ShopDirectory:
         self._lock = threading.Lock()
         self._shops: list[Shop] | None = None
 
-    def authorized_shops(self) -> list[Shop]:
+    def shops(self) -> list[Shop]:
         with self._lock:
             if self._shops is None:
                 self._shops = self._client.fetch()
-            return self._shops
-
-    def shops(self) -> list[Shop]:
-        shops = self.authorized_shops()
+            shops = self._shops
         if not shops:
-            raise ConfigError("credentials", "authorize no shop: the seller has not authorized any shop for this app.")
+            raise ConfigError(
+                "credentials",
+                "cover no shop: the seller has not authorized any shop for this app. Have them authorize one.",
+            )
         wanted = self._settings.shop_ids
         if not wanted:
             return shops
