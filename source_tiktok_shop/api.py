@@ -210,7 +210,7 @@ def build_request(
     path_params: Mapping[str, str] | None = None,
     query: Mapping[str, str] | None = None,
 ) -> Request:
-    params: dict[str, str] = {**endpoint.query, **(query or {})}
+    params: dict[str, Any] = {**endpoint.query, **(query or {})}
     body: dict[str, Any] = {}
     if endpoint.shop_scoped:
         if not shop_cipher:

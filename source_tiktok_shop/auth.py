@@ -175,6 +175,7 @@ class TikTokShopAuthenticator(SingleUseRefreshTokenOauth2Authenticator):
             (key, value) for key, value in parse_qsl(query, keep_blank_values=True) if key not in SIGNATURE_PARAMS
         ]
         params += [("app_key", self._settings.app_key), ("timestamp", str(int(time.time())))]
-        signature = sign(self._settings.app_secret, path, dict(params), request.body)
+        body = request.body if isinstance(request.body, (str, bytes)) else None
+        signature = sign(self._settings.app_secret, path, dict(params), body)
         request.url = urlunsplit((scheme, netloc, path, urlencode(params + [("sign", signature)]), fragment))
         return request

@@ -83,9 +83,11 @@ def parse_datetime(value: Any, field: str) -> pendulum.DateTime:
         parsed = pendulum.parse(value, tz="UTC", strict=False)
     except (ValueError, pendulum.parsing.exceptions.ParserError):
         raise ConfigError(field, f"is not a date-time like 2025-01-01T00:00:00Z (got {value!r}).") from None
-    if not isinstance(parsed, pendulum.DateTime):
-        parsed = pendulum.datetime(parsed.year, parsed.month, parsed.day, tz="UTC")
-    return parsed.in_timezone("UTC")
+    if isinstance(parsed, pendulum.DateTime):
+        return parsed.in_timezone("UTC")
+    if isinstance(parsed, pendulum.Date):
+        return pendulum.datetime(parsed.year, parsed.month, parsed.day, tz="UTC")
+    raise ConfigError(field, f"is not a date-time like 2025-01-01T00:00:00Z (got {value!r}).")
 
 
 def _positive_number(config: Mapping[str, Any], key: str, default: Any, kind: type) -> Any:

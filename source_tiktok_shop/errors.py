@@ -139,7 +139,7 @@ def resolve(status: int, body: Envelope) -> ErrorResolution:
     """The action for one HTTP answer; the table the reliability tests exercise."""
     if body.code == SUCCESS and 200 <= status < 300:
         return ErrorResolution(ResponseAction.SUCCESS)
-    if body.code in CODE_RESOLUTIONS:
+    if body.code is not None and body.code in CODE_RESOLUTIONS:
         return CODE_RESOLUTIONS[body.code]
     if body.code == VALIDATION_ERROR:
         lowered = body.message.lower()

@@ -53,7 +53,9 @@ class SourceTiktokShop(ConcurrentSourceAdapter):
         queue: Queue[QueueItem] = Queue(maxsize=QUEUE_SIZE)
         self._message_repository = ConcurrentMessageRepository(queue, InMemoryMessageRepository())
         # `num_workers` threads in all; one of them also generates the partitions.
-        return ConcurrentSource.create(num_workers, 1, LOGGER, self._slice_logger, self._message_repository, queue=queue)
+        return ConcurrentSource.create(
+            num_workers, 1, LOGGER, self._slice_logger, self._message_repository, queue=queue
+        )
 
     def _connect(
         self, config: Mapping[str, Any], max_retries: int = MAX_RETRIES

@@ -4,6 +4,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from airbyte_cdk.models import SyncMode
+from airbyte_cdk.sources.streams.core import StreamData
 
 from ..api import ENDPOINTS
 from ..errors import raise_for_envelope
@@ -22,7 +23,7 @@ class Shops(TikTokShopStream):
     def stream_slices(self, **kwargs: Any) -> Iterable[Mapping[str, Any]]:
         return [{}]
 
-    def read_shop(self, shop: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
+    def read_shop(self, shop: Mapping[str, Any]) -> Iterator[StreamData]:
         for record in self._shops.shops():
             yield {**record, "shop_id": str(record["id"])}
 

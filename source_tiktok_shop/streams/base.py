@@ -23,6 +23,7 @@ from airbyte_cdk.models import (
     Type,
 )
 from airbyte_cdk.sources.streams.call_rate import APIBudget
+from airbyte_cdk.sources.streams.core import StreamData
 from airbyte_cdk.sources.streams.http import HttpStream
 from airbyte_cdk.sources.streams.http.error_handlers import BackoffStrategy, ErrorHandler
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
@@ -151,7 +152,7 @@ class TikTokShopStream(HttpStream):
         cursor_field: Any = None,
         stream_slice: Mapping[str, Any] | None = None,
         stream_state: Any = None,
-    ) -> Iterable[Mapping[str, Any]]:
+    ) -> Iterable[StreamData]:
         if self._missing_scope:
             return
         try:
@@ -164,7 +165,7 @@ class TikTokShopStream(HttpStream):
                 "have the seller authorize the app again."
             )
 
-    def read_shop(self, shop: Mapping[str, Any]) -> Iterator[Mapping[str, Any] | AirbyteMessage]:
+    def read_shop(self, shop: Mapping[str, Any]) -> Iterator[StreamData]:
         count = 0
         for page in self.read_pages(shop):
             if page.first:
@@ -269,10 +270,10 @@ class IncrementalTikTokShopStream(TikTokShopStream):
             slices.append({**shop, "start": window.start, "end": window.end})
         return slices
 
-    def read_shop(self, shop: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
+    def read_shop(self, shop: Mapping[str, Any]) -> Iterator[StreamData]:
         yield from self.read_window(shop, Window(shop["start"], shop["end"]))
 
-    def read_window(self, shop: Mapping[str, Any], window: Window) -> Iterator[Mapping[str, Any] | AirbyteMessage]:
+    def read_window(self, shop: Mapping[str, Any], window: Window) -> Iterator[StreamData]:
         if window.start >= window.end:
             return
         stream_slice = {**shop, "start": window.start, "end": window.end}
