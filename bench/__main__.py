@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from integration_tests.harness import config_for
 from tiktok_shop_sandbox import Sandbox
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,18 +25,6 @@ PAGE_SIZES = {"orders": 100, "order_line_items": 100, "products": 100, "skus": 1
               "cancellations": 50, "packages": 50, "statements": 100, "payments": 100, "withdrawals": 100}  # fmt: skip
 LATENCY_STREAMS = list(PAGE_SIZES)
 SOURCE = {"order_line_items": "orders", "skus": "products"}
-
-
-def config_for(sandbox: Any, **extra: Any) -> dict[str, Any]:
-    credentials = {
-        "auth_type": "tts_auth",
-        "app_key": sandbox.credentials["app_key"],
-        "app_secret": sandbox.credentials["app_secret"],
-        "auth_code": sandbox.new_auth_code(),
-        "auth_url": sandbox.base_url,
-        "endpoint_url": sandbox.base_url,
-    }
-    return {"credentials": credentials, "start_date": "2023-07-01T00:00:00Z", **extra}
 
 
 def catalog(streams: list[str]) -> dict[str, Any]:
@@ -63,7 +52,7 @@ def timed(command: list[str], folder: Path) -> tuple[float, int]:
 
 
 def read_connector(sandbox: Any, streams: list[str], folder: Path, **extra: Any) -> tuple[float, int]:
-    (folder / "config.json").write_text(json.dumps(config_for(sandbox, **extra)))
+    (folder / "config.json").write_text(json.dumps({**config_for(sandbox), **extra}))
     (folder / "catalog.json").write_text(json.dumps(catalog(streams)))
     return timed([CONNECTOR, "read", "--config", "config.json", "--catalog", "catalog.json"], folder)
 

@@ -36,18 +36,9 @@ class Orders(IncrementalTikTokShopStream):
 class OrderLineItems(Orders):
     """One row per line item of each order read by `orders`; no other API call."""
 
-    rows_are_records = False
-
     name = "order_line_items"
-
-    def rows(self, record: Mapping[str, Any], shop: Mapping[str, Any]) -> Iterable[Mapping[str, Any]]:
-        for line_item in record.get("line_items") or []:
-            yield {
-                **line_item,
-                "order_id": record["id"],
-                "update_time": record.get("update_time"),
-                "shop_id": shop["shop_id"],
-            }
+    nested_rows = ("line_items", "order_id")
+    rows_are_records = False
 
 
 class Products(IncrementalTikTokShopStream):
@@ -58,18 +49,9 @@ class Products(IncrementalTikTokShopStream):
 class Skus(Products):
     """One row per SKU of each product read by `products`, with its price and inventory."""
 
-    rows_are_records = False
-
     name = "skus"
-
-    def rows(self, record: Mapping[str, Any], shop: Mapping[str, Any]) -> Iterable[Mapping[str, Any]]:
-        for sku in record.get("skus") or []:
-            yield {
-                **sku,
-                "product_id": record["id"],
-                "update_time": record.get("update_time"),
-                "shop_id": shop["shop_id"],
-            }
+    nested_rows = ("skus", "product_id")
+    rows_are_records = False
 
 
 class ProductDetails(Products):

@@ -224,6 +224,9 @@ class IncrementalTikTokShopStream(TikTokShopStream):
 
     cursor_field: Any = "update_time"
     default_lookback_minutes: ClassVar[int] = DEFAULT_LOOKBACK_MINUTES
+    # Streams of rows nested in each record (the list to unnest, the column naming the parent record);
+    # each row carries the parent's cursor value.
+    nested_rows: ClassVar[tuple[str, str] | None] = None
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -303,6 +306,19 @@ class IncrementalTikTokShopStream(TikTokShopStream):
         self.logger.info(
             f"Progress: {self.name}, shop {shop['shop_id']}: {count} records read up to {_utc(window.end)}."
         )
+
+    def rows(self, record: Mapping[str, Any], shop: Mapping[str, Any]) -> Iterable[Mapping[str, Any]]:
+        if self.nested_rows is None:
+            yield from super().rows(record, shop)
+            return
+        items, parent_column = self.nested_rows
+        parent = {
+            parent_column: record["id"],
+            self.cursor_field: record.get(self.cursor_field),
+            "shop_id": shop["shop_id"],
+        }
+        for item in record.get(items) or []:
+            yield {**item, **parent}
 
     def cursor_value(self, record: Mapping[str, Any]) -> int | None:
         value = record.get(self.cursor_field)
