@@ -30,6 +30,7 @@ REQUEST_TIMEOUT_SECONDS = 60
 # Refresh this long before the recorded expiry, at most a tenth of the token's remaining life.
 REFRESH_MARGIN_SECONDS = 60
 SIGNATURE_PARAMS = ("app_key", "timestamp", "sign")
+JUST_REFRESHED_SECONDS = 30
 DEFAULT_GRANT_TYPE = "authorized_code"
 
 
@@ -84,6 +85,7 @@ class TikTokShopAuthenticator(SingleUseRefreshTokenOauth2Authenticator):
             token_expiry_is_time_of_expiration=True,
         )
         self._refresh_margin = self._margin_for(self.get_token_expiry_date())
+        self._refreshed_at = float("-inf")
 
     @staticmethod
     def _margin_for(expiry: datetime) -> float:
@@ -163,6 +165,15 @@ class TikTokShopAuthenticator(SingleUseRefreshTokenOauth2Authenticator):
         else:
             refresh_token = None
         return access_token, AirbyteDateTime.from_datetime(expiry), refresh_token
+
+    def refresh_and_set_access_token(self) -> None:
+        """Refreshes, unless another thread just did: a refresh invalidates the previous access token, so
+        requests sent with it in the meantime come back with 105002 and only need a retry with the new one."""
+        with self._token_refresh_lock:
+            if time.monotonic() - self._refreshed_at < JUST_REFRESHED_SECONDS and not self.token_has_expired():
+                return
+            super().refresh_and_set_access_token()
+            self._refreshed_at = time.monotonic()
 
     def get_auth_header(self) -> Mapping[str, Any]:
         return {ACCESS_TOKEN_HEADER: self.get_access_token()}
