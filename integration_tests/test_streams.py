@@ -1,5 +1,8 @@
 """Every stream against the sandbox (2 shops): ground truth, schemas, keys, and incremental follow-ups."""
 
+import json
+from collections import Counter
+
 import jsonschema
 import pytest
 from airbyte_cdk.models import SyncMode
@@ -96,3 +99,29 @@ def test_product_windows_are_split_below_the_search_cap():
         assert not result.output.errors, result.output.errors
         assert by_key("products", result.records("products")) == by_key("products", expected_rows(big, "products"))
     assert not refused
+
+
+def test_no_page_is_fetched_twice_in_one_sync():
+    """Streams built on the same endpoint (orders and order_line_items, ...) share its pages."""
+    with Sandbox(seed=7, shops=2, orders=150) as sandbox:
+        result = run("read", config_for(sandbox), every_stream_catalog())
+        assert not result.output.errors
+        queries = [
+            (entry["method"], entry["path"], json.dumps(entry["body"], sort_keys=True),
+             tuple(sorted((k, v) for k, v in entry["query"].items() if k not in ("timestamp", "sign", "app_key"))))
+            for entry in sandbox.requests
+            if not entry["path"].startswith("/api/v2/token")
+        ]  # fmt: skip
+    repeated = [query for query, count in Counter(queries).items() if count > 1]
+    assert not repeated, repeated[:3]
+    # Search Orders is read once for both streams built on it.
+    assert sum(1 for query in queries if query[1].endswith("/orders/search")) == sum(
+        max(1, -(-len(orders) // 100)) for orders in sandbox.records("orders").values()
+    )
+
+
+def every_stream_catalog():
+    incremental = set(STREAMS) - {"shops", "warehouses", "categories", "brands", "promotion_activities", "coupons"}
+    return catalog_of(
+        {name: SyncMode.incremental if name in incremental else SyncMode.full_refresh for name in STREAMS}
+    )

@@ -3,6 +3,7 @@
 import ipaddress
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 from urllib.parse import urlparse
 
@@ -25,7 +26,7 @@ class ConfigError(AirbyteTracedException):
         super().__init__(message=f"Invalid configuration: `{field}` {problem}", failure_type=FailureType.config_error)
 
 
-@dataclass(frozen=True)
+@dataclass
 class Settings:
     app_key: str
     app_secret: str
@@ -41,6 +42,12 @@ class Settings:
     def end_or_now(self) -> pendulum.DateTime:
         now = pendulum.now("UTC")
         return min(self.end, now) if self.end else now
+
+    @cached_property
+    def sync_end(self) -> int:
+        """Where every incremental window of this sync ends (exclusive), the same for all streams."""
+        # Includes the current second; a later sync reads it again through the lookback anyway.
+        return int(self.end_or_now().timestamp()) + 1
 
 
 def _text(section: Mapping[str, Any], key: str, field: str, required: bool = False) -> str:

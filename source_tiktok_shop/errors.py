@@ -48,30 +48,31 @@ class Envelope:
 NOT_JSON = Envelope(code=None, message="the response body is not a TikTok JSON envelope", request_id="", data=None)
 
 
-def envelope(response: requests.Response) -> Envelope:
-    """Parses the body once per response; the error handler and the stream both read it."""
-    cached = response.__dict__.get("_tiktok_envelope")
-    if cached is not None:
-        return cached
+def parse_envelope(content: bytes) -> Envelope:
     try:
-        body = json.loads(response.content)
+        body = json.loads(content)
     except ValueError:
-        body = None
+        return NOT_JSON
     if (
         isinstance(body, Mapping)
         and isinstance(body.get("code"), int)
         and isinstance(body.get("data"), (Mapping, type(None)))
     ):
-        parsed = Envelope(
+        return Envelope(
             code=body["code"],
             message=str(body.get("message") or ""),
             request_id=str(body.get("request_id") or ""),
             data=body.get("data"),
         )
-    else:
-        parsed = NOT_JSON
-    response.__dict__["_tiktok_envelope"] = parsed
-    return parsed
+    return NOT_JSON
+
+
+def envelope(response: requests.Response) -> Envelope:
+    """Parses the body once per response; the error handler and the stream both read it."""
+    cached = response.__dict__.get("_tiktok_envelope")
+    if cached is None:
+        cached = response.__dict__["_tiktok_envelope"] = parse_envelope(response.content)
+    return cached
 
 
 def _retry(message: str) -> ErrorResolution:

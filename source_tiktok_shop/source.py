@@ -1,5 +1,8 @@
 import logging
+import tempfile
+from collections import Counter
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 from queue import Queue
 from typing import Any
 
@@ -26,6 +29,7 @@ from .concurrency import ShopStateCursor
 from .config import DEFAULT_NUM_WORKERS, Settings, parse_settings
 from .errors import MAX_RETRIES
 from .pacing import shop_budget
+from .shared_pages import SharedPages
 from .streams import STREAMS, ShopDirectory
 from .streams.base import IncrementalTikTokShopStream
 
@@ -38,6 +42,7 @@ QUEUE_SIZE = 1_000
 class SourceTiktokShop(ConcurrentSourceAdapter):
     def __init__(self) -> None:
         self._state_manager = ConnectorStateManager()
+        self._shared_pages: SharedPages | None = None
         super().__init__(concurrent_source=self._concurrent_source_for(DEFAULT_NUM_WORKERS))
 
     @property
@@ -90,12 +95,19 @@ class SourceTiktokShop(ConcurrentSourceAdapter):
     ) -> Iterator[AirbyteMessage]:
         self._concurrent_source = self._concurrent_source_for(parse_settings(config).num_workers)
         self._state_manager = ConnectorStateManager(state=state)
-        yield from super().read(logger, config, catalog, state)
+        selected = {configured.stream.name for configured in catalog.streams}
+        readers = Counter(stream.endpoint.name for stream in STREAMS if stream.name in selected)
+        with tempfile.TemporaryDirectory(prefix="tiktok-shop-pages-") as folder:
+            self._shared_pages = SharedPages(Path(folder), {name for name, count in readers.items() if count > 1})
+            try:
+                yield from super().read(logger, config, catalog, state)
+            finally:
+                self._shared_pages = None
 
     def streams(self, config: Mapping[str, Any]) -> list[Stream]:
         settings, authenticator, directory = self._connect(config)
         budget = shop_budget(settings.requests_per_second_per_shop)
-        streams = [stream(settings, authenticator, directory, budget) for stream in STREAMS]
+        streams = [stream(settings, authenticator, directory, budget, self._shared_pages) for stream in STREAMS]
         return [self._concurrent(stream) for stream in streams]
 
     def _concurrent(self, stream: Stream) -> Stream:

@@ -39,6 +39,7 @@ from ..errors import (
     raise_for_envelope,
     records_in,
 )
+from ..shared_pages import Fetched, SharedPages, next_page_token
 
 Shop = Mapping[str, Any]
 
@@ -71,9 +72,11 @@ class TikTokShopStream(HttpStream):
         authenticator: TikTokShopAuthenticator,
         shops: "ShopDirectory",
         api_budget: APIBudget | None = None,
+        shared_pages: SharedPages | None = None,
     ):
         self._settings = settings
         self._shops = shops
+        self._shared_pages = shared_pages
         self._missing_scope = False
         self._estimate_lock = threading.Lock()
         self._total_by_shop: dict[str, int] = {}
@@ -130,14 +133,12 @@ class TikTokShopStream(HttpStream):
         )
         return response
 
-    def next_page_token(self, response: requests.Response, endpoint: Endpoint | None = None) -> str | None:  # type: ignore[override]
-        data = raise_for_envelope(response).data or {}
-        return data.get("next_page_token") or None if (endpoint or self.endpoint).page_size else None
+    def next_page_token(self, response: requests.Response) -> Mapping[str, Any] | None:
+        token = next_page_token(raise_for_envelope(response)) if self.endpoint.page_size else None
+        return {"page_token": token} if token else None
 
-    def parse_response(
-        self, response: requests.Response, endpoint: Endpoint | None = None, **kwargs: Any
-    ) -> list[Mapping[str, Any]]:  # type: ignore[override]
-        return records_in(raise_for_envelope(response), (endpoint or self.endpoint).records_key)
+    def parse_response(self, response: requests.Response, **kwargs: Any) -> Iterable[Mapping[str, Any]]:
+        return records_in(raise_for_envelope(response), self.endpoint.records_key)
 
     # --- what is read ---
 
@@ -199,16 +200,22 @@ class TikTokShopStream(HttpStream):
     ) -> Iterator[Page]:
         """Pages of one query, in order; the page token only ever continues the same query."""
         endpoint = endpoint or self.endpoint
-        page_token = None
-        while True:
-            response = self.send(self.build(stream_slice, page_token, endpoint, path_params))
-            data = raise_for_envelope(response).data or {}
-            yield Page(
-                self.parse_response(response, endpoint=endpoint), data.get("total_count"), first=page_token is None
-            )
-            page_token = self.next_page_token(response, endpoint=endpoint)
-            if not page_token:
-                return
+
+        def fetch(page_token: str | None) -> Iterator[Fetched]:
+            while True:
+                response = self.send(self.build(stream_slice, page_token, endpoint, path_params))
+                body = raise_for_envelope(response)
+                yield response.content, body
+                page_token = next_page_token(body) if endpoint.page_size else None
+                if not page_token:
+                    return
+
+        pages = fetch(None)
+        if self._shared_pages is not None and self._shared_pages.shares(endpoint.name):
+            query = (endpoint.name, stream_slice.get("shop_id"), stream_slice.get("start"), stream_slice.get("end"))
+            pages = self._shared_pages.pages(query + tuple(sorted((path_params or {}).items())), fetch)
+        for number, (_, body) in enumerate(pages):
+            yield Page(records_in(body, endpoint.records_key), (body.data or {}).get("total_count"), first=number == 0)
 
     def rows(self, record: Mapping[str, Any], shop: Mapping[str, Any]) -> Iterable[Mapping[str, Any]]:
         """The rows one API record becomes; most streams emit it as is, with its shop."""
@@ -233,8 +240,6 @@ class IncrementalTikTokShopStream(TikTokShopStream):
         # Written by the worker reading each shop, read by the cursor that checkpoints them all.
         self._cursor_lock = threading.Lock()
         self._cursor_by_shop: dict[str, int] = {}
-        # `_lt` is exclusive: include the current second (a later sync re-reads it through the lookback anyway).
-        self._end = int(self._settings.end_or_now().timestamp()) + 1
 
     @property
     def state_checkpoint_interval(self) -> int | None:
@@ -260,7 +265,7 @@ class IncrementalTikTokShopStream(TikTokShopStream):
         start = int(self._settings.start.timestamp())
         if shop_id in self._cursor_by_shop:
             start = max(start, self._cursor_by_shop[shop_id] - self.lookback_seconds)
-        return Window(start, max(start, self._end))
+        return Window(start, max(start, self._settings.sync_end))
 
     def stream_slices(
         self, *, sync_mode: SyncMode, cursor_field: Any = None, stream_state: Any = None

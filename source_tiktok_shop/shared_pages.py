@@ -1,0 +1,111 @@
+"""One read of an endpoint for all the selected streams built on it.
+
+`orders` and `order_line_items` read the same Search Orders pages, as do `products`, `skus` and
+`product_details`, and `statements` and `statement_transactions`. When several of them are selected, the
+first partition to run a query fetches its pages and spools each raw page to a file; the partitions of the
+other streams that run the very same query (same endpoint, shop, window) replay the spool, waiting for pages
+not fetched yet. No page is fetched twice, and memory stays flat whatever the order in which partitions run.
+"""
+
+import threading
+from collections.abc import Callable, Hashable, Iterator
+from pathlib import Path
+from typing import Any
+
+from .errors import Envelope, parse_envelope
+
+# A page as fetched: its raw body (what is spooled) and its parsed envelope.
+Fetched = tuple[bytes, Envelope]
+Fetch = Callable[[str | None], Iterator[Fetched]]  # the pages of a query from a page token (None: the first)
+
+LENGTH_BYTES = 8
+
+
+class Spool:
+    """The raw pages of one query, appended by the partition that fetches them, replayed by the others."""
+
+    def __init__(self, path: Path):
+        self._path = path
+        self._path.touch()
+        self._changed = threading.Condition()
+        self._pages = 0
+        self._finished = False  # every page is in the spool
+        self._abandoned = False  # the fetching partition stopped early (an error); the rest is not coming
+
+    def record(self, pages: Iterator[Fetched]) -> Iterator[Fetched]:
+        try:
+            with self._path.open("ab") as spool:
+                for page in pages:
+                    spool.write(len(page[0]).to_bytes(LENGTH_BYTES, "big") + page[0])
+                    spool.flush()
+                    with self._changed:
+                        self._pages += 1
+                        self._changed.notify_all()
+                    yield page
+            with self._changed:
+                self._finished = True
+        finally:
+            with self._changed:
+                self._abandoned = not self._finished
+                self._changed.notify_all()
+
+    def replay(self) -> Iterator[Fetched]:
+        """The spooled pages in order; stops early only if the fetching partition gave up."""
+        read = 0
+        with self._path.open("rb") as spool:
+            while True:
+
+                def ready(read: int = read) -> bool:
+                    return self._pages > read or self._finished or self._abandoned
+
+                with self._changed:
+                    self._changed.wait_for(ready)
+                    available, finished = self._pages, self._finished
+                if read == available:
+                    return
+                while read < available:
+                    raw = spool.read(int.from_bytes(spool.read(LENGTH_BYTES), "big"))
+                    yield raw, parse_envelope(raw)
+                    read += 1
+                if finished and read == available:
+                    return
+
+    @property
+    def complete(self) -> bool:
+        with self._changed:
+            return self._finished
+
+
+class SharedPages:
+    def __init__(self, folder: Path, endpoints: set[str]):
+        self._folder = folder
+        self._endpoints = endpoints
+        self._lock = threading.Lock()
+        self._spools: dict[Hashable, Spool] = {}
+
+    def shares(self, endpoint: str) -> bool:
+        return endpoint in self._endpoints
+
+    def pages(self, query: Hashable, fetch: Fetch) -> Iterator[Fetched]:
+        with self._lock:
+            spool = self._spools.get(query)
+            leads = spool is None
+            if spool is None:
+                spool = self._spools[query] = Spool(self._folder / f"{len(self._spools)}.pages")
+        if leads:
+            yield from spool.record(fetch(None))
+            return
+        last = None
+        for last in spool.replay():
+            yield last
+        if spool.complete:
+            return
+        # The partition that fetched stopped early: go on from the last page it spooled.
+        token = next_page_token(last[1]) if last is not None else None
+        if last is None or token:
+            yield from fetch(token)
+
+
+def next_page_token(body: Envelope) -> str | None:
+    data: Any = body.data or {}
+    return data.get("next_page_token") or None
