@@ -28,7 +28,7 @@ def start_sandbox() -> tuple[subprocess.Popen, str, dict[str, str]]:
 
 
 def connector(
-    command: str, folder: Path, config: dict[str, Any] | None = None, catalog: Any = None
+    command: str, folder: Path, config: dict[str, Any] | None = None, catalog: Any = None, state: Any = None
 ) -> list[dict[str, Any]]:
     args = [CONNECTOR, command]
     if config is not None:
@@ -37,6 +37,9 @@ def connector(
     if catalog is not None:
         (folder / "catalog.json").write_text(json.dumps(catalog))
         args += ["--catalog", str(folder / "catalog.json")]
+    if state is not None:
+        (folder / "state.json").write_text(json.dumps(state))
+        args += ["--state", str(folder / "state.json")]
     completed = subprocess.run(args, capture_output=True, text=True, check=False)
     messages = [json.loads(line) for line in completed.stdout.splitlines() if line.startswith("{")]
     if completed.returncode != 0:
@@ -86,6 +89,19 @@ def main() -> None:
             messages = connector("read", folder, config, catalog)
             config = updated(config, messages)
             report(streams, messages)
+
+            state = list(
+                {
+                    m["state"]["stream"]["stream_descriptor"]["name"]: m["state"]
+                    for m in messages
+                    if m["type"] == "STATE"
+                }.values()
+            )
+            messages = connector("read", folder, config, catalog, state)
+            records = sum(1 for m in messages if m["type"] == "RECORD")
+            print(
+                f"\nsecond read from the saved state: {records} records (full-refresh streams again, plus the lookback)"
+            )
     finally:
         sandbox.terminate()
         sandbox.wait(timeout=10)
@@ -105,8 +121,12 @@ def configured(stream: dict[str, Any]) -> dict[str, Any]:
 def report(streams: list[dict[str, Any]], messages: list[dict[str, Any]]) -> None:
     counts: dict[str, int] = {}
     states: dict[str, Any] = {}
+    estimates: dict[str, int] = {}
     for message in messages:
-        if message["type"] == "RECORD":
+        if message["type"] == "TRACE" and message["trace"]["type"] == "ESTIMATE":
+            estimate = message["trace"]["estimate"]
+            estimates[estimate["name"]] = estimate["row_estimate"]
+        elif message["type"] == "RECORD":
             counts[message["record"]["stream"]] = counts.get(message["record"]["stream"], 0) + 1
         elif message["type"] == "STATE":
             stream_state = message["state"]["stream"]
@@ -116,9 +136,10 @@ def report(streams: list[dict[str, Any]], messages: list[dict[str, Any]]) -> Non
     errors = [
         m["trace"]["error"]["message"] for m in messages if m["type"] == "TRACE" and m["trace"]["type"] == "ERROR"
     ]
-    print(f"\n{'stream':<24} {'records':>8}  state")
+    print(f"\n{'stream':<24} {'records':>8} {'estimate':>9}  state")
     for stream in sorted(s["name"] for s in streams):
-        print(f"{stream:<24} {counts.get(stream, 0):>8}  {json.dumps(states.get(stream, {}), sort_keys=True)[:90]}")
+        state = json.dumps(states.get(stream, {}), sort_keys=True)[:80]
+        print(f"{stream:<24} {counts.get(stream, 0):>8} {estimates.get(stream, '-'):>9}  {state}")
     for error in errors:
         print(f"error: {error}")
     if errors:
