@@ -59,7 +59,7 @@ def main(argv=None) -> int:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
-    sb.start()
+    sb.prerender().start()
     try:
         creds = sb.credentials
         if args.credentials_file:  # written before the lines are printed, so it exists once they are read

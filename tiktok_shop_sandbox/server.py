@@ -12,6 +12,19 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
 from .auth import AuthError
+
+try:  # orjson encodes pages several times faster; the standard library's encoder is the fallback
+    import orjson
+
+    def _dumps(obj) -> bytes:
+        return orjson.dumps(obj)
+
+except ImportError:  # pragma: no cover - orjson comes with the project's environment
+
+    def _dumps(obj) -> bytes:
+        return json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode()
+
+
 from .endpoints import ApiError, Ctx, resolve
 from .signing import verify_sign
 
@@ -51,7 +64,7 @@ def envelope(code: int, message: str, data=None) -> bytes:
     obj = {"code": code, "message": message, "request_id": request_id()}
     if data is not None or code == 0:
         obj["data"] = data if data is not None else {}
-    return json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode()
+    return _dumps(obj)
 
 
 def error(http: int, code: int, message: str) -> Response:
