@@ -20,6 +20,7 @@ from typing import Any
 import requests
 
 from integration_tests.harness import config_for
+from source_tiktok_shop.config import DEFAULT_NUM_WORKERS
 from source_tiktok_shop.signing import sign
 from tiktok_shop_sandbox import Sandbox
 
@@ -213,7 +214,7 @@ def main() -> None:
             {"rss_20k_mib": small["connector_peak_rss_mib"], "rss_100k_mib": large["connector_peak_rss_mib"], "ratio": rss_ratio},
             "ratio", "<= 1.15", rss_ratio <= 1.15,
         )  # fmt: skip
-        parallel = latency_bound(folder, workers=8)
+        parallel = latency_bound(folder, workers=DEFAULT_NUM_WORKERS)
         report("2. latency-bound, 4 shops x 2,000 orders, 100 ms, 10 QPS/shop, parallel", parallel,
                "wall_over_ideal", "<= 1.3", parallel["wall_over_ideal"] <= 1.3)  # fmt: skip
         sequential = latency_bound(folder, workers=1)

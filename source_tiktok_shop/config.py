@@ -14,7 +14,7 @@ from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 DEFAULT_AUTH_URL = "https://auth.tiktok-shops.com"
 DEFAULT_ENDPOINT_URL = "https://open-api.tiktokglobalshop.com"
-DEFAULT_NUM_WORKERS = 8
+DEFAULT_NUM_WORKERS = 16
 DEFAULT_REQUESTS_PER_SECOND_PER_SHOP = 10.0
 GRANT_TYPES = ("authorized_code", "authorization_code")
 
