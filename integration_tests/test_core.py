@@ -167,6 +167,18 @@ def test_expired_access_token_in_config_is_refreshed_before_use(sandbox):
     assert len(result.control_configs) == 1
 
 
+def test_an_access_token_alone_is_used_until_tiktok_refuses_it(sandbox):
+    stored = run("check", config_for(sandbox)).config_after(config_for(sandbox))
+    token_only = config_for(sandbox, auth_code=None, access_token=stored["credentials"]["access_token"])
+    result = run("check", token_only)
+    assert result.connection_status.status == Status.SUCCEEDED
+    assert not result.control_configs
+    sandbox.expire_access_tokens()
+    result = run("check", token_only)
+    assert result.connection_status.status == Status.FAILED
+    assert "no refresh token" in result.connection_status.message
+
+
 def test_no_output_contains_a_secret(sandbox):
     config = config_for(sandbox)
     secrets = [config["credentials"]["app_secret"], config["credentials"]["auth_code"]]

@@ -105,6 +105,8 @@ class TikTokShopAuthenticator(SingleUseRefreshTokenOauth2Authenticator):
     def token_has_expired(self) -> bool:
         if not self.access_token:
             return True
+        if parse_expiry(self._get_config_value_by_path(self._token_expiry_date_config_path)) is None:
+            return False  # a token given without its expiry is used until TikTok says it expired (105002)
         return time.time() >= self.get_token_expiry_date().timestamp() - self._refresh_margin
 
     def refresh_access_token(self) -> tuple[str, AirbyteDateTime, str | None]:  # type: ignore[override]
