@@ -90,7 +90,7 @@ def test_check_reports_answers_that_are_not_json():
 
 def test_a_killed_read_resumes_from_its_last_state_and_completes_the_ground_truth():
     connector = str(Path(sys.executable).parent / "source-tiktok-shop")
-    with Sandbox(seed=25, latency_ms=15, shops=2, orders=400) as sandbox, tempfile.TemporaryDirectory() as folder:
+    with Sandbox(seed=25, latency_ms=40, shops=2, orders=400) as sandbox, tempfile.TemporaryDirectory() as folder:
         catalog = json.loads(json.dumps(_dump(catalog_of({"orders": SyncMode.incremental}))))
         config = run("check", config_for(sandbox)).config_after(config_for(sandbox))
         files = {name: Path(folder) / f"{name}.json" for name in ("config", "catalog", "state")}
