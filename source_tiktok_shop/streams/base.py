@@ -103,9 +103,6 @@ class TikTokShopStream(HttpStream):
     def extra_query(self, stream_slice: Mapping[str, Any]) -> Mapping[str, str]:
         return {}
 
-    def path(self, *, stream_slice: Mapping[str, Any] | None = None, **kwargs: Any) -> str:
-        return self.build(stream_slice or {}).path
-
     def build(
         self,
         stream_slice: Mapping[str, Any],
@@ -132,6 +129,13 @@ class TikTokShopStream(HttpStream):
             data=request.body,
         )
         return response
+
+    # HttpStream's abstract request hooks. Its own paging loop, which would call them, is replaced by
+    # `read_pages`: TikTok signs each request whole and streams may share pages, so requests are built
+    # from the endpoint declaration and sent through the stream's HttpClient (retries, backoff, pacing).
+
+    def path(self, *, stream_slice: Mapping[str, Any] | None = None, **kwargs: Any) -> str:
+        return self.build(stream_slice or {}).path
 
     def next_page_token(self, response: requests.Response) -> Mapping[str, Any] | None:
         token = next_page_token(raise_for_envelope(response)) if self.endpoint.page_size else None
