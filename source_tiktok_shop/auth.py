@@ -27,7 +27,7 @@ from .signing import sign
 
 ACCESS_TOKEN_HEADER = "x-tts-access-token"
 REQUEST_TIMEOUT_SECONDS = 60
-# Refresh this long before the recorded expiry, at most a tenth of the token's remaining life.
+# Refresh this long before the recorded expiry (at most a tenth of the life of a token we were just issued).
 REFRESH_MARGIN_SECONDS = 60
 SIGNATURE_PARAMS = ("app_key", "timestamp", "sign")
 JUST_REFRESHED_SECONDS = 30
@@ -84,13 +84,15 @@ class TikTokShopAuthenticator(SingleUseRefreshTokenOauth2Authenticator):
             token_expiry_date_config_path=("credentials", "access_token_expires_at"),
             token_expiry_is_time_of_expiration=True,
         )
-        self._refresh_margin = self._margin_for(self.get_token_expiry_date())
+        # A token from the config has an unknown lifetime: assume TikTok's usual week.
+        self._refresh_margin = float(REFRESH_MARGIN_SECONDS)
         self._refreshed_at = float("-inf")
 
     @staticmethod
     def _margin_for(expiry: datetime) -> float:
-        remaining = expiry.timestamp() - time.time()
-        return max(0.0, min(REFRESH_MARGIN_SECONDS, remaining / 10))
+        """For a token just issued: the usual margin, but at most a tenth of its lifetime."""
+        lifetime = expiry.timestamp() - time.time()
+        return max(0.0, min(REFRESH_MARGIN_SECONDS, lifetime / 10))
 
     def get_token_expiry_date(self) -> AirbyteDateTime:
         expiry = parse_expiry(self._get_config_value_by_path(self._token_expiry_date_config_path))
