@@ -417,6 +417,21 @@ class Sku:
         self.size = size
 
 
+def _sku_offer(shop, sku: Sku, rng: random.Random) -> dict:
+    """The SKU fields Search Products and Get Product share (draws the inventory from ``rng``)."""
+    return {
+        "id": sku.id,
+        "seller_sku": sku.seller_sku,
+        "price": {
+            "currency": shop.currency,
+            "sale_price": money(sku.price, shop.dec),
+            "tax_exclusive_price": money(sku.price, shop.dec),
+        },
+        "list_price": {"currency": shop.currency, "amount": money(sku.list_price, shop.dec)},
+        "inventory": [{"warehouse_id": shop.sales_warehouse_id, "quantity": rng.randint(0, 500)}],
+    }
+
+
 class ProductRow:
     __slots__ = (
         "shop",
@@ -439,19 +454,7 @@ class ProductRow:
         rng = random.Random(self.rseed)
         skus = []
         for sku in self.skus:
-            skus.append(
-                {
-                    "id": sku.id,
-                    "seller_sku": sku.seller_sku,
-                    "price": {
-                        "currency": shop.currency,
-                        "sale_price": money(sku.price, shop.dec),
-                        "tax_exclusive_price": money(sku.price, shop.dec),
-                    },
-                    "list_price": {"currency": shop.currency, "amount": money(sku.list_price, shop.dec)},
-                    "inventory": [{"warehouse_id": shop.sales_warehouse_id, "quantity": rng.randint(0, 500)}],
-                }
-            )
+            skus.append(_sku_offer(shop, sku, rng))
         audit = (
             "APPROVED"
             if self.status not in ("PENDING", "FAILED", "DRAFT")
@@ -530,15 +533,7 @@ class ProductRow:
                 )
             skus.append(
                 {
-                    "id": sku.id,
-                    "seller_sku": sku.seller_sku,
-                    "price": {
-                        "currency": shop.currency,
-                        "sale_price": money(sku.price, shop.dec),
-                        "tax_exclusive_price": money(sku.price, shop.dec),
-                    },
-                    "list_price": {"currency": shop.currency, "amount": money(sku.list_price, shop.dec)},
-                    "inventory": [{"warehouse_id": shop.sales_warehouse_id, "quantity": rng.randint(0, 500)}],
+                    **_sku_offer(shop, sku, rng),
                     "sales_attributes": attrs,
                     "identifier_code": {"code": f"{rng.randint(10**11, 10**12 - 1)}", "type": "UPC"},
                     "external_sku_id": "",
@@ -936,6 +931,43 @@ class PackageRow:
         }
 
 
+def _unit_paid(order: OrderRow, i: int) -> int:
+    """What the buyer paid for unit ``i`` of ``order``, minor units."""
+    _prod, sku = order.units[i]
+    seller_disc, platform_disc = order.pay.unit_disc[i]
+    return sku.list_price - seller_disc - platform_disc
+
+
+def _refund_amount(shop, total: int, subtotal: int, shipping_fee: int, tax: int) -> dict:
+    return {
+        "currency": shop.currency,
+        "refund_total": money(total, shop.dec),
+        "refund_subtotal": money(subtotal, shop.dec),
+        "refund_shipping_fee": money(shipping_fee, shop.dec),
+        "refund_tax": money(tax, shop.dec),
+    }
+
+
+def _refund_line_item(order: OrderRow, i: int, id_key: str, item_id: int) -> dict:
+    """Unit ``i`` of ``order`` as a line item of a return or a cancellation, refunded in full."""
+    prod, sku = order.units[i]
+    paid = _unit_paid(order, i)
+    return {
+        id_key: str(item_id),
+        "order_line_item_id": str(order.li_base + i),
+        "sku_id": sku.id,
+        "sku_name": sku.name,
+        "seller_sku": sku.seller_sku,
+        "product_name": prod.title,
+        "product_image": {
+            "url": f"https://p16-oec-va.ibyteimg.com/tos-maliva-i-o3syd03w52-us/{prod.nid:x}0",
+            "width": 300,
+            "height": 300,
+        },
+        "refund_amount": _refund_amount(order.shop, paid, paid, 0, 0),
+    }
+
+
 class ReturnRow:
     __slots__ = (
         "order",
@@ -955,36 +987,8 @@ class ReturnRow:
     def render(self) -> dict:
         o = self.order
         shop = o.shop
-        dec, cur = shop.dec, shop.currency
-        items = []
-        total = 0
-        for k, i in enumerate(self.units):
-            prod, sku = o.units[i]
-            sd, pd = o.pay.unit_disc[i]
-            amt = sku.list_price - sd - pd
-            total += amt
-            items.append(
-                {
-                    "return_line_item_id": str(self.li_base + k),
-                    "order_line_item_id": str(o.li_base + i),
-                    "sku_id": sku.id,
-                    "sku_name": sku.name,
-                    "seller_sku": sku.seller_sku,
-                    "product_name": prod.title,
-                    "product_image": {
-                        "url": f"https://p16-oec-va.ibyteimg.com/tos-maliva-i-o3syd03w52-us/{prod.nid:x}0",
-                        "width": 300,
-                        "height": 300,
-                    },
-                    "refund_amount": {
-                        "currency": cur,
-                        "refund_total": money(amt, dec),
-                        "refund_subtotal": money(amt, dec),
-                        "refund_shipping_fee": money(0, dec),
-                        "refund_tax": money(0, dec),
-                    },
-                }
-            )
+        items = [_refund_line_item(o, i, "return_line_item_id", self.li_base + k) for k, i in enumerate(self.units)]
+        total = sum(_unit_paid(o, i) for i in self.units)
         out = {
             "return_id": self.id,
             "order_id": o.id,
@@ -995,13 +999,7 @@ class ReturnRow:
             "return_reason_text": self.reason,
             "create_time": self.create_time,
             "update_time": self.update_time,
-            "refund_amount": {
-                "currency": cur,
-                "refund_total": money(total, dec),
-                "refund_subtotal": money(total, dec),
-                "refund_shipping_fee": money(0, dec),
-                "refund_tax": money(0, dec),
-            },
+            "refund_amount": _refund_amount(shop, total, total, 0, 0),
             "return_line_items": items,
             "return_tracking_number": self.tracking,
             "return_provider_name": o.carrier[1] if self.tracking else "",
@@ -1033,34 +1031,8 @@ class CancellationRow:
     def render(self) -> dict:
         o = self.order
         shop = o.shop
-        dec, cur = shop.dec, shop.currency
-        items = []
-        for i, (prod, sku) in enumerate(o.units):
-            sd, pd = o.pay.unit_disc[i]
-            amt = sku.list_price - sd - pd
-            items.append(
-                {
-                    "cancel_line_item_id": str(self.li_base + i),
-                    "order_line_item_id": str(o.li_base + i),
-                    "sku_id": sku.id,
-                    "sku_name": sku.name,
-                    "seller_sku": sku.seller_sku,
-                    "product_name": prod.title,
-                    "product_image": {
-                        "url": f"https://p16-oec-va.ibyteimg.com/tos-maliva-i-o3syd03w52-us/{prod.nid:x}0",
-                        "width": 300,
-                        "height": 300,
-                    },
-                    "refund_amount": {
-                        "currency": cur,
-                        "refund_total": money(amt, dec),
-                        "refund_subtotal": money(amt, dec),
-                        "refund_shipping_fee": money(0, dec),
-                        "refund_tax": money(0, dec),
-                    },
-                }
-            )
-        refund = o.pay.total if o.paid_time else 0
+        items = [_refund_line_item(o, i, "cancel_line_item_id", self.li_base + i) for i in range(len(o.units))]
+        p = o.pay
         return {
             "cancel_id": self.id,
             "order_id": o.id,
@@ -1071,13 +1043,9 @@ class CancellationRow:
             "cancel_reason_text": self.reason,
             "create_time": self.create_time,
             "update_time": self.update_time,
-            "refund_amount": {
-                "currency": cur,
-                "refund_total": money(refund, dec),
-                "refund_subtotal": money(o.pay.sub_total if o.paid_time else 0, dec),
-                "refund_shipping_fee": money(o.pay.shipping_fee if o.paid_time else 0, dec),
-                "refund_tax": money(o.pay.tax if o.paid_time else 0, dec),
-            },
+            "refund_amount": _refund_amount(shop, p.total, p.sub_total, p.shipping_fee, p.tax)
+            if o.paid_time
+            else _refund_amount(shop, 0, 0, 0, 0),
             "cancel_line_items": items,
         }
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import bisect
 import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from .data import HIDDEN_FROM_GET_PRODUCT, money
 from .paging import SortedIndex, TokenCodec, TokenError, binding_hash, count, page
@@ -121,7 +123,7 @@ class EndpointState:
         """Encodes every order now, so serving Search Orders pages costs little more than the HTTP exchange."""
         for shop in self.world.shops:
             for row in shop.orders:
-                self.rendered(("orders", shop.id, row.nid), row, ORDER_RENDER)
+                self.rendered(("orders", shop.id, row.nid), row, as_served)
 
     def total(self, binding, fn) -> int:
         k = (binding, self.world.version)
@@ -220,15 +222,14 @@ def enum_list(src: dict, name: str, allowed: tuple | None, err: int, max_len: in
     return set(v) if v else None
 
 
-def time_filters(src: dict, specs: tuple, err_for=None, default_err: int = INVALID_PARAM) -> dict:
-    """specs: names like "create_time_ge".  Returns {name: int} for those present."""
+def time_filters(src: dict, names: tuple, err_for) -> dict:
+    """names: like "create_time_ge".  Returns {name: int} for those present; ``err_for(name)`` is the error code."""
     out = {}
-    for name in specs:
+    for name in names:
         v = src.get(name)
         if v is None or v == "":
             continue
-        err = err_for(name) if err_for else default_err
-        out[name] = _int(v, name, err)
+        out[name] = _int(v, name, err_for(name))
     return out
 
 
@@ -330,6 +331,86 @@ def _page_token(src: dict, err: int) -> str | None:
     return t
 
 
+# -- list endpoints: one handler, read from a declaration per endpoint ---------------------------------------
+
+
+def as_served(row):
+    return row.render()
+
+
+@dataclass(frozen=True)
+class Search:
+    """What one list endpoint takes and returns; calling it serves a page.
+
+    Every list endpoint checks its parameters in the same order (page_size, page_token, sort, time filters, then
+    its own filters), so a request with several faults reports the first; ``filters_first`` moves the endpoint's
+    own filters to the front.
+    """
+
+    records_key: str  # the list's key in ``data``
+    rows: str  # the Shop attribute holding the rows; also names the caches
+    page_size: tuple[int, int, int | None]  # lowest, highest, default (None: page_size is required)
+    sort: tuple[str | None, str] = ("create_time", "DESC")  # default sort_field (None: required) and sort_order
+    sort_fields: tuple[str, ...] = ()  # sort_field values taken from the query; () : always sorted by ``sort``
+    time_filters: tuple[str, ...] = ()  # "<attr>_ge" is inclusive, "<attr>_lt" exclusive, "<attr>_le" inclusive
+    time_filters_in: str = "body"  # "body" or "query"
+    paging_in: str = "query"  # where page_size and page_token are: "query" or "body"
+    filters: Callable | None = None  # (ctx, err) -> (binding, predicate or None): the endpoint's own filters
+    filters_first: bool = False
+    err: int = INVALID_PARAM
+    errs: dict = field(default_factory=dict)  # error code per parameter (time filters: per attribute), where not err
+    zero_page_size_is_default: bool = False
+    window: Callable | None = None  # (offset, total, size): raises ApiError past the endpoint's result window
+    with_total: bool = True
+
+    def __call__(self, ctx: Ctx):
+        paging = ctx.body if self.paging_in == "body" else ctx.q
+        if self.filters_first:
+            binding, pred = self.filters(ctx, self.err)
+        size = self._page_size(paging)
+        token = _page_token(paging, self._err("page_token"))
+        if self.sort_fields:
+            sort_attr, desc = sort_params(ctx.q, self.sort_fields, *self.sort, self.err)
+        else:
+            sort_attr, desc = self.sort[0], self.sort[1] == "DESC"
+        time_src = ctx.body if self.time_filters_in == "body" else ctx.q
+        bounds = time_filters(time_src, self.time_filters, lambda name: self._err(name.rsplit("_", 1)[0]))
+        if not self.filters_first:
+            binding, pred = self.filters(ctx, self.err) if self.filters is not None else ([], None)
+        window = self.window
+        shop = ctx.shop
+        records, next_token, total, _ = run_list(
+            ctx,
+            name=self.rows,
+            rows_fn=lambda: getattr(shop, self.rows),
+            sort_attr=sort_attr,
+            desc=desc,
+            size=size,
+            token=token,
+            binding_extra=binding,
+            filters=bounds,
+            extra_pred=pred,
+            token_err=self._err("page_token"),
+            render=as_served,
+            with_total=self.with_total,
+            before_page=None if window is None else (lambda offset, total: window(offset, total, size)),
+        )
+        out = {self.records_key: records, "next_page_token": next_token}
+        if self.with_total:
+            out["total_count"] = total
+        return out
+
+    def _err(self, param: str) -> int:
+        return self.errs.get(param, self.err)
+
+    def _page_size(self, src: dict) -> int:
+        lo, hi, default = self.page_size
+        if self.zero_page_size_is_default and src.get("page_size") in (None, "", 0):
+            return default
+        size = page_size(src, lo, hi, default, self._err("page_size"))
+        return default if self.zero_page_size_is_default and size == 0 else size
+
+
 # -- handlers ------------------------------------------------------------------------------------------------
 
 
@@ -339,56 +420,6 @@ def h_authorized_shops(ctx: Ctx):
 
 def h_active_shops(ctx: Ctx):
     return {"shops": [{"id": s.id, "region": s.region} for s in ctx.world.shops]}
-
-
-def ORDER_RENDER(order):  # noqa: N802 - a constant function, shared with prerender_orders
-    return order.render()
-
-
-def h_orders_search(ctx: Ctx):
-    q, b = ctx.q, ctx.body
-    size = page_size(q, 1, 100, None, INVALID_PARAM)
-    token = _page_token(q, INVALID_PARAM)
-    field, desc = sort_params(q, ("create_time", "update_time"), "create_time", "DESC", INVALID_PARAM)
-    filters = time_filters(b, ("create_time_ge", "create_time_lt", "update_time_ge", "update_time_lt"))
-    status = enum_value(b, "order_status", ORDER_STATUSES, INVALID_PARAM)
-    shipping_type = enum_value(b, "shipping_type", ("TIKTOK", "SELLER"), INVALID_PARAM)
-    buyer = b.get("buyer_user_id")
-    if buyer is not None and not isinstance(buyer, str):
-        raise ApiError(INVALID_PARAM, "Invalid buyer_user_id")
-    cancel_req = b.get("is_buyer_request_cancel")
-    if cancel_req is not None and not isinstance(cancel_req, bool):
-        raise ApiError(INVALID_PARAM, "Invalid is_buyer_request_cancel: must be a boolean")
-    warehouses = enum_list(b, "warehouse_ids", None, INVALID_PARAM, max_len=100)
-
-    def extra(o):
-        if status is not None and o.status != status:
-            return False
-        if shipping_type is not None and o.shipping_type != shipping_type:
-            return False
-        if buyer and o.user_id != buyer:
-            return False
-        if cancel_req is not None and o.is_buyer_request_cancel != cancel_req:
-            return False
-        return not (warehouses and o.warehouse_id not in warehouses)
-
-    has_extra = any(x is not None and x != "" for x in (status, shipping_type, buyer, cancel_req, warehouses))
-    shop = ctx.shop
-    recs, nxt, total, _ = run_list(
-        ctx,
-        name="orders",
-        rows_fn=lambda: shop.orders,
-        sort_attr=field,
-        desc=desc,
-        size=size,
-        token=token,
-        binding_extra=[status, shipping_type, buyer, cancel_req, sorted(warehouses or [])],
-        filters=filters,
-        extra_pred=extra if has_extra else None,
-        token_err=INVALID_PARAM,
-        render=ORDER_RENDER,
-    )
-    return {"orders": recs, "next_page_token": nxt, "total_count": total}
 
 
 def h_order_detail(ctx: Ctx):
@@ -411,55 +442,6 @@ def h_order_detail(ctx: Ctx):
     return {"orders": out}
 
 
-def _product_time_err(name: str) -> int:
-    return PRODUCT_CREATE_TIME if name.startswith("create") else PRODUCT_UPDATE_TIME
-
-
-def h_products_search(ctx: Ctx):
-    q, b = ctx.q, ctx.body
-    size = page_size(q, 1, 100, None, PRODUCT_PAGE_SIZE)
-    token = _page_token(q, PRODUCT_PAGE_TOKEN)
-    filters = time_filters(
-        b, ("create_time_ge", "create_time_le", "update_time_ge", "update_time_le"), err_for=_product_time_err
-    )
-    status = enum_value(b, "status", PRODUCT_STATUSES, INVALID_PARAM)
-    seller_skus = enum_list(b, "seller_skus", None, INVALID_PARAM)
-    sku_ids = enum_list(b, "sku_ids", None, INVALID_PARAM, max_len=10)
-    cv = b.get("category_version", q.get("category_version"))
-    if cv not in (None, "", "v1", "v2"):
-        raise ApiError(INVALID_PARAM, "Invalid category_version: must be v1 or v2")
-    status_f = None if status in (None, "ALL") else status
-
-    def extra(p):
-        if status_f is not None and p.status != status_f:
-            return False
-        if seller_skus and not any(s.seller_sku in seller_skus for s in p.skus):
-            return False
-        return not (sku_ids and not any(s.id in sku_ids for s in p.skus))
-
-    def cap(offset, total):
-        if min(total, offset + size) > 10000:
-            raise ApiError(PRODUCT_WINDOW, "The total number of search results can not exceed 10000")
-
-    shop = ctx.shop
-    recs, nxt, total, _ = run_list(
-        ctx,
-        name="products",
-        rows_fn=lambda: shop.products,
-        sort_attr="create_time",
-        desc=True,
-        size=size,
-        token=token,
-        binding_extra=[status_f, sorted(seller_skus or []), sorted(sku_ids or [])],
-        filters=filters,
-        extra_pred=extra if (status_f or seller_skus or sku_ids) else None,
-        token_err=PRODUCT_PAGE_TOKEN,
-        render=lambda p: p.summary(),
-        before_page=cap,
-    )
-    return {"products": recs, "next_page_token": nxt, "total_count": total}
-
-
 def h_product_detail(ctx: Ctx):
     pid = ctx.params["product_id"]
     p = ctx.shop.product_by_id.get(pid)
@@ -468,157 +450,12 @@ def h_product_detail(ctx: Ctx):
     return p.detail()
 
 
-def _id_set(b: dict, name: str, err: int):
-    v = enum_list(b, name, None, err)
-    return v
-
-
-def h_returns_search(ctx: Ctx):
-    q, b = ctx.q, ctx.body
-    err = RETURNS_PARAM
-    size = page_size(q, 10, 50, 10, err)
-    token = _page_token(q, err)
-    field, desc = sort_params(q, ("create_time", "update_time"), "create_time", "ASC", err)
-    filters = time_filters(b, ("create_time_ge", "create_time_lt", "update_time_ge", "update_time_lt"), default_err=err)
-    return_ids = _id_set(b, "return_ids", err)
-    order_ids = _id_set(b, "order_ids", err)
-    buyers = _id_set(b, "buyer_user_ids", err)
-    types = enum_list(b, "return_types", RETURN_TYPES, err)
-    statuses = enum_list(b, "return_status", None, err)
-    arbitration = enum_list(b, "arbitration_status", None, err)
-
-    def extra(r):
-        if return_ids and r.id not in return_ids:
-            return False
-        if order_ids and r.order.id not in order_ids:
-            return False
-        if buyers and r.order.user_id not in buyers:
-            return False
-        if types and r.return_type not in types:
-            return False
-        if statuses and r.status not in statuses:
-            return False
-        return not arbitration  # no return in the sandbox is under arbitration
-
-    used = any((return_ids, order_ids, buyers, types, statuses, arbitration))
-    shop = ctx.shop
-    recs, nxt, total, _ = run_list(
-        ctx,
-        name="returns",
-        rows_fn=lambda: shop.returns,
-        sort_attr=field,
-        desc=desc,
-        size=size,
-        token=token,
-        binding_extra=[sorted(x or []) for x in (return_ids, order_ids, buyers, types, statuses, arbitration)],
-        filters=filters,
-        extra_pred=extra if used else None,
-        token_err=err,
-        render=lambda r: r.render(),
-    )
-    return {"return_orders": recs, "next_page_token": nxt, "total_count": total}
-
-
-def h_cancellations_search(ctx: Ctx):
-    q, b = ctx.q, ctx.body
-    err = RETURNS_PARAM
-    size = page_size(q, 1, 50, 10, err)
-    token = _page_token(q, err)
-    field, desc = sort_params(q, ("create_time", "update_time"), "create_time", "ASC", err)
-    filters = time_filters(b, ("create_time_ge", "create_time_lt", "update_time_ge", "update_time_lt"), default_err=err)
-    cancel_ids = _id_set(b, "cancel_ids", err)
-    order_ids = _id_set(b, "order_ids", err)
-    buyers = _id_set(b, "buyer_user_ids", err)
-    types = enum_list(b, "cancel_types", CANCEL_TYPES, err)
-    statuses = enum_list(b, "cancel_status", CANCEL_STATUSES, err)
-
-    def extra(c):
-        if cancel_ids and c.id not in cancel_ids:
-            return False
-        if order_ids and c.order.id not in order_ids:
-            return False
-        if buyers and c.order.user_id not in buyers:
-            return False
-        if types and c.cancel_type not in types:
-            return False
-        return not (statuses and c.status not in statuses)
-
-    used = any((cancel_ids, order_ids, buyers, types, statuses))
-    shop = ctx.shop
-    recs, nxt, total, _ = run_list(
-        ctx,
-        name="cancellations",
-        rows_fn=lambda: shop.cancellations,
-        sort_attr=field,
-        desc=desc,
-        size=size,
-        token=token,
-        binding_extra=[sorted(x or []) for x in (cancel_ids, order_ids, buyers, types, statuses)],
-        filters=filters,
-        extra_pred=extra if used else None,
-        token_err=err,
-        render=lambda c: c.render(),
-    )
-    return {"cancellations": recs, "next_page_token": nxt, "total_count": total}
-
-
-def h_packages_search(ctx: Ctx):
-    q, b = ctx.q, ctx.body
-    size = page_size(q, 1, 50, None, INVALID_PARAM)
-    token = _page_token(q, INVALID_PARAM)
-    field, desc = sort_params(q, ("create_time", "update_time", "order_pay_time"), "create_time", "DESC", INVALID_PARAM)
-    filters = time_filters(b, ("create_time_ge", "create_time_lt", "update_time_ge", "update_time_lt"))
-    status = enum_value(b, "package_status", PACKAGE_STATUSES, INVALID_PARAM)
-    shop = ctx.shop
-    recs, nxt, total, _ = run_list(
-        ctx,
-        name="packages",
-        rows_fn=lambda: shop.packages,
-        sort_attr=field,
-        desc=desc,
-        size=size,
-        token=token,
-        binding_extra=[status],
-        filters=filters,
-        extra_pred=(lambda p: p.status == status) if status else None,
-        token_err=INVALID_PARAM,
-        render=lambda p: p.render(),
-    )
-    return {"packages": recs, "next_page_token": nxt, "total_count": total}
-
-
 def h_package_detail(ctx: Ctx):
     pid = ctx.params["package_id"]
     p = ctx.shop.package_by_id.get(pid)
     if p is None:
         raise ApiError(PACKAGE_NOT_FOUND, f"The package {pid} does not exist")
     return p.detail()
-
-
-def h_statements(ctx: Ctx):
-    q = ctx.q
-    size = page_size(q, 1, 100, 20, INVALID_PARAM)
-    token = _page_token(q, INVALID_PARAM)
-    _field, desc = sort_params(q, ("statement_time",), None, "ASC", INVALID_PARAM)
-    filters = time_filters(q, ("statement_time_ge", "statement_time_lt"))
-    status = enum_value(q, "payment_status", PAYMENT_STATUSES, INVALID_PARAM)
-    shop = ctx.shop
-    recs, nxt, _total, _ = run_list(
-        ctx,
-        name="statements",
-        rows_fn=lambda: shop.statements,
-        sort_attr="statement_time",
-        desc=desc,
-        size=size,
-        token=token,
-        binding_extra=[status],
-        filters=filters,
-        extra_pred=(lambda s: s.data["payment_status"] == status) if status else None,
-        token_err=INVALID_PARAM,
-        render=lambda s: s.render(),
-        with_total=False,
-    )
-    return {"statements": recs, "next_page_token": nxt}
 
 
 def h_statement_transactions(ctx: Ctx):
@@ -732,61 +569,6 @@ def h_order_transactions(ctx: Ctx):
     return out
 
 
-def h_payments(ctx: Ctx):
-    q = ctx.q
-    size = page_size(q, 1, 100, 20, INVALID_PARAM)
-    token = _page_token(q, INVALID_PARAM)
-    _field, desc = sort_params(q, ("create_time",), None, "ASC", INVALID_PARAM)
-    filters = time_filters(q, ("create_time_ge", "create_time_lt"))
-    shop = ctx.shop
-    recs, nxt, _t, _ = run_list(
-        ctx,
-        name="payments",
-        rows_fn=lambda: shop.payments,
-        sort_attr="create_time",
-        desc=desc,
-        size=size,
-        token=token,
-        binding_extra=[],
-        filters=filters,
-        token_err=INVALID_PARAM,
-        render=lambda p: p.render(),
-        with_total=False,
-    )
-    return {"payments": recs, "next_page_token": nxt}
-
-
-def h_withdrawals(ctx: Ctx):
-    q = ctx.q
-    raw = q.get("types")
-    if not raw:
-        raise ApiError(INVALID_PARAM, "types is required (comma-separated: WITHDRAW, SETTLE, TRANSFER, REVERSE)")
-    types = [t.strip() for t in raw.split(",")]
-    bad = [t for t in types if t not in WITHDRAWAL_TYPES]
-    if bad:
-        raise ApiError(INVALID_PARAM, f"Invalid types: {bad[0]!r} is not one of {', '.join(WITHDRAWAL_TYPES)}")
-    tset = set(types)
-    size = page_size(q, 1, 100, 20, INVALID_PARAM)
-    token = _page_token(q, INVALID_PARAM)
-    filters = time_filters(q, ("create_time_ge", "create_time_lt"))
-    shop = ctx.shop
-    recs, nxt, total, _ = run_list(
-        ctx,
-        name="withdrawals",
-        rows_fn=lambda: shop.withdrawals,
-        sort_attr="create_time",
-        desc=True,
-        size=size,
-        token=token,
-        binding_extra=[sorted(tset)],
-        filters=filters,
-        extra_pred=lambda w: w.data["type"] in tset,
-        token_err=INVALID_PARAM,
-        render=lambda w: w.render(),
-    )
-    return {"withdrawals": recs, "next_page_token": nxt, "total_count": total}
-
-
 def h_warehouses(ctx: Ctx):
     return {"warehouses": [w.render() for w in ctx.shop.warehouses]}
 
@@ -803,57 +585,167 @@ def h_categories(ctx: Ctx):
     return {"categories": cats}
 
 
-def h_brands(ctx: Ctx):
+# -- the list endpoints ---------------------------------------------------------------------------------------
+# Each declares what differs; ``Search.__call__`` does the paging.  A filter function checks the endpoint's own
+# filters and returns what binds a page token to them plus a predicate on rows (None when none is set).
+
+CREATE_UPDATE_LT = ("create_time_ge", "create_time_lt", "update_time_ge", "update_time_lt")
+
+
+def _order_filters(ctx: Ctx, err: int):
+    b = ctx.body
+    status = enum_value(b, "order_status", ORDER_STATUSES, err)
+    shipping_type = enum_value(b, "shipping_type", ("TIKTOK", "SELLER"), err)
+    buyer = b.get("buyer_user_id")
+    if buyer is not None and not isinstance(buyer, str):
+        raise ApiError(err, "Invalid buyer_user_id")
+    cancel_req = b.get("is_buyer_request_cancel")
+    if cancel_req is not None and not isinstance(cancel_req, bool):
+        raise ApiError(err, "Invalid is_buyer_request_cancel: must be a boolean")
+    warehouses = enum_list(b, "warehouse_ids", None, err, max_len=100)
+
+    def pred(o):
+        if status is not None and o.status != status:
+            return False
+        if shipping_type is not None and o.shipping_type != shipping_type:
+            return False
+        if buyer and o.user_id != buyer:
+            return False
+        if cancel_req is not None and o.is_buyer_request_cancel != cancel_req:
+            return False
+        return not (warehouses and o.warehouse_id not in warehouses)
+
+    used = any(x is not None and x != "" for x in (status, shipping_type, buyer, cancel_req, warehouses))
+    return [status, shipping_type, buyer, cancel_req, sorted(warehouses or [])], pred if used else None
+
+
+def _product_filters(ctx: Ctx, err: int):
+    b = ctx.body
+    status = enum_value(b, "status", PRODUCT_STATUSES, err)
+    seller_skus = enum_list(b, "seller_skus", None, err)
+    sku_ids = enum_list(b, "sku_ids", None, err, max_len=10)
+    cv = b.get("category_version", ctx.q.get("category_version"))
+    if cv not in (None, "", "v1", "v2"):
+        raise ApiError(err, "Invalid category_version: must be v1 or v2")
+    status_f = None if status in (None, "ALL") else status
+
+    def pred(p):
+        if status_f is not None and p.status != status_f:
+            return False
+        if seller_skus and not any(s.seller_sku in seller_skus for s in p.skus):
+            return False
+        return not (sku_ids and not any(s.id in sku_ids for s in p.skus))
+
+    used = status_f or seller_skus or sku_ids
+    return [status_f, sorted(seller_skus or []), sorted(sku_ids or [])], pred if used else None
+
+
+def _products_window(offset: int, total: int, size: int):
+    if min(total, offset + size) > 10000:
+        raise ApiError(PRODUCT_WINDOW, "The total number of search results can not exceed 10000")
+
+
+def _return_filters(ctx: Ctx, err: int):
+    b = ctx.body
+    return_ids = enum_list(b, "return_ids", None, err)
+    order_ids = enum_list(b, "order_ids", None, err)
+    buyers = enum_list(b, "buyer_user_ids", None, err)
+    types = enum_list(b, "return_types", RETURN_TYPES, err)
+    statuses = enum_list(b, "return_status", None, err)
+    arbitration = enum_list(b, "arbitration_status", None, err)
+
+    def pred(r):
+        if return_ids and r.id not in return_ids:
+            return False
+        if order_ids and r.order.id not in order_ids:
+            return False
+        if buyers and r.order.user_id not in buyers:
+            return False
+        if types and r.return_type not in types:
+            return False
+        if statuses and r.status not in statuses:
+            return False
+        return not arbitration  # no return in the sandbox is under arbitration
+
+    sets = (return_ids, order_ids, buyers, types, statuses, arbitration)
+    return [sorted(x or []) for x in sets], pred if any(sets) else None
+
+
+def _cancellation_filters(ctx: Ctx, err: int):
+    b = ctx.body
+    cancel_ids = enum_list(b, "cancel_ids", None, err)
+    order_ids = enum_list(b, "order_ids", None, err)
+    buyers = enum_list(b, "buyer_user_ids", None, err)
+    types = enum_list(b, "cancel_types", CANCEL_TYPES, err)
+    statuses = enum_list(b, "cancel_status", CANCEL_STATUSES, err)
+
+    def pred(c):
+        if cancel_ids and c.id not in cancel_ids:
+            return False
+        if order_ids and c.order.id not in order_ids:
+            return False
+        if buyers and c.order.user_id not in buyers:
+            return False
+        if types and c.cancel_type not in types:
+            return False
+        return not (statuses and c.status not in statuses)
+
+    sets = (cancel_ids, order_ids, buyers, types, statuses)
+    return [sorted(x or []) for x in sets], pred if any(sets) else None
+
+
+def _package_filters(ctx: Ctx, err: int):
+    status = enum_value(ctx.body, "package_status", PACKAGE_STATUSES, err)
+    return [status], (lambda p: p.status == status) if status else None
+
+
+def _statement_filters(ctx: Ctx, err: int):
+    status = enum_value(ctx.q, "payment_status", PAYMENT_STATUSES, err)
+    return [status], (lambda s: s.data["payment_status"] == status) if status else None
+
+
+def _withdrawal_filters(ctx: Ctx, err: int):
+    raw = ctx.q.get("types")
+    if not raw:
+        raise ApiError(err, "types is required (comma-separated: WITHDRAW, SETTLE, TRANSFER, REVERSE)")
+    types = [t.strip() for t in raw.split(",")]
+    bad = [t for t in types if t not in WITHDRAWAL_TYPES]
+    if bad:
+        raise ApiError(err, f"Invalid types: {bad[0]!r} is not one of {', '.join(WITHDRAWAL_TYPES)}")
+    tset = set(types)
+    return [sorted(tset)], lambda w: w.data["type"] in tset
+
+
+def _brand_filters(ctx: Ctx, err: int):
     q = ctx.q
-    size = page_size(q, 1, 100, None, INVALID_PARAM)
-    token = _page_token(q, INVALID_PARAM)
     name = (q.get("brand_name") or "").strip().lower()
     auth = q.get("is_authorized")
     if auth not in (None, "", "true", "false", "1", "0"):
-        raise ApiError(INVALID_PARAM, "Invalid is_authorized: must be a boolean")
+        raise ApiError(err, "Invalid is_authorized: must be a boolean")
     cv = q.get("category_version")
     if cv not in (None, "", "v1", "v2"):
-        raise ApiError(INVALID_PARAM, "Invalid category_version: must be v1 or v2")
+        raise ApiError(err, "Invalid category_version: must be v1 or v2")
     want_auth = None if auth in (None, "") else auth in ("true", "1")
 
-    def extra(b):
+    def pred(b):
         if name and name not in b.data["name"].lower():
             return False
         return want_auth is None or (b.data["authorized_status"] == "AUTHORIZED") == want_auth
 
-    shop = ctx.shop
-    recs, nxt, total, _ = run_list(
-        ctx,
-        name="brands",
-        rows_fn=lambda: shop.brand_rows,
-        sort_attr="nid",
-        desc=False,
-        size=size,
-        token=token,
-        binding_extra=[name, want_auth, q.get("category_id") or ""],
-        filters={},
-        extra_pred=extra if (name or want_auth is not None) else None,
-        token_err=INVALID_PARAM,
-        render=lambda b: b.render(),
-    )
-    return {"brands": recs, "next_page_token": nxt, "total_count": total}
+    used = name or want_auth is not None
+    return [name, want_auth, q.get("category_id") or ""], pred if used else None
 
 
-def h_activities_search(ctx: Ctx):
+def _activity_filters(ctx: Ctx, err: int):
     b = ctx.body
-    raw = b.get("page_size")
-    size = 50 if raw in (None, "", 0) else page_size(b, 0, 100, 50, INVALID_PARAM)
-    if size == 0:
-        size = 50
-    token = _page_token(b, INVALID_PARAM)
-    status = enum_value(b, "status", ACTIVITY_STATUSES, INVALID_PARAM)
-    typ = enum_value(b, "activity_type", ACTIVITY_TYPES, INVALID_PARAM)
+    status = enum_value(b, "status", ACTIVITY_STATUSES, err)
+    typ = enum_value(b, "activity_type", ACTIVITY_TYPES, err)
     title = b.get("activity_title")
     if title is not None and not isinstance(title, str):
-        raise ApiError(INVALID_PARAM, "Invalid activity_title")
+        raise ApiError(err, "Invalid activity_title")
     title_l = (title or "").lower()
 
-    def extra(a):
+    def pred(a):
         d = a.data
         if status and d["status"] != status:
             return False
@@ -861,41 +753,24 @@ def h_activities_search(ctx: Ctx):
             return False
         return not (title_l and title_l not in d["title"].lower())
 
-    def cap(offset, _total):
-        if offset + size >= 10000:
-            raise ApiError(ACTIVITY_WINDOW, "page_token + page_size must be less than 10000")
-
-    shop = ctx.shop
-    recs, nxt, total, _ = run_list(
-        ctx,
-        name="activities",
-        rows_fn=lambda: shop.activities,
-        sort_attr="create_time",
-        desc=True,
-        size=size,
-        token=token,
-        binding_extra=[status, typ, title_l],
-        filters={},
-        extra_pred=extra if (status or typ or title_l) else None,
-        token_err=INVALID_PARAM,
-        render=lambda a: a.render(),
-        before_page=cap,
-    )
-    return {"activities": recs, "next_page_token": nxt, "total_count": total}
+    return [status, typ, title_l], pred if (status or typ or title_l) else None
 
 
-def h_coupons_search(ctx: Ctx):
-    q, b = ctx.q, ctx.body
-    size = page_size(q, 1, 100, 50, INVALID_PARAM)
-    token = _page_token(q, INVALID_PARAM)
-    statuses = enum_list(b, "status", COUPON_STATUSES, INVALID_PARAM)
-    display = enum_list(b, "display_type", None, INVALID_PARAM)
+def _activities_window(offset: int, _total: int, size: int):
+    if offset + size >= 10000:
+        raise ApiError(ACTIVITY_WINDOW, "page_token + page_size must be less than 10000")
+
+
+def _coupon_filters(ctx: Ctx, err: int):
+    b = ctx.body
+    statuses = enum_list(b, "status", COUPON_STATUSES, err)
+    display = enum_list(b, "display_type", None, err)
     kw = b.get("title_keyword")
     if kw is not None and not isinstance(kw, str):
-        raise ApiError(INVALID_PARAM, "Invalid title_keyword")
+        raise ApiError(err, "Invalid title_keyword")
     kw_l = (kw or "").lower()
 
-    def extra(c):
+    def pred(c):
         d = c.data
         if statuses and d["status"] not in statuses:
             return False
@@ -903,22 +778,101 @@ def h_coupons_search(ctx: Ctx):
             return False
         return not (kw_l and kw_l not in d["title"].lower())
 
-    shop = ctx.shop
-    recs, nxt, total, _ = run_list(
-        ctx,
-        name="coupons",
-        rows_fn=lambda: shop.coupons,
-        sort_attr="create_time",
-        desc=True,
-        size=size,
-        token=token,
-        binding_extra=[sorted(statuses or []), sorted(display or []), kw_l],
-        filters={},
-        extra_pred=extra if (statuses or display or kw_l) else None,
-        token_err=INVALID_PARAM,
-        render=lambda c: c.render(),
-    )
-    return {"coupons": recs, "next_page_token": nxt, "total_count": total}
+    used = statuses or display or kw_l
+    return [sorted(statuses or []), sorted(display or []), kw_l], pred if used else None
+
+
+SEARCH_ORDERS = Search(
+    "orders",
+    "orders",
+    page_size=(1, 100, None),
+    sort_fields=("create_time", "update_time"),
+    time_filters=CREATE_UPDATE_LT,
+    filters=_order_filters,
+)
+SEARCH_PRODUCTS = Search(
+    "products",
+    "products",
+    page_size=(1, 100, None),
+    time_filters=("create_time_ge", "create_time_le", "update_time_ge", "update_time_le"),
+    filters=_product_filters,
+    errs={
+        "page_size": PRODUCT_PAGE_SIZE,
+        "page_token": PRODUCT_PAGE_TOKEN,
+        "create_time": PRODUCT_CREATE_TIME,
+        "update_time": PRODUCT_UPDATE_TIME,
+    },
+    window=_products_window,
+)
+SEARCH_RETURNS = Search(
+    "return_orders",
+    "returns",
+    page_size=(10, 50, 10),
+    sort=("create_time", "ASC"),
+    sort_fields=("create_time", "update_time"),
+    time_filters=CREATE_UPDATE_LT,
+    filters=_return_filters,
+    err=RETURNS_PARAM,
+)
+SEARCH_CANCELLATIONS = Search(
+    "cancellations",
+    "cancellations",
+    page_size=(1, 50, 10),
+    sort=("create_time", "ASC"),
+    sort_fields=("create_time", "update_time"),
+    time_filters=CREATE_UPDATE_LT,
+    filters=_cancellation_filters,
+    err=RETURNS_PARAM,
+)
+SEARCH_PACKAGES = Search(
+    "packages",
+    "packages",
+    page_size=(1, 50, None),
+    sort_fields=("create_time", "update_time", "order_pay_time"),
+    time_filters=CREATE_UPDATE_LT,
+    filters=_package_filters,
+)
+GET_STATEMENTS = Search(
+    "statements",
+    "statements",
+    page_size=(1, 100, 20),
+    sort=(None, "ASC"),
+    sort_fields=("statement_time",),
+    time_filters=("statement_time_ge", "statement_time_lt"),
+    time_filters_in="query",
+    filters=_statement_filters,
+    with_total=False,
+)
+GET_PAYMENTS = Search(
+    "payments",
+    "payments",
+    page_size=(1, 100, 20),
+    sort=(None, "ASC"),
+    sort_fields=("create_time",),
+    time_filters=("create_time_ge", "create_time_lt"),
+    time_filters_in="query",
+    with_total=False,
+)
+GET_WITHDRAWALS = Search(
+    "withdrawals",
+    "withdrawals",
+    page_size=(1, 100, 20),
+    time_filters=("create_time_ge", "create_time_lt"),
+    time_filters_in="query",
+    filters=_withdrawal_filters,
+    filters_first=True,  # ``types`` is required, and checked before paging
+)
+GET_BRANDS = Search("brands", "brand_rows", page_size=(1, 100, None), sort=("nid", "ASC"), filters=_brand_filters)
+SEARCH_ACTIVITIES = Search(
+    "activities",
+    "activities",
+    page_size=(0, 100, 50),
+    paging_in="body",
+    zero_page_size_is_default=True,
+    filters=_activity_filters,
+    window=_activities_window,
+)
+SEARCH_COUPONS = Search("coupons", "coupons", page_size=(1, 100, 50), filters=_coupon_filters)
 
 
 # -- the table -----------------------------------------------------------------------------------------------
@@ -962,9 +916,7 @@ ROUTES = [
         h_authorized_shops,
     ),
     Route("active_shops", "GET", "seller", ["202309"], ["shops"], "seller.shop.info", False, h_active_shops),
-    Route(
-        "orders_search", "POST", "order", ["202309"], ["orders", "search"], "seller.order.info", True, h_orders_search
-    ),
+    Route("orders_search", "POST", "order", ["202309"], ["orders", "search"], "seller.order.info", True, SEARCH_ORDERS),
     Route("order_detail", "GET", "order", ["202309", "202507"], ["orders"], "seller.order.info", True, h_order_detail),
     Route(
         "products_search",
@@ -974,7 +926,7 @@ ROUTES = [
         ["products", "search"],
         "seller.product.basic",
         True,
-        h_products_search,
+        SEARCH_PRODUCTS,
     ),
     Route(
         "product_detail",
@@ -994,7 +946,7 @@ ROUTES = [
         ["returns", "search"],
         "seller.return_refund.basic",
         True,
-        h_returns_search,
+        SEARCH_RETURNS,
     ),
     Route(
         "cancellations_search",
@@ -1004,7 +956,7 @@ ROUTES = [
         ["cancellations", "search"],
         "seller.return_refund.basic",
         True,
-        h_cancellations_search,
+        SEARCH_CANCELLATIONS,
     ),
     Route(
         "packages_search",
@@ -1014,7 +966,7 @@ ROUTES = [
         ["packages", "search"],
         "seller.fulfillment.basic",
         True,
-        h_packages_search,
+        SEARCH_PACKAGES,
     ),
     Route(
         "package_detail",
@@ -1026,7 +978,7 @@ ROUTES = [
         True,
         h_package_detail,
     ),
-    Route("statements", "GET", "finance", ["202309"], ["statements"], "seller.finance.info", True, h_statements),
+    Route("statements", "GET", "finance", ["202309"], ["statements"], "seller.finance.info", True, GET_STATEMENTS),
     Route(
         "statement_transactions",
         "GET",
@@ -1047,11 +999,11 @@ ROUTES = [
         True,
         h_order_transactions,
     ),
-    Route("payments", "GET", "finance", ["202309"], ["payments"], "seller.finance.info", True, h_payments),
-    Route("withdrawals", "GET", "finance", ["202309"], ["withdrawals"], "seller.finance.info", True, h_withdrawals),
+    Route("payments", "GET", "finance", ["202309"], ["payments"], "seller.finance.info", True, GET_PAYMENTS),
+    Route("withdrawals", "GET", "finance", ["202309"], ["withdrawals"], "seller.finance.info", True, GET_WITHDRAWALS),
     Route("warehouses", "GET", "logistics", ["202309"], ["warehouses"], "seller.logistics", True, h_warehouses),
     Route("categories", "GET", "product", ["202309"], ["categories"], "seller.product.basic", True, h_categories),
-    Route("brands", "GET", "product", ["202309"], ["brands"], "seller.product.basic", True, h_brands),
+    Route("brands", "GET", "product", ["202309"], ["brands"], "seller.product.basic", True, GET_BRANDS),
     Route(
         "activities_search",
         "POST",
@@ -1060,7 +1012,7 @@ ROUTES = [
         ["activities", "search"],
         "seller.promotion.info",
         True,
-        h_activities_search,
+        SEARCH_ACTIVITIES,
     ),
     Route(
         "coupons_search",
@@ -1070,7 +1022,7 @@ ROUTES = [
         ["coupons", "search"],
         "seller.promotion.info",
         True,
-        h_coupons_search,
+        SEARCH_COUPONS,
     ),
 ]
 
