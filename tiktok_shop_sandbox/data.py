@@ -1159,6 +1159,21 @@ class PaymentRow(DictRow):
 # --------------------------------------------------------------------------------------------------------------
 
 
+def _promotion_create_times(rng: random.Random, n: int, start: int, now: int) -> list[int]:
+    """Promotions may be created up to 30 days before the world starts."""
+    return sorted(start - 30 * DAY + rng.randrange(now - start + 30 * DAY) for _ in range(n))
+
+
+def _promotion_status(rng: random.Random, begin: int, end: int, now: int) -> str:
+    if rng.random() < 0.1:
+        return "DEACTIVATED"
+    if begin > now:
+        return "NOT_START"
+    if end > now:
+        return "ONGOING"
+    return "EXPIRED"
+
+
 class Shop:
     def __init__(self, world: World, idx: int, rng: random.Random):
         self.world = world
@@ -1779,18 +1794,10 @@ class Shop:
     def _gen_activities(self, rng, n, start, now):
         aid = IdGen(rng, "7305", 19, self.idx)
         self.activities = []
-        times = sorted(start - 30 * DAY + rng.randrange(now - start + 30 * DAY) for _ in range(n))
-        for ct in times:
+        for ct in _promotion_create_times(rng, n, start, now):
             begin = ct + rng.randint(HOUR, 5 * DAY)
             end = begin + rng.randint(3 * DAY, 30 * DAY)
-            if rng.random() < 0.1:
-                status = "DEACTIVATED"
-            elif begin > now:
-                status = "NOT_START"
-            elif end > now:
-                status = "ONGOING"
-            else:
-                status = "EXPIRED"
+            status = _promotion_status(rng, begin, end, now)
             upd = min(now - 1, ct + rng.randint(0, max(1, min(end, now) - ct)))
             typ = rng.choice(ACTIVITY_TYPES)
             self.activities.append(
@@ -1816,18 +1823,10 @@ class Shop:
         dec, unit = self.dec, 10**self.dec
         scale = self.scale
         self.coupons = []
-        times = sorted(start - 30 * DAY + rng.randrange(now - start + 30 * DAY) for _ in range(n))
-        for ct in times:
+        for ct in _promotion_create_times(rng, n, start, now):
             st = ct + rng.randint(HOUR, 3 * DAY)
             en = st + rng.randint(7 * DAY, 45 * DAY)
-            if rng.random() < 0.1:
-                status = "DEACTIVATED"
-            elif st > now:
-                status = "NOT_START"
-            elif en > now:
-                status = "ONGOING"
-            else:
-                status = "EXPIRED"
+            status = _promotion_status(rng, st, en, now)
             pct = rng.random() < 0.5
             off = int(rng.choice((3, 5, 10)) * scale) * unit
             minspend = int(rng.choice((20, 30, 50)) * scale) * unit
