@@ -179,6 +179,11 @@ class TikTokShopAuthenticator(SingleUseRefreshTokenOauth2Authenticator):
             super().refresh_and_set_access_token()
             self._refreshed_at = time.monotonic()
 
+    def sent_stale_token(self, request: requests.PreparedRequest) -> bool:
+        """Whether the request went out with an access token that has been replaced since."""
+        sent = request.headers.get(ACCESS_TOKEN_HEADER)
+        return bool(sent) and sent != self.access_token
+
     def get_auth_header(self) -> Mapping[str, Any]:
         return {ACCESS_TOKEN_HEADER: self.get_access_token()}
 

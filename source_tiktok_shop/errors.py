@@ -7,7 +7,7 @@ the parsed body on the response, so the table is tested directly.
 
 import json
 import random
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -158,11 +158,21 @@ def resolve(status: int, body: Envelope) -> ErrorResolution:
     return _bug(f"TikTok refused the request: {body.describe()}.")
 
 
+# 105002 for a request sent with a token another thread has since replaced: TikTok retires the old token
+# on refresh, so the request only needs to go again, with the new one (no second refresh).
+STALE_TOKEN = _retry("The request was sent with an access token just replaced by a refresh (105002).")
+
+
 class TikTokErrorHandler(ErrorHandler):
     """Plugs the table into the CDK's HttpClient, which does the retrying and backing off."""
 
-    def __init__(self, max_retries: int = MAX_RETRIES):
+    def __init__(
+        self,
+        max_retries: int = MAX_RETRIES,
+        sent_stale_token: Callable[[requests.PreparedRequest], bool] | None = None,
+    ):
         self._max_retries = max_retries
+        self._sent_stale_token = sent_stale_token
 
     @property
     def max_retries(self) -> int:
@@ -174,7 +184,14 @@ class TikTokErrorHandler(ErrorHandler):
 
     def interpret_response(self, response_or_exception: requests.Response | Exception | None) -> ErrorResolution:
         if isinstance(response_or_exception, requests.Response):
-            return resolve(response_or_exception.status_code, envelope(response_or_exception))
+            resolution = resolve(response_or_exception.status_code, envelope(response_or_exception))
+            if (
+                resolution.response_action == ResponseAction.REFRESH_TOKEN_THEN_RETRY
+                and self._sent_stale_token is not None
+                and self._sent_stale_token(response_or_exception.request)
+            ):
+                return STALE_TOKEN
+            return resolution
         if isinstance(response_or_exception, requests.RequestException):
             return _retry(f"Connection to TikTok failed: {type(response_or_exception).__name__}.")
         return _bug(f"Unexpected error talking to TikTok: {response_or_exception!r}.")

@@ -103,3 +103,16 @@ def test_backoff_is_exponential_with_jitter_and_capped(attempt, low, high):
 
 def test_backoff_honours_retry_after():
     assert TikTokBackoffStrategy().backoff_time(answer(429, b"", {"Retry-After": "7"}), 1) == 7.0
+
+
+def test_105002_for_a_token_replaced_in_the_meantime_is_retried_not_refreshed_again():
+    def answered_with(sent_token: str) -> requests.Response:
+        response = answer(401, tiktok(105002, "access token expired"))
+        response.request = requests.Request(
+            "GET", "https://api.test/x", headers={"x-tts-access-token": sent_token}
+        ).prepare()
+        return response
+
+    handler = TikTokErrorHandler(sent_stale_token=lambda request: request.headers["x-tts-access-token"] != "current")
+    assert handler.interpret_response(answered_with("old")).response_action == RETRY
+    assert handler.interpret_response(answered_with("current")).response_action == REFRESH

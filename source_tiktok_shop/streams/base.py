@@ -75,6 +75,7 @@ class TikTokShopStream(HttpStream):
         shared_pages: SharedPages | None = None,
     ):
         self._settings = settings
+        self._authenticator = authenticator
         self._shops = shops
         self._shared_pages = shared_pages
         self._missing_scope = False
@@ -95,7 +96,7 @@ class TikTokShopStream(HttpStream):
     max_retries: int = MAX_RETRIES
 
     def get_error_handler(self) -> ErrorHandler:
-        return TikTokErrorHandler(self.max_retries)
+        return TikTokErrorHandler(self.max_retries, self._authenticator.sent_stale_token)
 
     def get_backoff_strategy(self) -> BackoffStrategy:
         return TikTokBackoffStrategy()
