@@ -63,7 +63,6 @@ ACTIVITY_TYPES = ("FIXED_PRICE", "DIRECT_DISCOUNT", "FLASHSALE", "SHIPPING_DISCO
 COUPON_STATUSES = ("NOT_START", "ONGOING", "EXPIRED", "DEACTIVATED", "DELETED")
 
 # query keys that never take part in a page token's binding
-COMMON_QUERY = {"app_key", "timestamp", "sign", "access_token", "shop_cipher", "page_size", "page_token", "version"}
 
 
 class ApiError(Exception):
