@@ -39,15 +39,13 @@ class Settings:
     num_workers: int
     requests_per_second_per_shop: float
 
-    def end_or_now(self) -> pendulum.DateTime:
-        now = pendulum.now("UTC")
-        return min(self.end, now) if self.end else now
-
     @cached_property
     def sync_end(self) -> int:
-        """Where every incremental window of this sync ends (exclusive), the same for all streams."""
+        """Where every incremental window of this sync ends (exclusive): `end_date` or now, the same for all streams."""
+        now = pendulum.now("UTC")
+        end = min(self.end, now) if self.end else now
         # Includes the current second; a later sync reads it again through the lookback anyway.
-        return int(self.end_or_now().timestamp()) + 1
+        return int(end.timestamp()) + 1
 
 
 def _text(section: Mapping[str, Any], key: str, field: str, required: bool = False) -> str:
