@@ -21,7 +21,7 @@ import requests
 
 from integration_tests.harness import config_for
 from source_tiktok_shop.config import DEFAULT_NUM_WORKERS
-from source_tiktok_shop.signing import sign
+from source_tiktok_shop.tiktok.signing import sign
 from tiktok_shop_sandbox import Sandbox
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -12,7 +12,7 @@ import time
 
 import requests
 
-from source_tiktok_shop.signing import sign
+from source_tiktok_shop.tiktok.signing import sign
 
 
 def main(base_url: str, app_key: str, app_secret: str, auth_code: str) -> None:

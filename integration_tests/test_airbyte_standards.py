@@ -25,18 +25,13 @@ from airbyte_cdk.test.standard_tests import SourceTestSuiteBase
 from integration_tests.acceptance.fixtures import acceptance_files, acceptance_sandbox  # noqa: F401
 from integration_tests.harness import Run, run
 from source_tiktok_shop import SourceTiktokShop
-from source_tiktok_shop.streams import STREAMS
-from source_tiktok_shop.streams.base import IncrementalTikTokShopStream
+from source_tiktok_shop.catalog import STREAMS
 
 pytest_plugins = ["airbyte_cdk.test.standard_tests.pytest_hooks"]
 
 ROOT = Path(__file__).resolve().parents[1]
 INCREMENTAL_KEYS = {"config_path", "configured_catalog_path", "future_state"}
-LOOKBACK_SECONDS = {
-    stream.name: 60 * stream.default_lookback_minutes
-    for stream in STREAMS
-    if issubclass(stream, IncrementalTikTokShopStream)
-}
+LOOKBACK_SECONDS = {stream.name: 60 * stream.incremental.lookback_minutes for stream in STREAMS if stream.incremental}
 
 
 def incremental_entries() -> list[dict[str, Any]]:

@@ -13,7 +13,7 @@ from airbyte_cdk.models import Status, SyncMode
 
 from integration_tests.harness import catalog_of, config_for, run
 from integration_tests.truth import by_key, expected_rows, key_of
-from source_tiktok_shop.streams import base as base_stream
+from source_tiktok_shop.tiktok import client as tiktok_client
 from tiktok_shop_sandbox import KINDS, Sandbox
 
 SMALL = {"shops": 2, "orders": 60, "start": "2025-01-01", "end": "2025-02-15"}
@@ -51,7 +51,7 @@ RANDOM_FAULTS = [kind for kind in KINDS if kind != "expired_token"]
 
 def test_every_stream_is_exact_under_ten_percent_faults_of_every_kind(monkeypatch):
     # A request the sandbox holds back is abandoned after the connector's timeout and retried.
-    monkeypatch.setattr(base_stream, "REQUEST_TIMEOUT_SECONDS", 2)
+    monkeypatch.setattr(tiktok_client, "REQUEST_TIMEOUT_SECONDS", 2)
     with Sandbox(seed=21, fault_rate=0.1, fault_kinds=RANDOM_FAULTS, **FAULTY) as sandbox:
         sandbox.timeout_fault_s = 4
         result = run("read", config_for(sandbox), every_stream())

@@ -31,8 +31,8 @@ import yaml
 from airbyte_cdk.utils.airbyte_secrets_utils import add_to_secrets, filter_secrets
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
-from .auth import TikTokShopAuthenticator
 from .config import DEFAULT_AUTH_URL, parse_settings
+from .tiktok.client import TikTokClient
 
 # The service-based links TikTok's app page copies differ by market (reference §1.1).
 SERVICE_CONSENT_URLS = {
@@ -184,15 +184,10 @@ def exchange(base_config: Mapping[str, Any], code: str, logger: logging.Logger) 
     credentials = {key: value for key, value in base_config["credentials"].items() if key not in TOKEN_FIELDS}
     config: dict[str, Any] = {**base_config, "credentials": {**credentials, "auth_code": code}}
     add_to_secrets(code)
-    access_token, expires_at, refresh_token = TikTokShopAuthenticator(
-        config, parse_settings(config), logger
-    ).refresh_access_token()
-    tokens = {
-        "access_token": access_token,
-        "access_token_expires_at": expires_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
-    }
-    if refresh_token:
-        tokens["refresh_token"] = refresh_token
+    # Written to the file by the caller rather than emitted as a control message.
+    client = TikTokClient(config, parse_settings(config).client, logger, persist=lambda config: None)
+    client.tokens.access_token()
+    tokens = {key: config["credentials"][key] for key in TOKEN_FIELDS[1:] if config["credentials"].get(key)}
     return {**config, "credentials": {**credentials, **tokens}}
 
 

@@ -12,6 +12,9 @@ import pendulum
 from airbyte_cdk.models import FailureType
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
+from .reading.windows import SyncBounds
+from .tiktok.client import ClientSettings
+
 DEFAULT_AUTH_URL = "https://auth.tiktok-shops.com"
 DEFAULT_ENDPOINT_URL = "https://open-api.tiktokglobalshop.com"
 DEFAULT_NUM_WORKERS = 16
@@ -46,6 +49,16 @@ class Settings:
         end = min(self.end, now) if self.end else now
         # Includes the current second; a later sync reads it again through the lookback anyway.
         return int(end.timestamp()) + 1
+
+    @property
+    def bounds(self) -> SyncBounds:
+        return SyncBounds(int(self.start.timestamp()), self.sync_end, self.lookback_minutes)
+
+    @property
+    def client(self) -> ClientSettings:
+        return ClientSettings(
+            self.app_key, self.app_secret, self.auth_url, self.endpoint_url, self.requests_per_second_per_shop
+        )
 
 
 def _text(section: Mapping[str, Any], key: str, field: str, required: bool = False) -> str:

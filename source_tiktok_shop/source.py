@@ -1,12 +1,15 @@
+"""The Airbyte source: spec, check, discover, and read on the CDK's `ConcurrentSource`, as Airbyte's own runtime does."""
+
 import logging
 import tempfile
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, MutableMapping
 from pathlib import Path
 from queue import Queue
 from typing import Any
 
 from airbyte_cdk.models import (
+    AirbyteCatalog,
     AirbyteConnectionStatus,
     AirbyteMessage,
     AirbyteStateMessage,
@@ -15,76 +18,57 @@ from airbyte_cdk.models import (
     Status,
 )
 from airbyte_cdk.sources.concurrent_source.concurrent_source import ConcurrentSource
-from airbyte_cdk.sources.concurrent_source.concurrent_source_adapter import ConcurrentSourceAdapter
 from airbyte_cdk.sources.connector_state_manager import ConnectorStateManager
 from airbyte_cdk.sources.message import InMemoryMessageRepository, MessageRepository
 from airbyte_cdk.sources.message.concurrent_repository import ConcurrentMessageRepository
-from airbyte_cdk.sources.streams import Stream
+from airbyte_cdk.sources.source import Source
+from airbyte_cdk.sources.streams.concurrent.cursor import Cursor, CursorField, FinalStateCursor
+from airbyte_cdk.sources.streams.concurrent.default_stream import DefaultStream
 from airbyte_cdk.sources.streams.concurrent.partitions.types import QueueItem
+from airbyte_cdk.sources.utils.schema_helpers import ResourceSchemaLoader
+from airbyte_cdk.sources.utils.slice_logger import DebugSliceLogger
 from airbyte_cdk.utils.airbyte_secrets_utils import filter_secrets
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
-from .auth import TikTokShopAuthenticator
-from .concurrency import ShopStateCursor
-from .config import DEFAULT_NUM_WORKERS, Settings, parse_settings
-from .errors import MAX_RETRIES
-from .pacing import shop_budget
-from .shared_pages import SharedPages
-from .streams import STREAMS, ShopDirectory
-from .streams.base import IncrementalTikTokShopStream
+from .catalog import STREAMS, STREAMS_BY_NAME
+from .config import Settings, parse_settings
+from .reading.cursor import ShopCursor
+from .reading.declarations import StreamDeclaration
+from .reading.estimates import Estimates
+from .reading.partitions import ShopPartitions, StreamReader
+from .reading.shared_pages import SharedPages
+from .reading.shops import ShopDirectory
+from .tiktok.client import TikTokClient
+from .tiktok.errors import MAX_RETRIES
 
 LOGGER = logging.getLogger("airbyte")
 # `check` answers a person waiting in a form: fail in seconds rather than retry for a minute.
 CHECK_RETRIES = 2
 QUEUE_SIZE = 1_000
+# A checkpoint every page's worth of records at most, for endpoints that are not paged too.
+DEFAULT_CHECKPOINT_EVERY = 100
 
 
-class SourceTiktokShop(ConcurrentSourceAdapter):
-    def __init__(self) -> None:
-        self._state_manager = ConnectorStateManager()
-        self._shared_pages: SharedPages | None = None
-        super().__init__(concurrent_source=self._concurrent_source_for(DEFAULT_NUM_WORKERS))
-
-    @property
-    def message_repository(self) -> MessageRepository:
-        return self._message_repository
-
-    def _concurrent_source_for(self, num_workers: int) -> ConcurrentSource:
-        """A pool of workers and one queue that carries records and state messages alike.
-
-        State goes through the records' queue so it is never printed ahead of the records it covers:
-        a sync killed at any point resumes without losing a record.
-        """
-        queue: Queue[QueueItem] = Queue(maxsize=QUEUE_SIZE)
-        self._message_repository = ConcurrentMessageRepository(queue, InMemoryMessageRepository())
-        # `num_workers` threads in all; one of them also generates the partitions.
-        return ConcurrentSource.create(
-            num_workers, 1, LOGGER, self._slice_logger, self._message_repository, queue=queue
-        )
-
-    def _connect(
-        self, config: Mapping[str, Any], max_retries: int = MAX_RETRIES
-    ) -> tuple[Settings, TikTokShopAuthenticator, ShopDirectory]:
-        settings = parse_settings(config)
-        authenticator = TikTokShopAuthenticator(config, settings, LOGGER, max_retries)  # type: ignore[arg-type]
-        return settings, authenticator, ShopDirectory(settings, authenticator, max_retries)
-
-    def check_connection(self, logger: logging.Logger, config: Mapping[str, Any]) -> tuple[bool, Any]:
-        try:
-            shops = self._connect(config, CHECK_RETRIES)[2].shops()
-        except AirbyteTracedException as error:
-            if error.failure_type == FailureType.config_error:
-                return False, filter_secrets(error.message or "")
-            return False, (
-                "Could not get an answer from TikTok Shop after retrying. Check `credentials.endpoint_url`, "
-                f"`credentials.auth_url` and the network. ({filter_secrets(error.message or '')})"
-            )
-        names = ", ".join(f"{shop.get('name')} ({shop.get('region')})" for shop in shops)
-        return True, f"Connected to {len(shops)} shop(s): {names}."
-
+class SourceTiktokShop(Source):
     def check(self, logger: logging.Logger, config: Mapping[str, Any]) -> AirbyteConnectionStatus:
-        succeeded, message = self.check_connection(logger, config)
-        return AirbyteConnectionStatus(status=Status.SUCCEEDED if succeeded else Status.FAILED, message=message)
+        try:
+            settings = parse_settings(config)
+            client = TikTokClient(with_own_credentials(config), settings.client, LOGGER, CHECK_RETRIES)
+            shops = ShopDirectory(client.shops, settings.shop_ids).shops()
+        except AirbyteTracedException as error:
+            message = filter_secrets(error.message or "")
+            if error.failure_type != FailureType.config_error:
+                message = (
+                    "Could not get an answer from TikTok Shop after retrying. Check `credentials.endpoint_url`, "
+                    f"`credentials.auth_url` and the network. ({message})"
+                )
+            return AirbyteConnectionStatus(status=Status.FAILED, message=message)
+        names = ", ".join(f"{shop.record.get('name')} ({shop.region})" for shop in shops)
+        return AirbyteConnectionStatus(status=Status.SUCCEEDED, message=f"Connected to {len(shops)} shop(s): {names}.")
+
+    def discover(self, logger: logging.Logger, config: Mapping[str, Any]) -> AirbyteCatalog:
+        sync = Sync(parse_settings(config), config, ConnectorStateManager(), InMemoryMessageRepository(), SharedPages())
+        return AirbyteCatalog(streams=[sync.stream(declaration).as_airbyte_stream() for declaration in STREAMS])
 
     def read(
         self,
@@ -93,25 +77,81 @@ class SourceTiktokShop(ConcurrentSourceAdapter):
         catalog: ConfiguredAirbyteCatalog,
         state: list[AirbyteStateMessage] | None = None,
     ) -> Iterator[AirbyteMessage]:
-        self._concurrent_source = self._concurrent_source_for(parse_settings(config).num_workers)
-        self._state_manager = ConnectorStateManager(state=state)
-        selected = {configured.stream.name for configured in catalog.streams}
-        readers = Counter(stream.endpoint.name for stream in STREAMS if stream.name in selected)
+        settings = parse_settings(config)
+        selected = [
+            STREAMS_BY_NAME[configured.stream.name]
+            for configured in catalog.streams
+            if configured.stream.name in STREAMS_BY_NAME
+        ]
+        if not selected:
+            return
+        queue: Queue[QueueItem] = Queue(maxsize=QUEUE_SIZE)
+        # State goes through the records' queue, so it is never printed ahead of the records it covers.
+        repository = ConcurrentMessageRepository(queue, InMemoryMessageRepository())
+        readers = Counter(declaration.endpoint.name for declaration in selected)
+        shared = {name for name, count in readers.items() if count > 1}
         with tempfile.TemporaryDirectory(prefix="tiktok-shop-pages-") as folder:
-            self._shared_pages = SharedPages(Path(folder), {name for name, count in readers.items() if count > 1})
-            try:
-                yield from super().read(logger, config, catalog, state)
-            finally:
-                self._shared_pages = None
+            shared_pages = SharedPages(Path(folder), shared)
+            sync = Sync(settings, config, ConnectorStateManager(state), repository, shared_pages)
+            # `num_workers` threads in all; one of them also generates the partitions.
+            source = ConcurrentSource.create(
+                settings.num_workers, 1, LOGGER, DebugSliceLogger(), repository, queue=queue
+            )
+            yield from source.read([sync.stream(declaration) for declaration in selected])
 
-    def streams(self, config: Mapping[str, Any]) -> list[Stream]:
-        settings, authenticator, directory = self._connect(config)
-        budget = shop_budget(settings.requests_per_second_per_shop)
-        streams = [stream(settings, authenticator, directory, budget, self._shared_pages) for stream in STREAMS]
-        return [self._concurrent(stream) for stream in streams]
 
-    def _concurrent(self, stream: Stream) -> Stream:
-        cursor = None
-        if isinstance(stream, IncrementalTikTokShopStream):
-            cursor = ShopStateCursor(stream, self._state_manager, self._message_repository)
-        return self.convert_to_concurrent_stream(LOGGER, stream, self._state_manager, cursor)
+class Sync:
+    """What the streams of one read share: the client, the shops, the state, the spool of shared pages."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        config: Mapping[str, Any],
+        state_manager: ConnectorStateManager,
+        repository: MessageRepository,
+        shared_pages: SharedPages,
+    ):
+        self._settings = settings
+        self._state_manager = state_manager
+        self._repository = repository
+        self._client = TikTokClient(with_own_credentials(config), settings.client, LOGGER, MAX_RETRIES)
+        self._directory = ShopDirectory(self._client.shops, settings.shop_ids)
+        self._shared_pages = shared_pages
+        self._schemas = ResourceSchemaLoader(__package__ or "source_tiktok_shop")
+
+    def stream(self, declaration: StreamDeclaration) -> DefaultStream:
+        cursor: Cursor = FinalStateCursor(declaration.name, None, self._repository)
+        shop_cursor = None
+        if declaration.incremental:
+            shop_cursor = cursor = ShopCursor(
+                declaration.name,
+                declaration.incremental.field,
+                declaration.advances_per_record,
+                self._state_manager,
+                self._repository,
+                declaration.endpoint.page_size or DEFAULT_CHECKPOINT_EVERY,
+            )
+        reader = StreamReader(
+            declaration,
+            self._client,
+            self._directory,
+            self._settings.bounds,
+            shop_cursor,
+            self._shared_pages,
+            Estimates(declaration.name, self._repository),
+            LOGGER,
+        )
+        return DefaultStream(
+            partition_generator=ShopPartitions(reader),
+            name=declaration.name,
+            json_schema=self._schemas.get_schema(declaration.name),
+            primary_key=list(declaration.primary_key),
+            cursor_field=CursorField(declaration.cursor_field) if declaration.cursor_field else None,
+            logger=LOGGER,
+            cursor=cursor,
+        )
+
+
+def with_own_credentials(config: Mapping[str, Any]) -> MutableMapping[str, Any]:
+    """A copy of the config for the tokens to be written into (and emitted from) as they rotate."""
+    return {**config, "credentials": dict(config["credentials"])}

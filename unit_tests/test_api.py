@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from source_tiktok_shop.api import API_VERSIONS, ENDPOINTS, Window, build_request
+from source_tiktok_shop.tiktok.endpoints import API_VERSIONS, ENDPOINTS, Window, build_request
 
 
 def test_every_endpoint_has_a_version():

@@ -5,7 +5,7 @@ import requests
 from airbyte_cdk.models import FailureType
 from airbyte_cdk.sources.streams.http.error_handlers import ResponseAction
 
-from source_tiktok_shop.errors import TikTokBackoffStrategy, TikTokErrorHandler, envelope
+from source_tiktok_shop.tiktok.errors import TikTokBackoffStrategy, TikTokErrorHandler, envelope
 
 
 def answer(status: int, body: object, headers: dict | None = None) -> requests.Response:

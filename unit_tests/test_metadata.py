@@ -17,7 +17,7 @@ import yaml
 from airbyte_cdk.models.connector_metadata import ConnectorLanguage, MetadataFile
 from jsonschema import Draft7Validator
 
-from source_tiktok_shop.streams import STREAMS
+from source_tiktok_shop.catalog import STREAMS
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = ROOT / "unit_tests" / "resources" / "ConnectorMetadataDefinitionV0.json"

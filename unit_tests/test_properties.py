@@ -12,10 +12,11 @@ from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from source_tiktok_shop.auth import TikTokShopAuthenticator
-from source_tiktok_shop.config import parse_settings
-from source_tiktok_shop.errors import MissingScopeError, TikTokErrorHandler, envelope, raise_for_envelope, records_in
-from source_tiktok_shop.signing import sign
+from source_tiktok_shop.tiktok.client import Signer
+from source_tiktok_shop.tiktok.envelope import records_in
+from source_tiktok_shop.tiktok.errors import MissingScopeError, TikTokErrorHandler, envelope, successful
+from source_tiktok_shop.tiktok.signing import sign
+from source_tiktok_shop.tiktok.tokens import Tokens
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
@@ -58,7 +59,7 @@ def test_any_answer_gets_an_action_and_records_or_a_documented_error(status, bod
     assert resolution.response_action in set(ResponseAction)
     if resolution.response_action == ResponseAction.SUCCESS:
         try:
-            records = records_in(raise_for_envelope(response), "orders")
+            records = records_in(successful(envelope(response)), "orders")
         except (AirbyteTracedException, MissingScopeError):
             return
         assert all(isinstance(record, dict) for record in records)
@@ -116,9 +117,7 @@ CONFIG = {
 )
 def test_a_signed_request_verifies_from_its_own_url_and_body(query, body):
     config = json.loads(json.dumps(CONFIG))
-    authenticator = TikTokShopAuthenticator(
-        config, parse_settings(config), logger=__import__("logging").getLogger("test")
-    )
+    authenticator = Signer("key", "secret", Tokens(config, call=None, persist=None))  # type: ignore[arg-type]
     request = requests.Request(
         "POST" if body is not None else "GET", "https://api.test/order/202309/orders/search", params=query, data=body
     )

@@ -3,8 +3,8 @@ import threading
 
 import pytest
 
-from source_tiktok_shop.errors import parse_envelope
-from source_tiktok_shop.shared_pages import SharedPages
+from source_tiktok_shop.reading.shared_pages import SharedPages
+from source_tiktok_shop.tiktok.envelope import Page
 
 PAGES = 5
 
@@ -28,18 +28,25 @@ class Api:
                 self._fail_after = None
                 raise ConnectionError("gave up")
             self.fetched.append(number)
-            raw = page(number)
-            yield raw, parse_envelope(raw)
+            yield parse(page(number))
             number += 1
 
 
+def parse(raw: bytes) -> Page:
+    return Page.parse(raw, "orders")
+
+
 def ids(pages) -> list[str]:
-    return [body.data["orders"][0]["id"] for _, body in pages]
+    return [page.records[0]["id"] for page in pages]
 
 
 def test_the_second_reader_replays_what_the_first_fetched(tmp_path):
     shared, api = SharedPages(tmp_path, {"orders"}), Api()
-    assert ids(shared.pages("q", api.fetch)) == ids(shared.pages("q", api.fetch)) == ["0", "1", "2", "3", "4"]
+    assert (
+        ids(shared.pages("q", api.fetch, parse))
+        == ids(shared.pages("q", api.fetch, parse))
+        == ["0", "1", "2", "3", "4"]
+    )
     assert api.fetched == [0, 1, 2, 3, 4]
 
 
@@ -48,7 +55,7 @@ def test_readers_running_together_share_every_page(tmp_path):
     results: dict[int, list[str]] = {}
 
     def read(reader: int) -> None:
-        results[reader] = ids(shared.pages("q", api.fetch))
+        results[reader] = ids(shared.pages("q", api.fetch, parse))
 
     threads = [threading.Thread(target=read, args=(reader,)) for reader in range(3)]
     for thread in threads:
@@ -61,14 +68,14 @@ def test_readers_running_together_share_every_page(tmp_path):
 
 def test_different_queries_are_not_shared(tmp_path):
     shared, api = SharedPages(tmp_path, {"orders"}), Api()
-    list(shared.pages("shop A", api.fetch))
-    list(shared.pages("shop B", api.fetch))
+    list(shared.pages("shop A", api.fetch, parse))
+    list(shared.pages("shop B", api.fetch, parse))
     assert len(api.fetched) == 2 * PAGES
 
 
 def test_when_the_fetching_reader_fails_the_next_goes_on_from_the_last_spooled_page(tmp_path):
     shared, api = SharedPages(tmp_path, {"orders"}), Api(fail_after=2)
     with pytest.raises(ConnectionError):
-        list(shared.pages("q", api.fetch))
-    assert ids(shared.pages("q", api.fetch)) == ["0", "1", "2", "3", "4"]
+        list(shared.pages("q", api.fetch, parse))
+    assert ids(shared.pages("q", api.fetch, parse)) == ["0", "1", "2", "3", "4"]
     assert api.fetched == [0, 1, 2, 3, 4]

@@ -3,7 +3,7 @@ import hmac
 
 import pytest
 
-from source_tiktok_shop.signing import sign
+from source_tiktok_shop.tiktok.signing import sign
 
 SECRET = "e59af819cc"
 

@@ -8,15 +8,13 @@ not fetched yet. No page is fetched twice, and memory stays flat whatever the or
 """
 
 import threading
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Generator, Hashable, Iterator
 from pathlib import Path
-from typing import Any
 
-from .errors import Envelope, parse_envelope
+from ..tiktok.envelope import Page
 
-# A page as fetched: its raw body (what is spooled) and its parsed envelope.
-Fetched = tuple[bytes, Envelope]
-Fetch = Callable[[str | None], Iterator[Fetched]]  # the pages of a query from a page token (None: the first)
+Fetch = Callable[[str | None], Iterator[Page]]  # the pages of a query from a page token (None: the first)
+Parse = Callable[[bytes], Page]  # a spooled page back from its raw body
 
 LENGTH_BYTES = 8
 
@@ -32,11 +30,11 @@ class Spool:
         self._finished = False  # every page is in the spool
         self._abandoned = False  # the fetching partition stopped early (an error); the rest is not coming
 
-    def record(self, pages: Iterator[Fetched]) -> Iterator[Fetched]:
+    def record(self, pages: Iterator[Page]) -> Iterator[Page]:
         try:
             with self._path.open("ab") as spool:
                 for page in pages:
-                    spool.write(len(page[0]).to_bytes(LENGTH_BYTES, "big") + page[0])
+                    spool.write(len(page.raw).to_bytes(LENGTH_BYTES, "big") + page.raw)
                     spool.flush()
                     with self._changed:
                         self._pages += 1
@@ -49,7 +47,7 @@ class Spool:
                 self._abandoned = not self._finished
                 self._changed.notify_all()
 
-    def replay(self) -> Iterator[Fetched]:
+    def replay(self, parse: Parse) -> Iterator[Page]:
         """The spooled pages in order; stops early only if the fetching partition gave up."""
         read = 0
         with self._path.open("rb") as spool:
@@ -65,7 +63,7 @@ class Spool:
                     return
                 while read < available:
                     raw = spool.read(int.from_bytes(spool.read(LENGTH_BYTES), "big"))
-                    yield raw, parse_envelope(raw)
+                    yield parse(raw)
                     read += 1
                 if finished and read == available:
                     return
@@ -77,35 +75,33 @@ class Spool:
 
 
 class SharedPages:
-    def __init__(self, folder: Path, endpoints: set[str]):
+    """Spools the pages of the `endpoints` read by more than one selected stream, in `folder`."""
+
+    def __init__(self, folder: Path | None = None, endpoints: frozenset[str] | set[str] = frozenset()):
         self._folder = folder
         self._endpoints = endpoints
         self._lock = threading.Lock()
         self._spools: dict[Hashable, Spool] = {}
 
     def shares(self, endpoint: str) -> bool:
-        return endpoint in self._endpoints
+        return self._folder is not None and endpoint in self._endpoints
 
-    def pages(self, query: Hashable, fetch: Fetch) -> Iterator[Fetched]:
+    def pages(self, query: Hashable, fetch: Fetch, parse: Parse) -> Generator[Page, None, None]:
         with self._lock:
             spool = self._spools.get(query)
             leads = spool is None
             if spool is None:
+                assert self._folder is not None, "pages are shared only with a folder to spool them to"
                 spool = self._spools[query] = Spool(self._folder / f"{len(self._spools)}.pages")
         if leads:
             yield from spool.record(fetch(None))
             return
         last = None
-        for last in spool.replay():
+        for last in spool.replay(parse):
             yield last
         if spool.complete:
             return
         # The partition that fetched stopped early: go on from the last page it spooled.
-        token = next_page_token(last[1]) if last is not None else None
+        token = last.next_page_token if last is not None else None
         if last is None or token:
             yield from fetch(token)
-
-
-def next_page_token(body: Envelope) -> str | None:
-    data: Any = body.data or {}
-    return data.get("next_page_token") or None

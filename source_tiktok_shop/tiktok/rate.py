@@ -1,4 +1,4 @@
-"""Keeps each shop's requests under TikTok's per app × shop quota instead of bouncing off it."""
+"""The rate policy: keeps each shop's requests under TikTok's per app × shop quota instead of bouncing off it."""
 
 import threading
 import time
@@ -13,7 +13,7 @@ class ShopPacer(BaseCallRatePolicy):
 
     TikTok counts requests per app × shop and asks for smooth traffic rather than sub-second bursts
     (reference §5.2). Each request reserves the next free slot of its shop, so waiting threads are
-    served in order. Requests without a shop (the shop list) are not paced.
+    served in order. Requests without a shop (the shop list, the token host) are not paced.
     """
 
     def __init__(self, requests_per_second: float):

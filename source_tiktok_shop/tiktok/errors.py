@@ -5,11 +5,8 @@ the status and the body `code` are read (reference §5). Everything here is pure
 the parsed body on the response, so the table is tested directly.
 """
 
-import json
 import random
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any
 
 import requests
 from airbyte_cdk.models import FailureType
@@ -20,6 +17,8 @@ from airbyte_cdk.sources.streams.http.error_handlers import (
     ResponseAction,
 )
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
+
+from .envelope import Envelope, parse_envelope
 
 SUCCESS = 0
 RATE_LIMITED = 36009002
@@ -32,43 +31,8 @@ MAX_RETRIES = 6
 MAX_BACKOFF_SECONDS = 60.0
 
 
-@dataclass(frozen=True)
-class Envelope:
-    """The parsed body of one TikTok answer: `{code, message, request_id, data}`."""
-
-    code: int | None
-    message: str
-    request_id: str
-    data: Any
-
-    def describe(self) -> str:
-        return f"code {self.code}: {self.message} (request_id {self.request_id or 'unknown'})"
-
-
-NOT_JSON = Envelope(code=None, message="the response body is not a TikTok JSON envelope", request_id="", data=None)
-
-
-def parse_envelope(content: bytes) -> Envelope:
-    try:
-        body = json.loads(content)
-    except ValueError:
-        return NOT_JSON
-    if (
-        isinstance(body, Mapping)
-        and isinstance(body.get("code"), int)
-        and isinstance(body.get("data"), (Mapping, type(None)))
-    ):
-        return Envelope(
-            code=body["code"],
-            message=str(body.get("message") or ""),
-            request_id=str(body.get("request_id") or ""),
-            data=body.get("data"),
-        )
-    return NOT_JSON
-
-
 def envelope(response: requests.Response) -> Envelope:
-    """Parses the body once per response; the error handler and the stream both read it."""
+    """Parses the body once per response; the error handler and the client both read it."""
     cached = response.__dict__.get("_tiktok_envelope")
     if cached is None:
         cached = response.__dict__["_tiktok_envelope"] = parse_envelope(response.content)
@@ -214,25 +178,8 @@ class MissingScopeError(Exception):
     """The app or the seller's authorization lacks the scope an endpoint needs (105005)."""
 
 
-def records_in(body: Envelope, records_key: str | None) -> list[Mapping[str, Any]]:
-    """The records of a successful answer: `data[records_key]`, or `data` itself for single-record endpoints."""
-    data = body.data or {}
-    records = data if records_key is None else data.get(records_key)
-    if records is None:
-        return []
-    if isinstance(records, Mapping):
-        return [records]
-    if isinstance(records, list) and all(isinstance(record, Mapping) for record in records):
-        return records
-    raise AirbyteTracedException(
-        message=f"TikTok answered with `{records_key}` of an unexpected shape (request_id {body.request_id or 'unknown'}).",
-        failure_type=FailureType.system_error,
-    )
-
-
-def raise_for_envelope(response: requests.Response) -> Envelope:
-    """Returns the envelope of a successful answer; turns an ignored 105005 into MissingScopeError."""
-    body = envelope(response)
+def successful(body: Envelope) -> Envelope:
+    """The envelope of a successful answer; an ignored 105005 becomes MissingScopeError."""
     if body.code == MISSING_SCOPE:
         raise MissingScopeError(body.describe())
     if body.code != SUCCESS:

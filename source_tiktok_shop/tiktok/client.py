@@ -1,0 +1,189 @@
+"""The one way to TikTok: every request of the connector goes through `TikTokClient`.
+
+It owns one CDK `HttpClient` (retries, backoff, the rate policy), the signer that puts the access
+token and a fresh signature on every request (again on every retry), the error table and the tokens.
+"""
+
+import logging
+import threading
+import time
+from collections.abc import Generator, Mapping, MutableMapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import requests
+from airbyte_cdk.config_observation import emit_configuration_as_airbyte_control_message
+from airbyte_cdk.models import FailureType
+from airbyte_cdk.sources.streams.http import HttpClient
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
+from requests.auth import AuthBase
+
+from .endpoints import ENDPOINTS, Endpoint, Request, Window, build_request
+from .envelope import Envelope, Page
+from .errors import MAX_RETRIES, MissingScopeError, TikTokBackoffStrategy, TikTokErrorHandler, envelope, successful
+from .rate import shop_budget
+from .signing import sign
+from .tokens import Persist, Tokens
+
+ACCESS_TOKEN_HEADER = "x-tts-access-token"
+REQUEST_TIMEOUT_SECONDS = 60
+SIGNATURE_PARAMS = ("app_key", "timestamp", "sign")
+# The token host's calls carry the app secret themselves and are not signed (reference §1.2).
+TOKEN_PATHS = "/api/v2/token/"
+
+
+@dataclass(frozen=True)
+class Shop:
+    """One authorized shop: `cipher` addresses it in requests, `record` is how TikTok lists it."""
+
+    id: str
+    cipher: str
+    region: str
+    record: Mapping[str, Any]
+
+    @classmethod
+    def from_record(cls, record: Mapping[str, Any]) -> "Shop":
+        return cls(str(record["id"]), str(record.get("cipher") or ""), str(record.get("region") or ""), record)
+
+
+@dataclass(frozen=True)
+class ClientSettings:
+    app_key: str
+    app_secret: str
+    auth_url: str
+    endpoint_url: str
+    requests_per_second_per_shop: float
+
+
+class Signer(AuthBase):
+    """Adds the access token header, `app_key`, a fresh `timestamp` and the `sign` to every API request.
+
+    The CDK's HttpClient runs it again before each retry, and calls `refresh_and_set_access_token` (from
+    the thread whose request TikTok refused with 105002) before retrying; the signer remembers, per
+    thread, the token it last sent, so only a refusal of the current token renews it.
+    """
+
+    def __init__(self, app_key: str, app_secret: str, tokens: Tokens):
+        self._app_key = app_key
+        self._app_secret = app_secret
+        self._tokens = tokens
+        self._sent = threading.local()
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        scheme, netloc, path, query, fragment = urlsplit(request.url or "")
+        if path.startswith(TOKEN_PATHS):
+            return request
+        token = self._tokens.access_token()
+        self._sent.token = token
+        request.headers[ACCESS_TOKEN_HEADER] = token
+        params = [
+            (key, value) for key, value in parse_qsl(query, keep_blank_values=True) if key not in SIGNATURE_PARAMS
+        ]
+        params += [("app_key", self._app_key), ("timestamp", str(int(time.time())))]
+        body = request.body if isinstance(request.body, (str, bytes)) else None
+        signature = sign(self._app_secret, path, dict(params), body)
+        request.url = urlunsplit((scheme, netloc, path, urlencode(params + [("sign", signature)]), fragment))
+        return request
+
+    def refresh_and_set_access_token(self) -> None:
+        self._tokens.renew_rejected(getattr(self._sent, "token", None))
+
+
+class TikTokClient:
+    def __init__(
+        self,
+        config: MutableMapping[str, Any],
+        settings: ClientSettings,
+        logger: logging.Logger,
+        max_retries: int = MAX_RETRIES,
+        persist: Persist = emit_configuration_as_airbyte_control_message,
+    ):
+        self._settings = settings
+        self.tokens = Tokens(config, self._token_call, persist)
+        self._http = HttpClient(
+            name="tiktok_shop",
+            logger=logger,
+            error_handler=TikTokErrorHandler(max_retries, self._sent_stale_token),
+            backoff_strategy=TikTokBackoffStrategy(),
+            authenticator=Signer(settings.app_key, settings.app_secret, self.tokens),
+            api_budget=shop_budget(settings.requests_per_second_per_shop),
+        )
+
+    def pages(
+        self,
+        endpoint: Endpoint,
+        shop: Shop | None = None,
+        window: Window | None = None,
+        path_params: Mapping[str, str] | None = None,
+        query: Mapping[str, str] | None = None,
+        page_token: str | None = None,
+    ) -> Generator[Page, None, None]:
+        """The pages of one query from `page_token` on (None: the first); a token only ever continues its own query."""
+        while True:
+            request = build_request(
+                endpoint,
+                shop_cipher=shop.cipher if shop else None,
+                window=window,
+                page_token=page_token,
+                path_params=path_params,
+                query=query,
+            )
+            page = self._page(request, endpoint.records_key)
+            yield page
+            page_token = page.next_page_token if endpoint.page_size else None
+            if not page_token:
+                return
+
+    def call(self, endpoint: Endpoint, shop: Shop | None, path_params: Mapping[str, str] | None = None) -> Page:
+        return self._page(build_request(endpoint, shop.cipher if shop else None, path_params=path_params), None)
+
+    def shops(self) -> list[Shop]:
+        """Get Authorized Shops (reference §4.1)."""
+        try:
+            return [
+                Shop.from_record(record)
+                for page in self.pages(ENDPOINTS["authorized_shops"])
+                for record in page.records
+            ]
+        except MissingScopeError as error:
+            raise AirbyteTracedException(
+                message="The app lacks scope `seller.authorization.info`, needed to list the seller's shops. "
+                f"Enable it in TikTok Partner Center and authorize again ({error}).",
+                failure_type=FailureType.config_error,
+            ) from None
+
+    def _page(self, request: Request, records_key: str | None) -> Page:
+        response = self._send(self._settings.endpoint_url, request)
+        return Page.parse(response.content, records_key, successful(envelope(response)))
+
+    def _send(self, host: str, request: Request) -> requests.Response:
+        _, response = self._http.send_request(
+            request.method,
+            f"{host}{request.path}",
+            request_kwargs={"timeout": REQUEST_TIMEOUT_SECONDS},
+            headers={"content-type": "application/json"},
+            params=request.params,
+            data=request.body,
+        )
+        return response
+
+    def _token_call(self, path: str, query: Mapping[str, str]) -> Envelope:
+        """Both token calls are plain GETs with the app secret in the query (reference §1.2)."""
+        try:
+            response = self._send(self._settings.auth_url, Request("GET", path, query, None))
+        except AirbyteTracedException as error:
+            # A refused request (an unknown code) is the user's to fix; a host that never answered is not.
+            if error.failure_type != FailureType.system_error:
+                raise
+            raise AirbyteTracedException(
+                message=f"TikTok's token endpoint refused the request: {error.message} "
+                "Check the app key and the app secret.",
+                internal_message=error.internal_message,
+                failure_type=FailureType.config_error,
+            ) from None
+        return envelope(response)
+
+    def _sent_stale_token(self, request: requests.PreparedRequest) -> bool:
+        sent = request.headers.get(ACCESS_TOKEN_HEADER)
+        return self.tokens.is_stale(sent if isinstance(sent, str) else None)
