@@ -1,11 +1,14 @@
 """The connector end to end against the sandbox: spec, check, discover, orders, tokens, incremental."""
 
 import json
+from pathlib import Path
 
 import pytest
-from airbyte_cdk.models import Status, SyncMode
+from airbyte_cdk.models import AirbyteStateMessageSerializer, Status, SyncMode
 
 from integration_tests.harness import catalog_of, config_for, run, without_shop
+from integration_tests.truth import by_key, expected_rows
+from source_tiktok_shop.catalog import STREAMS_BY_NAME
 from tiktok_shop_sandbox import Sandbox
 
 DESIGN_FIELDS = {
@@ -194,3 +197,29 @@ def test_no_output_contains_a_secret(sandbox):
         for secret in secrets + ["wrong-secret-value"]:
             assert secret not in text
     assert json.dumps(runs[0].control_configs)  # the tokens did reach the platform
+
+
+END_OF_MARCH = 1743379200  # 2025-03-31T00:00:00Z, the sync's end_date (included)
+
+
+def test_a_state_file_written_before_the_redesign_resumes_from_its_cursors():
+    """`resources/state_written_before_the_redesign.json` is what the connector before the core redesign (440a1fb)
+    left after an incremental sync of this sandbox up to 2025-02-15; a read from it goes on from each shop's cursor."""
+    saved = json.loads((Path(__file__).parent / "resources" / "state_written_before_the_redesign.json").read_text())
+    state = [AirbyteStateMessageSerializer.load(message) for message in saved]
+    cursors = {message.stream.stream_descriptor.name: message.stream.stream_state.__dict__ for message in state}
+    with Sandbox(seed=5, shops=2, orders=80, start="2025-01-01", end="2025-03-31") as sandbox:
+        config = {**config_for(sandbox), "end_date": "2025-03-31T00:00:00Z", "lookback_window_minutes": 0}
+        result = run("read", config, catalog_of({name: SyncMode.incremental for name in cursors}), state)
+        assert not result.output.errors, result.output.errors
+        for stream, by_shop in cursors.items():
+            field = STREAMS_BY_NAME[stream].incremental.field
+            expected = [
+                row
+                for row in expected_rows(sandbox, stream)
+                if by_shop[row["shop_id"]][field] <= row[field] <= END_OF_MARCH
+            ]
+            assert expected, f"the sandbox has nothing after the saved {stream} cursor to resume with"
+            assert by_key(stream, result.records(stream)) == by_key(stream, expected), stream
+            for shop_id, value in result.state_of(stream).items():
+                assert value[field] >= by_shop[shop_id][field]

@@ -1,0 +1,262 @@
+"""The reading logic against an in-memory TikTok: windows, the split at the result cap, the per-shop cursor,
+lookback, estimates per row shape, the missing-scope skip and shared pages. No HTTP; runs in about a second."""
+
+import json
+import logging
+from collections.abc import Mapping
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from airbyte_cdk.models import Type
+from airbyte_cdk.sources.connector_state_manager import ConnectorStateManager
+from airbyte_cdk.sources.message import InMemoryMessageRepository
+from airbyte_cdk.test.state_builder import StateBuilder
+
+from source_tiktok_shop.catalog import STREAMS_BY_NAME
+from source_tiktok_shop.reading.cursor import ShopCursor
+from source_tiktok_shop.reading.declarations import StreamDeclaration
+from source_tiktok_shop.reading.estimates import Estimates
+from source_tiktok_shop.reading.partitions import ShopPartitions, StreamReader
+from source_tiktok_shop.reading.shared_pages import SharedPages
+from source_tiktok_shop.reading.shops import ShopDirectory
+from source_tiktok_shop.reading.windows import SyncBounds, window_for
+from source_tiktok_shop.tiktok.client import Shop
+from source_tiktok_shop.tiktok.endpoints import Endpoint, Window
+from source_tiktok_shop.tiktok.envelope import Envelope, Page
+from source_tiktok_shop.tiktok.errors import MissingScopeError
+
+SHOPS = [Shop("1", "cipher-1", "US", {"id": "1", "name": "One"}), Shop("2", "cipher-2", "GB", {"id": "2"})]
+BOUNDS = SyncBounds(start=1_000, end=100_000)
+
+
+class FakeTikTok:
+    """Serves each endpoint's records per shop as TikTok would: filtered by window, sorted, paged."""
+
+    def __init__(
+        self, records: Mapping[str, Mapping[str, list[dict[str, Any]]]], missing_scope: frozenset = frozenset()
+    ):
+        self.records = records
+        self.missing_scope = missing_scope
+        self.requests: list[tuple[str, str | None, Window | None, str | None]] = []
+
+    def pages(self, endpoint: Endpoint, shop=None, window=None, path_params=None, query=None, page_token=None):
+        if endpoint.name in self.missing_scope:
+            raise MissingScopeError("code 105005")
+        key = endpoint.name if not path_params else f"{endpoint.name}/{next(iter(path_params.values()))}"
+        rows = list(self.records.get(key, {}).get(shop.id if shop else "", []))
+        if window is not None and endpoint.time_filter:
+            rows = [row for row in rows if window.start <= row[endpoint.time_filter] < window.end]
+        if endpoint.sort_field:
+            rows.sort(key=lambda row: row.get(endpoint.sort_field, 0))
+        size = endpoint.page_size or len(rows) or 1
+        number = int(page_token or 0)
+        while True:
+            self.requests.append((endpoint.name, shop.id if shop else None, window, page_token))
+            chunk = rows[number * size : (number + 1) * size]
+            more = (number + 1) * size < len(rows)
+            data = {
+                endpoint.records_key: chunk,
+                "total_count": len(rows),
+                "next_page_token": str(number + 1) if more else "",
+            }
+            yield Page.parse(json.dumps({"code": 0, "message": "success", "data": data}).encode(), endpoint.records_key)
+            if not more:
+                return
+            number += 1
+            page_token = str(number)
+
+    def call(self, endpoint, shop, path_params=None) -> Page:
+        self.requests.append((endpoint.name, shop.id, None, None))
+        data = {"id": path_params["product_id"], "title": "detail"}
+        return Page(b"", Envelope(0, "success", "r", data), [data])
+
+
+def endpoint(name: str, **changes: Any) -> Endpoint:
+    return replace(STREAMS_BY_NAME[name].endpoint, **changes)
+
+
+class Sync:
+    """Reads streams the way the CDK's PartitionReader does: records, `observe`, then `close_partition`."""
+
+    def __init__(self, api: FakeTikTok, state: dict[str, Any] | None = None, folder: Path | None = None, shared=()):
+        self.api = api
+        self.messages = InMemoryMessageRepository()
+        self.state_manager = ConnectorStateManager(_state_messages(state))
+        self.shared_pages = SharedPages(folder, set(shared))
+        self.directory = ShopDirectory(lambda: SHOPS)
+
+    def reader(self, declaration: StreamDeclaration) -> tuple[StreamReader, ShopCursor | None]:
+        cursor = None
+        if declaration.incremental:
+            cursor = ShopCursor(
+                declaration.name,
+                declaration.incremental.field,
+                declaration.advances_per_record,
+                self.state_manager,
+                self.messages,
+                checkpoint_every=declaration.endpoint.page_size or 100,
+            )
+        estimates = Estimates(declaration.name, self.messages)
+        reader = StreamReader(
+            declaration, self.api, self.directory, BOUNDS, cursor, self.shared_pages, estimates, _logger()
+        )
+        return reader, cursor
+
+    def read(self, declaration: StreamDeclaration) -> tuple[list[dict[str, Any]], ShopCursor | None]:
+        reader, cursor = self.reader(declaration)
+        rows = []
+        for partition in ShopPartitions(reader).generate():
+            for record in partition.read():
+                rows.append(dict(record.data))
+                if cursor:
+                    cursor.observe(record)
+            if cursor:
+                cursor.close_partition(partition)
+        return rows, cursor
+
+    def emitted(self, kind: Type) -> list[Any]:
+        return [message for message in self.messages.consume_queue() if message.type == kind]
+
+
+def _state_messages(state: dict[str, Any] | None):
+    builder = StateBuilder()
+    for name, value in (state or {}).items():
+        builder = builder.with_stream_state(name, value)
+    return builder.build() if state else None
+
+
+def _logger() -> logging.Logger:
+    return logging.getLogger("test_reading")
+
+
+def orders(shop_id: str, times: list[int]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": f"{shop_id}-{n}",
+            "update_time": time,
+            "line_items": [{"id": f"{shop_id}-{n}-a"}, {"id": f"{shop_id}-{n}-b"}],
+        }
+        for n, time in enumerate(times)
+    ]
+
+
+def orders_api(times=(2_000, 3_000, 4_000)) -> FakeTikTok:
+    return FakeTikTok({"orders_search": {shop.id: orders(shop.id, list(times)) for shop in SHOPS}})
+
+
+@pytest.mark.parametrize(
+    "saved, lookback, expected",
+    [
+        (None, None, Window(1_000, 100_000)),
+        (50_000, None, Window(50_000 - 3_600, 100_000)),
+        (50_000, 0, Window(50_000, 100_000)),
+        (1_500, None, Window(1_000, 100_000)),
+        (200_000, 0, Window(200_000, 200_000)),
+    ],
+    ids=[
+        "no state: start_date",
+        "state: minus the default hour",
+        "lookback 0",
+        "never before start_date",
+        "future state: empty",
+    ],
+)
+def test_given_a_saved_cursor_then_the_window_starts_at_it_minus_the_lookback(saved, lookback, expected):
+    assert window_for(replace(BOUNDS, lookback_minutes=lookback), saved, 60) == expected
+
+
+def test_given_a_sorted_endpoint_then_the_cursor_moves_with_every_record():
+    sync = Sync(orders_api())
+    reader, cursor = sync.reader(STREAMS_BY_NAME["orders"])
+    partition = next(iter(ShopPartitions(reader).generate()))
+    first = next(iter(partition.read()))
+    cursor.observe(first)
+    assert cursor.state == {"1": {"update_time": 2_000}}
+
+
+def test_given_an_unsorted_endpoint_then_the_cursor_moves_only_when_the_partition_closes():
+    api = FakeTikTok({"products_search": {"1": [{"id": "p", "update_time": 5_000}, {"id": "q", "update_time": 3_000}]}})
+    sync = Sync(api)
+    reader, cursor = sync.reader(STREAMS_BY_NAME["products"])
+    partition = next(iter(ShopPartitions(reader).generate()))
+    for record in partition.read():
+        cursor.observe(record)
+    assert cursor.state == {}
+    cursor.close_partition(partition)
+    assert cursor.state == {"1": {"update_time": 5_000}}
+
+
+def test_given_a_state_then_each_shop_reads_from_its_own_cursor_which_never_moves_back():
+    sync = Sync(orders_api(), state={"orders": {"1": {"update_time": 5_000}, "9": {"update_time": 7}}})
+    rows, cursor = sync.read(STREAMS_BY_NAME["orders"])
+    windows = {shop: window for _, shop, window, _ in sync.api.requests}
+    assert windows == {"1": Window(5_000 - 3_600, 100_000), "2": Window(1_000, 100_000)}
+    assert cursor.state == {"1": {"update_time": 5_000}, "2": {"update_time": 4_000}, "9": {"update_time": 7}}
+
+
+def test_given_a_window_over_the_result_cap_then_it_is_halved_until_each_half_fits():
+    api = FakeTikTok({"products_search": {"1": [{"id": str(n), "update_time": 1_000 + n * 10} for n in range(25)]}})
+    declaration = replace(STREAMS_BY_NAME["products"], endpoint=endpoint("products", result_cap=10))
+    rows, _ = Sync(api).read(replace(declaration))
+    assert sorted(row["id"] for row in rows if row["shop_id"] == "1") == sorted(str(n) for n in range(25))
+    windows = {window for _, shop, window, _ in api.requests if shop == "1"}
+    assert len(windows) > 3 and all(
+        window.end - window.start < BOUNDS.end - BOUNDS.start for window in windows - {Window(1_000, 100_000)}
+    )
+
+
+def test_given_nested_rows_then_each_item_carries_its_parent_and_cursor_and_no_estimate_is_made():
+    sync = Sync(orders_api())
+    rows, _ = sync.read(STREAMS_BY_NAME["order_line_items"])
+    assert len(rows) == 2 * 3 * 2
+    assert rows[0] == {"id": "1-0-a", "order_id": "1-0", "update_time": 2_000, "shop_id": "1"}
+    assert sync.emitted(Type.TRACE) == []
+
+
+def test_given_records_as_rows_then_the_estimate_sums_every_shops_total():
+    sync = Sync(orders_api())
+    sync.read(STREAMS_BY_NAME["orders"])
+    estimates = [message.trace.estimate.row_estimate for message in sync.emitted(Type.TRACE)]
+    assert estimates == [3, 6]
+
+
+def test_given_a_detail_stream_then_each_record_costs_one_call_and_skipped_statuses_none():
+    products = [{"id": "a", "update_time": 2_000}, {"id": "b", "update_time": 2_500, "status": "DELETED"}]
+    api = FakeTikTok({"products_search": {"1": products}})
+    rows, _ = Sync(api).read(STREAMS_BY_NAME["product_details"])
+    assert rows == [{"id": "a", "title": "detail", "shop_id": "1"}]
+    assert [name for name, *_ in api.requests].count("product_detail") == 1
+
+
+def test_given_child_pages_then_each_child_row_carries_its_parent_and_page_fields():
+    statements = [{"id": "s1", "statement_time": 2_000}]
+    api = FakeTikTok(
+        {
+            "statements": {"1": statements},
+            "statement_transactions/s1": {"1": [{"id": f"t{n}"} for n in range(150)]},
+        }
+    )
+    declaration = STREAMS_BY_NAME["statement_transactions"]
+    rows, cursor = Sync(api).read(declaration)
+    assert len(rows) == 150 and rows[0] == {"id": "t0", "statement_id": "s1", "statement_time": 2_000, "shop_id": "1"}
+    assert [name for name, *_ in api.requests].count("statement_transactions") == 2  # two pages of 100
+    assert cursor.state == {"1": {"statement_time": 2_000}}
+
+
+def test_given_a_missing_scope_then_the_stream_is_skipped_once_with_a_warning(caplog):
+    api = FakeTikTok({}, missing_scope=frozenset({"orders_search"}))
+    rows, cursor = Sync(api).read(STREAMS_BY_NAME["orders"])
+    assert rows == [] and cursor.state == {}
+    warnings = [record for record in caplog.records if "lacks scope `seller.order.info`" in record.getMessage()]
+    assert len(warnings) == 1
+    assert len(api.requests) == 0
+
+
+def test_given_two_streams_on_one_endpoint_then_its_pages_are_fetched_once(tmp_path):
+    api = FakeTikTok({"orders_search": {shop.id: orders(shop.id, list(range(2_000, 2_250))) for shop in SHOPS}})
+    sync = Sync(api, folder=tmp_path, shared={"orders_search"})
+    for name in ("orders", "order_line_items"):
+        rows, _ = sync.read(STREAMS_BY_NAME[name])
+    assert len(api.requests) == 2 * 3  # 250 orders per shop: three pages, once
