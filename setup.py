@@ -6,15 +6,14 @@ MAIN_REQUIREMENTS = [
     "airbyte-cdk>=7.39,<8",
     "requests>=2.32,<3",
     "pendulum>=3,<4",
+    "jsonschema>=4,<5",
+    "PyYAML>=6,<7",
 ]
 
 TEST_REQUIREMENTS = [
     "pytest>=8,<10",
-    "pytest-xdist>=3,<4",
     "requests-mock>=1.12,<2",
     "hypothesis>=6,<7",
-    "jsonschema>=4,<5",
-    "PyYAML>=6,<7",
     "ruff>=0.6",
     "mypy>=1.10",
 ]

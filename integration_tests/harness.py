@@ -24,7 +24,10 @@ from airbyte_cdk.models import (
 from airbyte_cdk.test.catalog_builder import CatalogBuilder
 from airbyte_cdk.test.entrypoint_wrapper import EntrypointOutput
 
+from source_tiktok_shop.catalog import STREAMS
 from source_tiktok_shop.run import messages
+
+STREAM_NAMES = [stream.name for stream in STREAMS]
 
 START_DATE = "2023-07-01T00:00:00Z"
 
@@ -97,6 +100,13 @@ def catalog_of(streams: Mapping[str, SyncMode]) -> ConfiguredAirbyteCatalog:
     for name, mode in streams.items():
         builder.with_stream(name, mode)
     return builder.build()
+
+
+def every_stream() -> ConfiguredAirbyteCatalog:
+    """Every stream, incremental where it can be."""
+    return catalog_of(
+        {stream.name: SyncMode.incremental if stream.incremental else SyncMode.full_refresh for stream in STREAMS}
+    )
 
 
 def run(

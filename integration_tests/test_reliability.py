@@ -11,28 +11,16 @@ from pathlib import Path
 import pytest
 from airbyte_cdk.models import Status, SyncMode
 
-from integration_tests.harness import catalog_of, config_for, run
+from integration_tests.harness import STREAM_NAMES, catalog_of, config_for, every_stream, run
 from integration_tests.truth import by_key, expected_rows, key_of
 from source_tiktok_shop.tiktok import client as tiktok_client
 from tiktok_shop_sandbox import KINDS, Sandbox
 
 SMALL = {"shops": 2, "orders": 60, "start": "2025-01-01", "end": "2025-02-15"}
 FAULTY = {**SMALL, "orders": 120, "end": "2025-03-31"}
-ALL_STREAMS = [
-    "shops", "orders", "order_line_items", "products", "skus", "product_details", "returns", "cancellations",
-    "packages", "statements", "statement_transactions", "payments", "withdrawals", "warehouses", "categories",
-    "brands", "promotion_activities", "coupons",
-]  # fmt: skip
-FULL_REFRESH_ONLY = {"shops", "warehouses", "categories", "brands", "promotion_activities", "coupons"}
 
 
-def every_stream():
-    return catalog_of(
-        {name: SyncMode.full_refresh if name in FULL_REFRESH_ONLY else SyncMode.incremental for name in ALL_STREAMS}
-    )
-
-
-def assert_exactly_the_ground_truth(sandbox, result, streams=ALL_STREAMS):
+def assert_exactly_the_ground_truth(sandbox, result, streams=STREAM_NAMES):
     assert not result.output.errors, [error.trace.error.message for error in result.output.errors]
     for stream in streams:
         rows = result.records(stream)
@@ -92,7 +80,7 @@ def test_a_missing_scope_skips_only_its_streams():
         sandbox.revoke_scope("seller.finance.info")
         result = run("read", config_for(sandbox), every_stream())
         finance = {"statements", "statement_transactions", "payments", "withdrawals"}
-        assert_exactly_the_ground_truth(sandbox, result, [name for name in ALL_STREAMS if name not in finance])
+        assert_exactly_the_ground_truth(sandbox, result, [name for name in STREAM_NAMES if name not in finance])
         for stream in finance:
             assert not result.records(stream)
         assert result.output.is_in_logs("Skipping stream statements: .*seller.finance.info")

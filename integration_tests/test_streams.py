@@ -7,15 +7,10 @@ import jsonschema
 import pytest
 from airbyte_cdk.models import SyncMode
 
-from integration_tests.harness import catalog_of, config_for, run
+from integration_tests.harness import STREAM_NAMES, catalog_of, config_for, every_stream, run
 from integration_tests.truth import by_key, expected_rows, key_of
 from tiktok_shop_sandbox import Sandbox
 
-STREAMS = [
-    "shops", "orders", "order_line_items", "products", "skus", "product_details", "returns", "cancellations",
-    "packages", "statements", "statement_transactions", "payments", "withdrawals", "warehouses", "categories",
-    "brands", "promotion_activities", "coupons",
-]  # fmt: skip
 TOUCHED = {"orders": ("orders", "order_line_items"), "products": ("products", "skus", "product_details"),
            "returns": ("returns",), "cancellations": ("cancellations",), "packages": ("packages",)}  # fmt: skip
 
@@ -47,10 +42,10 @@ def first_sync(world, catalog):
 
 
 def test_discover_lists_every_stream(catalog):
-    assert sorted(catalog[0]) == sorted(STREAMS)
+    assert sorted(catalog[0]) == sorted(STREAM_NAMES)
 
 
-@pytest.mark.parametrize("stream", STREAMS)
+@pytest.mark.parametrize("stream", STREAM_NAMES)
 def test_stream_equals_the_ground_truth(world, first_sync, stream):
     rows = first_sync[1].records(stream)
     keys = [key_of(stream, row) for row in rows]
@@ -60,7 +55,7 @@ def test_stream_equals_the_ground_truth(world, first_sync, stream):
     assert by_key(stream, rows) == expected
 
 
-@pytest.mark.parametrize("stream", STREAMS)
+@pytest.mark.parametrize("stream", STREAM_NAMES)
 def test_every_record_validates_against_its_published_schema(catalog, first_sync, stream):
     published = catalog[0][stream]
     validator = jsonschema.Draft7Validator(published.json_schema)
@@ -104,7 +99,7 @@ def test_product_windows_are_split_below_the_search_cap():
 def test_no_page_is_fetched_twice_in_one_sync():
     """Streams built on the same endpoint (orders and order_line_items, ...) share its pages."""
     with Sandbox(seed=7, shops=2, orders=150) as sandbox:
-        result = run("read", config_for(sandbox), every_stream_catalog())
+        result = run("read", config_for(sandbox), every_stream())
         assert not result.output.errors
         queries = [
             (entry["method"], entry["path"], json.dumps(entry["body"], sort_keys=True),
@@ -117,11 +112,4 @@ def test_no_page_is_fetched_twice_in_one_sync():
     # Search Orders is read once for both streams built on it.
     assert sum(1 for query in queries if query[1].endswith("/orders/search")) == sum(
         max(1, -(-len(orders) // 100)) for orders in sandbox.records("orders").values()
-    )
-
-
-def every_stream_catalog():
-    incremental = set(STREAMS) - {"shops", "warehouses", "categories", "brands", "promotion_activities", "coupons"}
-    return catalog_of(
-        {name: SyncMode.incremental if name in incremental else SyncMode.full_refresh for name in STREAMS}
     )

@@ -3,12 +3,8 @@
 from collections.abc import Iterable
 from typing import Any
 
-PRIMARY_KEYS = {
-    "shops": ("id",),
-    "returns": ("shop_id", "return_id"),
-    "cancellations": ("shop_id", "cancel_id"),
-    "statement_transactions": ("shop_id", "statement_id", "id"),
-}
+from source_tiktok_shop.catalog import STREAMS_BY_NAME
+
 DIRECT = {
     "orders": "orders",
     "products": "products",
@@ -28,7 +24,7 @@ HIDDEN_FROM_GET_PRODUCT = ("FREEZE", "DELETED")
 
 
 def key_of(stream: str, row: dict[str, Any]) -> tuple:
-    return tuple(row[field] for field in PRIMARY_KEYS.get(stream, ("shop_id", "id")))
+    return tuple(row[field] for field in STREAMS_BY_NAME[stream].primary_key)
 
 
 def expected_rows(sandbox: Any, stream: str) -> list[dict[str, Any]]:

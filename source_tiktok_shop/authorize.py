@@ -53,7 +53,8 @@ def credential_fields() -> dict[str, Any]:
     """The credential fields of spec.yaml, whose defaults and bounds apply here too."""
     spec = yaml.safe_load(resources.files(__package__).joinpath("spec.yaml").read_text())
     (tts_auth,) = spec["connectionSpecification"]["properties"]["credentials"]["oneOf"]
-    return tts_auth["properties"]
+    fields: dict[str, Any] = tts_auth["properties"]
+    return fields
 
 
 class AuthorizationRefused(Exception):

@@ -2,7 +2,8 @@ import sys
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from airbyte_cdk.entrypoint import PRINT_BUFFER, AirbyteEntrypoint
+from airbyte_cdk.entrypoint import AirbyteEntrypoint
+from airbyte_cdk.logger import PRINT_BUFFER
 from airbyte_cdk.models import ConnectorSpecification
 
 from .authorize import main as authorize

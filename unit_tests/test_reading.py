@@ -22,8 +22,7 @@ from source_tiktok_shop.reading.partitions import ShopPartitions, StreamReader
 from source_tiktok_shop.reading.shared_pages import SharedPages
 from source_tiktok_shop.reading.shops import ShopDirectory
 from source_tiktok_shop.reading.windows import SyncBounds, window_for
-from source_tiktok_shop.tiktok.client import Shop
-from source_tiktok_shop.tiktok.endpoints import Endpoint, Window
+from source_tiktok_shop.tiktok.endpoints import Endpoint, Query, Shop, Window
 from source_tiktok_shop.tiktok.envelope import Envelope, Page
 from source_tiktok_shop.tiktok.errors import MissingScopeError
 
@@ -41,7 +40,8 @@ class FakeTikTok:
         self.missing_scope = missing_scope
         self.requests: list[tuple[str, str | None, Window | None, str | None]] = []
 
-    def pages(self, endpoint: Endpoint, shop=None, window=None, path_params=None, query=None, page_token=None):
+    def pages(self, query: Query, page_token: str | None = None):
+        endpoint, shop, window, path_params = query.endpoint, query.shop, query.window, query.path_params
         if endpoint.name in self.missing_scope:
             raise MissingScopeError("code 105005")
         key = endpoint.name if not path_params else f"{endpoint.name}/{next(iter(path_params.values()))}"
@@ -67,9 +67,9 @@ class FakeTikTok:
             number += 1
             page_token = str(number)
 
-    def call(self, endpoint, shop, path_params=None) -> Page:
-        self.requests.append((endpoint.name, shop.id, None, None))
-        data = {"id": path_params["product_id"], "title": "detail"}
+    def call(self, query: Query) -> Page:
+        self.requests.append((query.endpoint.name, query.shop.id, None, None))
+        data = {"id": query.path_params["product_id"], "title": "detail"}
         return Page(b"", Envelope(0, "success", "r", data), [data])
 
 

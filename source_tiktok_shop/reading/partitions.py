@@ -9,8 +9,7 @@ from airbyte_cdk.sources.streams.concurrent.partitions.partition import Partitio
 from airbyte_cdk.sources.streams.concurrent.partitions.partition_generator import PartitionGenerator
 from airbyte_cdk.sources.types import Record, StreamSlice
 
-from ..tiktok.client import Shop
-from ..tiktok.endpoints import Endpoint, Window
+from ..tiktok.endpoints import Query, Shop, Window
 from ..tiktok.envelope import Page
 from ..tiktok.errors import MissingScopeError
 from .cursor import ShopCursor
@@ -26,17 +25,9 @@ Row = Mapping[str, Any]
 class Api(Protocol):
     """What reading needs of TikTok (implemented by `tiktok.client.TikTokClient`)."""
 
-    def pages(
-        self,
-        endpoint: Endpoint,
-        shop: Shop | None = None,
-        window: Window | None = None,
-        path_params: Mapping[str, str] | None = None,
-        query: Mapping[str, str] | None = None,
-        page_token: str | None = None,
-    ) -> Generator[Page, None, None]: ...
+    def pages(self, query: Query, page_token: str | None = None) -> Generator[Page, None, None]: ...
 
-    def call(self, endpoint: Endpoint, shop: Shop | None, path_params: Mapping[str, str] | None = None) -> Page: ...
+    def call(self, query: Query) -> Page: ...
 
 
 class StreamReader:
@@ -124,15 +115,14 @@ class StreamReader:
 
     def _pages(self, shop: Shop, window: Window | None) -> Generator[Page, None, None]:
         endpoint = self.declaration.endpoint
-        query = self.declaration.query_by_region.get(shop.region, {})
+        query = Query(endpoint, shop, window, params=self.declaration.query_by_region.get(shop.region, {}))
 
         def fetch(page_token: str | None) -> Generator[Page, None, None]:
-            return self._api.pages(endpoint, shop, window, query=query, page_token=page_token)
+            return self._api.pages(query, page_token)
 
         if not self._shared_pages.shares(endpoint.name):
             return fetch(None)
-        key = (endpoint.name, shop.id, window, tuple(sorted(query.items())))
-        return self._shared_pages.pages(key, fetch, lambda raw: Page.parse(raw, endpoint.records_key))
+        return self._shared_pages.pages(query.key, fetch, lambda raw: Page.parse(raw, endpoint.records_key))
 
     def _rows_of(self, record: Row, shop: Shop) -> Iterable[Row]:
         """The rows one API record becomes, by the stream's row shape."""
@@ -149,12 +139,12 @@ class StreamReader:
         if isinstance(rows, Detail):
             if record.get("status") in rows.skip_statuses:
                 return []
-            detail = self._api.call(rows.endpoint, shop, {rows.path_param: str(record["id"])})
+            detail = self._api.call(Query(rows.endpoint, shop, path_params={rows.path_param: str(record["id"])}))
             return [{**detail.data, "shop_id": shop.id}]
         return self._child_rows(rows, record, shop, {**parent, rows.parent_key: record["id"]})
 
     def _child_rows(self, rows: ChildPages, record: Row, shop: Shop, parent: Row) -> Iterator[Row]:
-        for page in self._api.pages(rows.endpoint, shop, path_params={rows.path_param: str(record["id"])}):
+        for page in self._api.pages(Query(rows.endpoint, shop, path_params={rows.path_param: str(record["id"])})):
             page_fields = {field: page.data.get(field) for field in rows.page_fields}
             for child in page.records:
                 yield {**child, **page_fields, **parent}

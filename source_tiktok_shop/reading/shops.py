@@ -4,7 +4,7 @@ import threading
 from collections.abc import Callable
 
 from ..config import ConfigError
-from ..tiktok.client import Shop
+from ..tiktok.endpoints import Shop
 
 
 class ShopDirectory:

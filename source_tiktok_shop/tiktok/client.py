@@ -19,7 +19,7 @@ from airbyte_cdk.sources.streams.http import HttpClient
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from requests.auth import AuthBase
 
-from .endpoints import ENDPOINTS, Endpoint, Request, Window, build_request
+from .endpoints import ENDPOINTS, Query, Request, Shop
 from .envelope import Envelope, Page
 from .errors import MAX_RETRIES, MissingScopeError, TikTokBackoffStrategy, TikTokErrorHandler, envelope, successful
 from .rate import shop_budget
@@ -31,20 +31,6 @@ REQUEST_TIMEOUT_SECONDS = 60
 SIGNATURE_PARAMS = ("app_key", "timestamp", "sign")
 # The token host's calls carry the app secret themselves and are not signed (reference §1.2).
 TOKEN_PATHS = "/api/v2/token/"
-
-
-@dataclass(frozen=True)
-class Shop:
-    """One authorized shop: `cipher` addresses it in requests, `record` is how TikTok lists it."""
-
-    id: str
-    cipher: str
-    region: str
-    record: Mapping[str, Any]
-
-    @classmethod
-    def from_record(cls, record: Mapping[str, Any]) -> "Shop":
-        return cls(str(record["id"]), str(record.get("cipher") or ""), str(record.get("region") or ""), record)
 
 
 @dataclass(frozen=True)
@@ -110,40 +96,25 @@ class TikTokClient:
             api_budget=shop_budget(settings.requests_per_second_per_shop),
         )
 
-    def pages(
-        self,
-        endpoint: Endpoint,
-        shop: Shop | None = None,
-        window: Window | None = None,
-        path_params: Mapping[str, str] | None = None,
-        query: Mapping[str, str] | None = None,
-        page_token: str | None = None,
-    ) -> Generator[Page, None, None]:
+    def pages(self, query: Query, page_token: str | None = None) -> Generator[Page, None, None]:
         """The pages of one query from `page_token` on (None: the first); a token only ever continues its own query."""
         while True:
-            request = build_request(
-                endpoint,
-                shop_cipher=shop.cipher if shop else None,
-                window=window,
-                page_token=page_token,
-                path_params=path_params,
-                query=query,
-            )
-            page = self._page(request, endpoint.records_key)
+            page = self._page(query.request(page_token), query.endpoint.records_key)
             yield page
-            page_token = page.next_page_token if endpoint.page_size else None
+            page_token = page.next_page_token if query.endpoint.page_size else None
             if not page_token:
                 return
 
-    def call(self, endpoint: Endpoint, shop: Shop | None, path_params: Mapping[str, str] | None = None) -> Page:
-        return self._page(build_request(endpoint, shop.cipher if shop else None, path_params=path_params), None)
+    def call(self, query: Query) -> Page:
+        """A single-record endpoint: the page's `data` is the record."""
+        return self._page(query.request(), None)
 
     def shops(self) -> list[Shop]:
         """Get Authorized Shops (reference §4.1)."""
         try:
             return [
                 Shop.from_record(record)
-                for page in self.pages(ENDPOINTS["authorized_shops"])
+                for page in self.pages(Query(ENDPOINTS["authorized_shops"]))
                 for record in page.records
             ]
         except MissingScopeError as error:

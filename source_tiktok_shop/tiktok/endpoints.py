@@ -5,7 +5,7 @@ built by `build_request`, the same way for every endpoint.
 """
 
 import json
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -232,3 +232,39 @@ def build_request(
     path = endpoint.path.format(version=endpoint.version, **(path_params or {}))
     text = json.dumps(body, separators=(",", ":")) if endpoint.method == "POST" else None
     return Request(endpoint.method, path, {key: str(value) for key, value in params.items()}, text)
+
+
+@dataclass(frozen=True)
+class Shop:
+    """One authorized shop: `cipher` addresses it in requests, `record` is how TikTok lists it."""
+
+    id: str
+    cipher: str
+    region: str
+    record: Mapping[str, Any] = field(default_factory=dict, compare=False)
+
+    @classmethod
+    def from_record(cls, record: Mapping[str, Any]) -> "Shop":
+        return cls(str(record["id"]), str(record.get("cipher") or ""), str(record.get("region") or ""), record)
+
+
+@dataclass(frozen=True)
+class Query:
+    """One query of an endpoint: for a shop, over a time window, with path and extra query parameters."""
+
+    endpoint: Endpoint
+    shop: Shop | None = None
+    window: Window | None = None
+    path_params: Mapping[str, str] = field(default_factory=dict)
+    params: Mapping[str, str] = field(default_factory=dict)
+
+    def request(self, page_token: str | None = None) -> Request:
+        cipher = self.shop.cipher if self.shop else None
+        return build_request(self.endpoint, cipher, self.window, page_token, self.path_params, self.params)
+
+    @property
+    def key(self) -> Hashable:
+        """The same for the very same query, whoever runs it."""
+        shop_id = self.shop.id if self.shop else None
+        parameters = (tuple(sorted(self.path_params.items())), tuple(sorted(self.params.items())))
+        return self.endpoint.name, shop_id, self.window, parameters
