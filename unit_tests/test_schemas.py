@@ -1,8 +1,6 @@
-"""The stream schemas against the sandbox's seeded records and the schema rules (reference §0 data types)."""
+"""The stream schemas against the schema rules (reference §0 data types) and the sandbox's seeded records."""
 
 import functools
-import json
-import pathlib
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -11,45 +9,10 @@ import pytest
 from jsonschema import Draft7Validator
 
 from tiktok_shop_sandbox.data import World
+from unit_tests.test_schemas_match_models import RECORDS, STREAMS, load_schema
 
-SCHEMAS = pathlib.Path(__file__).resolve().parents[1] / "source_tiktok_shop" / "schemas"
-
-PRIMARY_KEYS = {
-    "shops": ["id"],
-    "orders": ["shop_id", "id"],
-    "order_line_items": ["shop_id", "id"],
-    "products": ["shop_id", "id"],
-    "skus": ["shop_id", "id"],
-    "product_details": ["shop_id", "id"],
-    "returns": ["shop_id", "return_id"],
-    "cancellations": ["shop_id", "cancel_id"],
-    "packages": ["shop_id", "id"],
-    "statements": ["shop_id", "id"],
-    "statement_transactions": ["shop_id", "statement_id", "id"],
-    "payments": ["shop_id", "id"],
-    "withdrawals": ["shop_id", "id"],
-    "warehouses": ["shop_id", "id"],
-    "categories": ["shop_id", "id"],
-    "brands": ["shop_id", "id"],
-    "promotion_activities": ["shop_id", "id"],
-    "coupons": ["shop_id", "id"],
-}
-STREAMS = sorted(PRIMARY_KEYS)
-
-CURSORS = {
-    "orders": "update_time",
-    "order_line_items": "update_time",
-    "products": "update_time",
-    "skus": "update_time",
-    "product_details": "update_time",
-    "returns": "update_time",
-    "cancellations": "update_time",
-    "packages": "update_time",
-    "statements": "statement_time",
-    "statement_transactions": "statement_time",
-    "payments": "create_time",
-    "withdrawals": "create_time",
-}
+PRIMARY_KEYS = {stream: list(record.primary_key) for stream, record in RECORDS.items()}
+CURSORS = {stream: record.cursor_field for stream, record in RECORDS.items() if record.cursor_field}
 
 SEEDS = (1, 7)
 # Three shops cover a taxed US shop (line item `item_tax`), a cross-border GB shop and an ID shop
@@ -59,10 +22,9 @@ WORLD_SIZE = {"shops": 3, "orders": 150}
 # Property names that hold ids or money: never a JSON number (64-bit ids lose digits, amounts are decimal strings).
 ID_NAME = re.compile(r"(^|_)ids?$")
 MONEY_NAME = re.compile(r"amount|price|fee|discount|(^|_)(sub_)?total|(^|_)tax$|^value$|exchange_rate")
-
-
-def load_schema(stream: str) -> dict[str, Any]:
-    return json.loads((SCHEMAS / f"{stream}.json").read_text())
+# Names the patterns catch that TikTok's models give as other things: a flag, a count, and the percentages of
+# subscription discounts.
+NOT_MONEY = {"price_sync", "total_claim_limit", "discount_value", "discount_options", "max_discount", "min_discount"}
 
 
 @functools.cache
@@ -137,10 +99,6 @@ def undeclared(value: Any, schema: dict[str, Any], path: str = "") -> Iterator[s
             yield from undeclared(item, schema.get("items") or {}, f"{path}[]")
 
 
-def test_one_schema_per_stream():
-    assert sorted(p.stem for p in SCHEMAS.glob("*.json")) == STREAMS
-
-
 @pytest.mark.parametrize("stream", STREAMS)
 @pytest.mark.parametrize("seed", SEEDS)
 def test_sandbox_rows_validate(stream, seed):
@@ -155,7 +113,20 @@ def test_sandbox_rows_validate(stream, seed):
     assert not errors, "\n".join(errors[:20])
 
 
-@pytest.mark.parametrize("stream", STREAMS)
+# Issue 11: the sandbox still serves these two in their old invented shapes (coupons' discount and threshold,
+# payments' reserve_amount), which TikTok's models do not have.
+OLD_SANDBOX_SHAPES = {"coupons", "payments"}
+
+
+@pytest.mark.parametrize(
+    "stream",
+    [
+        pytest.param(stream, marks=pytest.mark.xfail(strict=True, reason="the sandbox's old shape"))
+        if stream in OLD_SANDBOX_SHAPES
+        else stream
+        for stream in STREAMS
+    ],
+)
 @pytest.mark.parametrize("seed", SEEDS)
 def test_sandbox_fields_are_declared(stream, seed):
     schema = load_schema(stream)
@@ -211,7 +182,7 @@ def test_ids_and_money_are_strings(stream):
             if ID_NAME.search(name) and "array" in types:  # e.g. order_line_item_ids
                 assert set(types_of(sub["items"])) - {"null"} == {"string"}, f"{stream}.{path}"
             continue
-        if ID_NAME.search(name) or MONEY_NAME.search(name):
+        if ID_NAME.search(name) or (MONEY_NAME.search(name) and name not in NOT_MONEY):
             assert types == {"string"}, f"{stream}.{path}: {sorted(types)}"
             checked += 1
     assert checked, f"{stream}: no id or money field found"

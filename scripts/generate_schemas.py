@@ -1,0 +1,239 @@
+"""Write every stream's schema from TikTok's model of its endpoint.
+
+    .venv/bin/python scripts/generate_schemas.py
+
+The records come from the stream table of unit_tests/test_schemas_match_models.py (endpoint, records key, nested
+list, added columns, primary key) and the vendored models in unit_tests/resources/tiktok_models.json (refresh them
+with scripts/extract_models.py). Each schema declares every field of its record's model, recursively, with the
+model's types, nullable except the primary key and `shop_id`, in the model's order, then the added columns.
+The descriptions below are ours; TikTok's own texts stay out of the repo.
+"""
+
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from extract_models import json_text  # noqa: E402
+
+from unit_tests.test_schemas_match_models import JSON_TYPES, RECORDS, SCHEMAS, record_model  # noqa: E402
+
+WHAT = {
+    "shops": "A shop the seller authorized the app for",
+    "orders": "An order, with its line items, payment totals and recipient address",
+    "order_line_items": "A line item of an order",
+    "products": "A product as product search lists it, with its SKUs' prices and inventory",
+    "skus": "A SKU of a product, with its price and inventory",
+    "product_details": "The full record of a product (Get Product), read for each product that changed",
+    "returns": "A return or refund request",
+    "cancellations": "A cancellation request",
+    "packages": "A package and the order line items it holds",
+    "statements": "A daily settlement statement",
+    "statement_transactions": "An order, adjustment or reserve transaction of a statement",
+    "payments": "A payout to the seller's bank account",
+    "withdrawals": "A withdrawal, settlement, transfer or reversal of the seller's balance",
+    "warehouses": "A sales or return warehouse of the shop",
+    "categories": "A product category the shop can see",
+    "brands": "A brand the shop can use",
+    "promotion_activities": "A promotion activity (product discount, flash sale, shipping discount, ...)",
+    "coupons": "A seller coupon",
+}
+
+SECONDS = "Unix time in seconds."
+MONEY = "A decimal string, in `currency`."
+MONEY_OBJECT = "Money: a decimal string with its currency."
+
+# Descriptions of top-level fields, for every stream ("*") or one.
+TEXTS: Mapping[str, Mapping[str, str]] = {
+    "*": {
+        "id": "TikTok's id of the record: a string (ids exceed the integers a JSON number holds exactly).",
+        "shop_id": "The shop the record belongs to (the `id` of `shops`); added by the connector.",
+        "create_time": "When it was created. Unix time in seconds.",
+        "update_time": "When it last changed. Unix time in seconds.",
+        "currency": "ISO 4217 code of the amounts.",
+        "status": "Status: an upper-case code; TikTok adds values over time.",
+    },
+    "shops": {
+        "shop_id": "Same as `id`; added by the connector so that every stream has a `shop_id`.",
+        "cipher": "The shop's cipher, which shop-scoped requests carry as `shop_cipher`.",
+        "region": "Two-letter market code (US, GB, ID, ...).",
+        "seller_type": "CROSS_BORDER or LOCAL.",
+    },
+    "orders": {
+        "status": "UNPAID, ON_HOLD, AWAITING_SHIPMENT, PARTIALLY_SHIPPING, AWAITING_COLLECTION, IN_TRANSIT, DELIVERED,"
+        " COMPLETED or CANCELLED; TikTok adds values over time.",
+        "update_time": "When the order last changed. Unix time in seconds. The cursor of incremental syncs.",
+        "payment": "The order's totals, decimal strings in `payment.currency`: subtotal, shipping, discounts, taxes,"
+        " fees and the total the buyer paid.",
+        "line_items": "The order's line items; also synced one per row as `order_line_items`.",
+        "recipient_address": "Where the order goes; masked, and empty while the order is ON_HOLD.",
+        "packages": "The order's packages (ids of `packages` rows).",
+        "user_id": "The buyer's TikTok user id.",
+        "paid_time": "When the buyer paid. Unix time in seconds.",
+        "rts_time": "When the seller shipped the order. Unix time in seconds.",
+        "shipping_type": "Who ships: TIKTOK, SELLER, or TIKTOK_DIGITAL for virtual goods.",
+    },
+    "order_line_items": {
+        "order_id": "The order the line item belongs to; added by the connector.",
+        "update_time": "The order's `update_time` (Unix seconds), the cursor of this stream; added by the connector.",
+        "sale_price": "The item's sale price: a decimal string in `currency`.",
+        "original_price": "The item's price before discounts: a decimal string in `currency`.",
+        "display_status": "The item's status, as the buyer sees it.",
+    },
+    "products": {
+        "update_time": "When the product last changed. Unix time in seconds. The cursor of incremental syncs.",
+        "skus": "The product's SKUs; also synced one per row as `skus`.",
+        "status": "Status, audit included: DRAFT, PENDING, FAILED, ACTIVATE, SELLER_DEACTIVATED, PLATFORM_DEACTIVATED,"
+        " FREEZE, DELETED, ...",
+    },
+    "skus": {
+        "product_id": "The product the SKU belongs to; added by the connector.",
+        "update_time": "The product's `update_time` (Unix seconds), the cursor of this stream; added by the connector.",
+        "price": "The SKU's price, decimal strings in `price.currency`.",
+        "inventory": "Stock per warehouse.",
+    },
+    "product_details": {
+        "update_time": "When the product last changed. Unix time in seconds. The cursor of incremental syncs.",
+        "description": "The product description, as HTML.",
+        "category_chains": "The product's category, from the top level down to the leaf.",
+        "skus": "The product's SKUs, with prices, inventory and sales attributes.",
+    },
+    "returns": {
+        "return_id": "TikTok's id of the return: a string.",
+        "update_time": "When the return last changed. Unix time in seconds. The cursor of incremental syncs.",
+        "refund_amount": "What is refunded, decimal strings in `refund_amount.currency`.",
+        "return_line_items": "The order line items being returned or refunded.",
+    },
+    "cancellations": {
+        "cancel_id": "TikTok's id of the cancellation: a string.",
+        "update_time": "When the cancellation last changed. Unix time in seconds. The cursor of incremental syncs.",
+        "refund_amount": "What is refunded, decimal strings in `refund_amount.currency`.",
+        "cancel_line_items": "The order line items being cancelled.",
+    },
+    "packages": {
+        "update_time": "When the package last changed. Unix time in seconds. The cursor of incremental syncs.",
+        "order_line_item_ids": "The order line items in the package.",
+    },
+    "statements": {
+        "statement_time": "When the statement was generated, daily at 00:00 UTC for the day before. Unix time in"
+        " seconds. The cursor of incremental syncs.",
+        "payment_status": "PAID, FAILED, PROCESSING or SETTLED; changes after the statement is created.",
+        "settlement_amount": "What the seller is paid for the statement: a decimal string in `currency`.",
+    },
+    "statement_transactions": {
+        "statement_id": "The statement the transaction belongs to; added by the connector.",
+        "statement_time": "The statement's `statement_time` (Unix seconds), the cursor of this stream; added by the"
+        " connector.",
+        "currency": "ISO 4217 code of the amounts: the statement's currency, which TikTok gives once per page;"
+        " added by the connector.",
+        "type": "ORDER, RESERVE, or the kind of adjustment (SHIPPING_FEE_ADJUSTMENT, PLATFORM_PENALTY, ...).",
+        "settlement_amount": "What the seller is paid for the transaction: a decimal string in `currency`.",
+        "revenue_breakdown": "The parts of `revenue_amount`, decimal strings in `currency`.",
+        "shipping_cost_breakdown": "The parts of `shipping_cost_amount`, decimal strings in `currency`.",
+        "fee_tax_breakdown": "The parts of `fee_tax_amount` (fees, then taxes), decimal strings in `currency`.",
+        "supplementary_component": "Amounts that explain the others (buyer payments, platform discounts, sales"
+        " tax), decimal strings in `currency`.",
+        "estimated_release_time": "When a reserve is expected to be released: Unix seconds as a string; empty once"
+        " released.",
+    },
+    "payments": {
+        "create_time": "When the payment started. Unix time in seconds. The cursor of incremental syncs.",
+        "amount": "What was paid to the bank account: a decimal string `value` with its `currency`.",
+        "status": "PAID, FAILED or PROCESSING; changes after the payment is created.",
+        "exchange_rate": "The exchange rate applied, a decimal string with six decimals.",
+        "bank_account": "The bank account, masked to its last 4 digits.",
+        "paid_time": "When the payment finished. Unix time in seconds. 0 while it has not.",
+    },
+    "withdrawals": {
+        "create_time": "When it was created. Unix time in seconds. The cursor of incremental syncs.",
+        "type": "WITHDRAW, SETTLE, TRANSFER, REVERSE, ... (the connector asks for these four).",
+    },
+    "warehouses": {
+        "type": "SALES_WAREHOUSE or RETURN_WAREHOUSE.",
+        "effect_status": "ENABLED, DISABLED or RESTRICTED.",
+    },
+    "categories": {
+        "parent_id": "The parent category; 0 for a top-level category.",
+        "is_leaf": "Whether it is a leaf category: products can only be listed in leaf categories.",
+    },
+    "promotion_activities": {
+        "create_time": "When it was created. Unix time in milliseconds, unlike most TikTok times.",
+        "update_time": "When it last changed. Unix time in milliseconds, unlike most TikTok times.",
+        "begin_time": "When the activity starts. Unix time in seconds.",
+        "end_time": "When the activity ends. Unix time in seconds.",
+        "activity_type": "FIXED_PRICE, DIRECT_DISCOUNT, FLASHSALE, SHIPPING_DISCOUNT, BUY_MORE_SAVE_MORE,"
+        " GIFT_WITH_PURCHASE or BUY_X_GET_Y.",
+    },
+    "coupons": {
+        "create_time": "When it was created. Unix time in milliseconds, unlike most TikTok times.",
+        "update_time": "When it last changed. Unix time in milliseconds, unlike most TikTok times.",
+        "discount": "What the coupon takes off: an amount (AMOUNT_OFF) or a percentage (PERCENT_OFF), with a cap.",
+        "threshold": "What the buyer must spend to use it.",
+        "claim_duration": "When buyers can claim it (Unix seconds).",
+        "redemption_duration": "When a claimed coupon can be used: fixed times (Unix seconds) or days after the claim.",
+        "usage_limits": "How often it can be claimed and redeemed.",
+    },
+}
+
+
+def describe(stream: str, name: str, model: Any) -> str | None:
+    own = TEXTS.get(stream, {})
+    if name in own:
+        return own[name]
+    if name in TEXTS["*"]:
+        return TEXTS["*"][name]
+    if model == "integer" and name.endswith("_time"):
+        return SECONDS
+    if model == "string" and (name == "amount" or name.endswith("_amount")):
+        return MONEY
+    if isinstance(model, dict) and set(model) in ({"amount", "currency"}, {"value", "currency"}):
+        return MONEY_OBJECT
+    return None
+
+
+def schema_of(model: Any, nullable: bool = True) -> dict[str, Any]:
+    if isinstance(model, dict):
+        node: dict[str, Any] = {"type": "object", "properties": {k: schema_of(v) for k, v in model.items()}}
+    elif isinstance(model, list):
+        node = {"type": "array", "items": schema_of(model[0])}
+    else:
+        json_type, json_format = JSON_TYPES[model]
+        node = {"type": json_type, **({"format": json_format} if json_format else {})}
+    if nullable:
+        node["type"] = ["null", node["type"]]
+    return node
+
+
+def stream_schema(stream: str) -> dict[str, Any]:
+    record = RECORDS[stream]
+    model = record_model(stream)
+    not_null = {*record.primary_key, "shop_id"}
+    where = f"each of `data.{record.records_key}`" if record.records_key else "`data`"
+    if record.nested:
+        where = f"each of `{record.nested}` in {where}"
+    added = ", ".join(f"`{name}`" for name in record.added)
+    properties = {}
+    for name, sub in model.items():
+        text = describe(stream, name, sub)
+        properties[name] = {**({"description": text} if text else {}), **schema_of(sub, name not in not_null)}
+    return {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "description": f"{WHAT.get(stream, f'A `{stream}` row')}: {where} of `{record.operation}`, with {added} added by the connector."
+        " Written by scripts/generate_schemas.py from TikTok's model of that endpoint.",
+        "type": "object",
+        "required": [name for name in model if name in not_null],
+        "properties": properties,
+    }
+
+
+def main() -> None:
+    for stream in RECORDS:
+        (SCHEMAS / f"{stream}.json").write_text(json_text(stream_schema(stream)))
+    print(f"wrote {len(RECORDS)} schemas to {SCHEMAS}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,202 @@
+"""Every stream's schema against TikTok's model of its endpoint (unit_tests/resources/tiktok_models.json).
+
+A schema declares exactly the fields of its record's model, recursively, with the model's types, plus the
+columns the connector adds: a field missing, a field the model lacks or a type that disagrees fails, named by
+its dotted path. scripts/extract_models.py refreshes the models; scripts/generate_schemas.py rewrites the
+schemas from them.
+"""
+
+import json
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SCHEMAS = ROOT / "source_tiktok_shop" / "schemas"
+MODELS = json.loads((ROOT / "unit_tests" / "resources" / "tiktok_models.json").read_text())["operations"]
+
+
+# lead: replace with the declarations table (Record, SHOP, SHOP_KEY and RECORDS down to STREAMS)
+class Record(NamedTuple):
+    operation: str  # "METHOD path", a key of the vendored models
+    records_key: str | None  # the list under `data` whose items are the records; None: `data` is the record
+    nested: str | None  # a list in each of those records whose items are the rows instead
+    added: Mapping[str, str]  # columns the connector adds to each row, with their model types
+    primary_key: tuple[str, ...]
+    cursor_field: str | None = None
+
+
+SHOP = {"shop_id": "string"}
+SHOP_KEY = ("shop_id", "id")
+RECORDS: Mapping[str, Record] = {
+    "shops": Record("GET /authorization/202309/shops", "shops", None, SHOP, ("id",)),
+    "orders": Record("POST /order/202309/orders/search", "orders", None, SHOP, SHOP_KEY, "update_time"),
+    "order_line_items": Record(
+        "POST /order/202309/orders/search",
+        "orders",
+        "line_items",
+        {**SHOP, "order_id": "string", "update_time": "integer"},
+        SHOP_KEY,
+        "update_time",
+    ),
+    "products": Record("POST /product/202502/products/search", "products", None, SHOP, SHOP_KEY, "update_time"),
+    "skus": Record(
+        "POST /product/202502/products/search",
+        "products",
+        "skus",
+        {**SHOP, "product_id": "string", "update_time": "integer"},
+        SHOP_KEY,
+        "update_time",
+    ),
+    "product_details": Record("GET /product/202309/products/{product_id}", None, None, SHOP, SHOP_KEY, "update_time"),
+    "returns": Record(
+        "POST /return_refund/202602/returns/search",
+        "return_orders",
+        None,
+        SHOP,
+        ("shop_id", "return_id"),
+        "update_time",
+    ),
+    "cancellations": Record(
+        "POST /return_refund/202602/cancellations/search",
+        "cancellations",
+        None,
+        SHOP,
+        ("shop_id", "cancel_id"),
+        "update_time",
+    ),
+    "packages": Record("POST /fulfillment/202309/packages/search", "packages", None, SHOP, SHOP_KEY, "update_time"),
+    "statements": Record("GET /finance/202309/statements", "statements", None, SHOP, SHOP_KEY, "statement_time"),
+    "statement_transactions": Record(
+        "GET /finance/202501/statements/{statement_id}/statement_transactions",
+        "transactions",
+        None,
+        {**SHOP, "statement_id": "string", "statement_time": "integer", "currency": "string"},
+        ("shop_id", "statement_id", "id"),
+        "statement_time",
+    ),
+    "payments": Record("GET /finance/202605/payments", "payments", None, SHOP, SHOP_KEY, "create_time"),
+    "withdrawals": Record("GET /finance/202309/withdrawals", "withdrawals", None, SHOP, SHOP_KEY, "create_time"),
+    "warehouses": Record("GET /logistics/202309/warehouses", "warehouses", None, SHOP, SHOP_KEY),
+    "categories": Record("GET /product/202309/categories", "categories", None, SHOP, SHOP_KEY),
+    "brands": Record("GET /product/202309/brands", "brands", None, SHOP, SHOP_KEY),
+    "promotion_activities": Record("POST /promotion/202309/activities/search", "activities", None, SHOP, SHOP_KEY),
+    "coupons": Record("POST /promotion/202406/coupons/search", "coupons", None, SHOP, SHOP_KEY),
+}
+STREAMS = sorted(RECORDS)
+
+# The models' type names as JSON Schema types (and formats).
+JSON_TYPES: Mapping[str, tuple[str, str | None]] = {
+    "string": ("string", None),
+    "integer": ("integer", None),
+    "number": ("number", None),
+    "boolean": ("boolean", None),
+    "datetime.date": ("string", "date"),
+    "datetime.datetime": ("string", "date-time"),
+}
+
+
+def only_item(model: Any, where: str) -> Any:
+    if not (isinstance(model, list) and len(model) == 1):
+        raise ValueError(f"{where} is not a list in the model")
+    return model[0]
+
+
+def record_model(stream: str) -> dict[str, Any]:
+    """The type tree of one row of `stream`: its record's model plus the columns the connector adds."""
+    record = RECORDS[stream]
+    model = MODELS[record.operation]["response_data"]
+    if record.records_key:
+        model = only_item(model.get(record.records_key), f"data.{record.records_key}")
+    if record.nested:
+        model = only_item(model.get(record.nested), record.nested)
+    clash = set(model) & set(record.added)
+    if clash:
+        raise ValueError(f"{stream}: the connector would overwrite {sorted(clash)}")
+    return {**model, **record.added}
+
+
+def schema_types(schema: Mapping[str, Any]) -> set[str]:
+    types = schema.get("type", [])
+    return {types} if isinstance(types, str) else set(types)
+
+
+def disagreements(schema: Mapping[str, Any], model: Any, path: str) -> Iterator[str]:
+    """Where `schema` is not the model: one line per missing field, invented field or type that differs."""
+    types = schema_types(schema) - {"null"}
+    if isinstance(model, dict):
+        if types != {"object"}:
+            yield f"{path}: {sorted(types)} where the model has an object"
+            return
+        properties = schema.get("properties") or {}
+        for name in model:
+            if name not in properties:
+                yield f"{path}.{name}: missing (the model has it)"
+        for name, sub in properties.items():
+            if name not in model:
+                yield f"{path}.{name}: not in the model"
+            else:
+                yield from disagreements(sub, model[name], f"{path}.{name}")
+    elif isinstance(model, list):
+        if types != {"array"}:
+            yield f"{path}: {sorted(types)} where the model has an array"
+        else:
+            yield from disagreements(schema.get("items") or {}, only_item(model, path), f"{path}[]")
+    elif model not in JSON_TYPES:
+        yield f"{path}: the model's type {model!r} has no JSON Schema type here"
+    else:
+        json_type, json_format = JSON_TYPES[model]
+        if types != {json_type} or schema.get("format") != json_format:
+            found = f"{sorted(types)}" + (f" ({schema['format']})" if schema.get("format") else "")
+            yield f"{path}: {found} where the model has {model!r}"
+
+
+def load_schema(stream: str) -> dict[str, Any]:
+    return json.loads((SCHEMAS / f"{stream}.json").read_text())
+
+
+def test_every_stream_has_a_model():
+    assert sorted(p.stem for p in SCHEMAS.glob("*.json")) == STREAMS
+    assert {record.operation for record in RECORDS.values()} <= set(MODELS)
+
+
+@pytest.mark.parametrize("stream", STREAMS)
+def test_schema_is_the_model_of_its_record(stream):
+    found = list(disagreements(load_schema(stream), record_model(stream), stream))
+    assert not found, "\n".join(found)
+
+
+@pytest.mark.parametrize("stream", STREAMS)
+def test_primary_key_and_cursor_are_in_the_model(stream):
+    model = record_model(stream)
+    record = RECORDS[stream]
+    assert set(record.primary_key) <= set(model), f"{stream}: {record.primary_key}"
+    if record.cursor_field:
+        assert model.get(record.cursor_field) == "integer", f"{stream}.{record.cursor_field}"
+
+
+def obj(**properties: Any) -> dict[str, Any]:
+    return {"type": ["null", "object"], "properties": properties}
+
+
+STRING = {"type": ["null", "string"]}
+
+
+@pytest.mark.parametrize(
+    ("model", "schema", "expected"),
+    [
+        ({"a": "string"}, obj(a=STRING), []),
+        ({"a": "string"}, obj(), ["s.a: missing (the model has it)"]),
+        ({}, obj(b=STRING), ["s.b: not in the model"]),
+        ({"a": "integer"}, obj(a=STRING), ["s.a: ['string'] where the model has 'integer'"]),
+        ({"d": "datetime.date"}, obj(d=STRING), ["s.d: ['string'] where the model has 'datetime.date'"]),
+        ({"d": "datetime.date"}, obj(d={**STRING, "format": "date"}), []),
+        ({"l": [{"x": "boolean"}]}, obj(l={"type": "array", "items": obj()}), ["s.l[].x: missing (the model has it)"]),
+        ({"o": {"x": "string"}}, obj(o=STRING), ["s.o: ['string'] where the model has an object"]),
+        ({"e": None}, obj(e=STRING), ["s.e: the model's type None has no JSON Schema type here"]),
+    ],
+)
+def test_disagreements_name_the_field(model, schema, expected):
+    assert list(disagreements(schema, model, "s")) == expected
