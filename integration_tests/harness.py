@@ -25,7 +25,7 @@ from airbyte_cdk.test.catalog_builder import CatalogBuilder
 from airbyte_cdk.test.entrypoint_wrapper import EntrypointOutput
 
 from source_tiktok_shop.catalog import STREAMS
-from source_tiktok_shop.run import messages
+from source_tiktok_shop.run import launch
 
 STREAM_NAMES = [stream.name for stream in STREAMS]
 
@@ -46,11 +46,28 @@ def config_for(sandbox: Any, **credentials: Any) -> dict[str, Any]:
     return {"credentials": {key: value for key, value in base.items() if value is not None}, "start_date": START_DATE}
 
 
+def token_config(sandbox: Any, **credentials: Any) -> dict[str, Any]:
+    """A config as the platform holds it once the auth code is exchanged: tokens (fresh from the sandbox), no code."""
+    tokens = sandbox.new_tokens()
+    held = {
+        "auth_code": None,
+        "access_token": tokens["access_token"],
+        "access_token_expires_at": tokens["access_token_expire_in"],
+        "refresh_token": tokens["refresh_token"],
+    }
+    return config_for(sandbox, **{**held, **credentials})
+
+
+def token_calls(sandbox: Any) -> list[dict[str, Any]]:
+    return [entry for entry in sandbox.requests if entry["path"].startswith("/api/v2/token/")]
+
+
 @dataclass
 class Run:
     output: EntrypointOutput
     stdout: str  # what the connector printed outside the entrypoint's messages (control messages)
     messages: list[str] = field(default_factory=list)
+    exit_code: int | None = None  # None: the run raised (a bug), as `uncaught_exception`
 
     @property
     def text(self) -> str:
@@ -94,6 +111,14 @@ class Run:
     def traces(self) -> list[AirbyteMessage]:
         return [m for m in self.output.trace_messages]
 
+    @property
+    def error_messages(self) -> list[str]:
+        return [error.trace.error.message for error in self.output.errors]
+
+    @property
+    def logs(self) -> list[str]:
+        return [message.log.message for message in self.output.logs]
+
 
 def catalog_of(streams: Mapping[str, SyncMode]) -> ConfiguredAirbyteCatalog:
     builder = CatalogBuilder()
@@ -112,22 +137,23 @@ def every_stream() -> ConfiguredAirbyteCatalog:
 def run(
     command: str,
     config: Mapping[str, Any] | None = None,
-    catalog: ConfiguredAirbyteCatalog | None = None,
-    state: list[AirbyteStateMessage] | None = None,
+    catalog: ConfiguredAirbyteCatalog | str | None = None,
+    state: list[AirbyteStateMessage] | str | None = None,
 ) -> Run:
-    """Like the CDK's entrypoint wrapper, but keeps the raw lines and what was printed to stdout."""
+    """Like the CDK's entrypoint wrapper, but runs what the process runs (`run.launch`: a known failure is one
+    error message and exit code 1) and keeps the raw lines and what was printed to stdout."""
     with tempfile.TemporaryDirectory() as folder:
         args = [command]
         if config is not None:
             args += ["--config", _write(Path(folder) / "config.json", json.dumps(config))]
         if catalog is not None:
-            args += [
-                "--catalog",
-                _write(Path(folder) / "catalog.json", json.dumps(ConfiguredAirbyteCatalogSerializer.dump(catalog))),
-            ]
+            if not isinstance(catalog, str):  # a string is the file's text, as a person wrote it
+                catalog = json.dumps(ConfiguredAirbyteCatalogSerializer.dump(catalog))
+            args += ["--catalog", _write(Path(folder) / "catalog.json", catalog)]
         if state is not None:
-            states = [AirbyteStateMessageSerializer.dump(message) for message in state]
-            args += ["--state", _write(Path(folder) / "state.json", json.dumps(states))]
+            if not isinstance(state, str):
+                state = json.dumps([AirbyteStateMessageSerializer.dump(message) for message in state])
+            args += ["--state", _write(Path(folder) / "state.json", state)]
         logs = io.StringIO()
         handler = logging.StreamHandler(logs)
         handler.setLevel(logging.INFO)
@@ -136,10 +162,10 @@ def run(
         printed = io.StringIO()
         lines: list[str] = []
         error: BaseException | None = None
+        exit_code: int | None = None
         try:
             with contextlib.redirect_stdout(printed):
-                for line in messages(args):
-                    lines.append(line)
+                exit_code = launch(args, lines.append)
         except Exception as exception:
             error = exception
         finally:
@@ -150,6 +176,7 @@ def run(
         output=EntrypointOutput(messages=lines, uncaught_exception=error),
         stdout=printed.getvalue() + trace,
         messages=lines,
+        exit_code=exit_code,
     )
 
 

@@ -1,12 +1,13 @@
 """Bad input fails cleanly: a FAILED status naming the field, no traceback, no secret, no request."""
 
 import copy
+import json
 
 import pendulum
 import pytest
 from airbyte_cdk.models import Status, SyncMode
 
-from integration_tests.harness import catalog_of, run
+from integration_tests.harness import STREAM_NAMES, catalog_of, run, token_config
 
 SECRET = "s3cr3t-app-secret-value"
 CODE = "auth-code-value-123"
@@ -74,8 +75,82 @@ def test_bad_config_fails_cleanly_naming_the_field(case):
     assert SECRET not in result.text and CODE not in result.text
 
 
-def test_a_bad_config_stops_a_read_before_any_request():
+def assert_one_clean_error(result, *says: str) -> str:
+    (error,) = result.error_messages
+    for text in says:
+        assert text in error, error
+    assert result.exit_code == 1
+    assert "Traceback" not in result.text
+    assert not [line for line in result.logs if "Retrying in" in line], "a request was made"
+    assert SECRET not in result.text and CODE not in result.text
+    return error
+
+
+def test_a_bad_config_stops_a_read_once_without_a_traceback():
     config, _ = BAD_CONFIGS["end date before start date"]
-    result = run("read", config, catalog_of({"orders": SyncMode.incremental}))
-    assert result.output.errors
-    assert "end_date" in result.output.errors[-1].trace.error.message
+    result = run("read", config, catalog_of({"orders": SyncMode.incremental, "returns": SyncMode.incremental}))
+    assert_one_clean_error(result, "`end_date`")
+
+
+def test_a_misspelled_stream_is_named_with_the_streams_there_are():
+    result = run("read", GOOD, catalog_of({"orders": SyncMode.incremental, "order": SyncMode.full_refresh}))
+    error = assert_one_clean_error(result, "`order`")
+    assert all(name in error for name in STREAM_NAMES)
+
+
+STATE_OF_ORDERS = {"type": "STREAM", "stream": {"stream_descriptor": {"name": "orders"}, "stream_state": {}}}
+
+
+def state_of_orders(stream_state: object) -> dict:
+    return {**STATE_OF_ORDERS, "stream": {**STATE_OF_ORDERS["stream"], "stream_state": stream_state}}
+
+
+@pytest.mark.parametrize(
+    "state, says",
+    [
+        ([state_of_orders({"update_time": 1735689600})], '{"<shop_id>": {"update_time": <Unix seconds>}}'),
+        ([state_of_orders({"7494": {"update_time": "2025-01-01"}})], "'7494'"),
+        ({"orders": {"7494": {"update_time": 1735689600}}}, '"type": "STREAM"'),
+        (["orders"], '"type": "STREAM"'),
+        ([{"type": "STATE", "state": {"type": "SHOP"}}], '"type": "STREAM"'),
+    ],
+    ids=["a single cursor", "a cursor that is not Unix seconds", "legacy by-stream object", "not messages", "bad type"],
+)
+def test_a_state_of_another_form_is_refused_naming_the_form(state, says):
+    catalog = catalog_of({"orders": SyncMode.incremental})
+    result = run("read", GOOD, catalog, json.dumps(state))
+    assert_one_clean_error(result, says)
+
+
+@pytest.mark.parametrize(
+    "catalog, says",
+    [
+        ({"streams": [{"stream": {"name": "orders"}, "sync_mode": "incremental"}]}, "json_schema"),
+        ({"streams": [{"name": "orders"}]}, "stream"),
+        (["orders"], "configured catalog"),
+    ],
+    ids=["stream without schema", "discover's streams", "a list of names"],
+)
+def test_a_guessed_catalog_is_explained(catalog, says):
+    result = run("read", GOOD, json.dumps(catalog))
+    assert_one_clean_error(result, says, "source-tiktok-shop catalog")
+
+
+def test_a_catalog_that_is_not_json_is_explained():
+    result = run("read", GOOD, '{"streams": [')
+    assert_one_clean_error(result, "is not JSON", "line 1")
+
+
+def test_the_state_lines_a_read_printed_are_a_state_file(sandbox):
+    """The raw STATE messages, as a person saves them from a read's output (`grep '"STATE"'`): as lines or a list."""
+    config = token_config(sandbox)
+    catalog = catalog_of({"orders": SyncMode.incremental, "returns": SyncMode.incremental})
+    first = run("read", config, catalog)
+    lines = [line for line in first.messages if line.startswith("{") and '"type":"STATE"' in line]
+    assert lines
+    everything = sum(len(orders) for orders in sandbox.records("orders").values())
+    last_of_orders = [line for line in lines if '"name":"orders"' in line][-1]
+    for saved in ("\n".join(lines), f"[{', '.join(lines)}]", last_of_orders):
+        resumed = run("read", config, catalog, saved)
+        assert not resumed.output.errors, resumed.error_messages
+        assert len(resumed.records("orders")) < everything, "the saved state was not used"

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from airbyte_cdk.models import AirbyteStateMessageSerializer, Status, SyncMode
 
-from integration_tests.harness import catalog_of, config_for, run, without_shop
+from integration_tests.harness import catalog_of, config_for, every_stream, run, token_calls, token_config, without_shop
 from integration_tests.truth import by_key, expected_rows
 from source_tiktok_shop.catalog import STREAMS_BY_NAME
 from tiktok_shop_sandbox import Sandbox
@@ -39,44 +39,76 @@ def test_spec_has_the_design_fields_and_marks_secrets():
     }  # fmt: skip
 
 
-def test_check_spends_the_auth_code_and_persists_the_tokens(sandbox):
+def test_check_with_only_an_auth_code_spends_nothing_and_discover_exchanges_it_once(sandbox):
+    """Airbyte checks a source before it exists and can keep no token for it: the code waits for discover."""
     config = config_for(sandbox)
-    result = run("check", config)
-    assert result.connection_status.status == Status.SUCCEEDED
-    assert "2 shop(s)" in result.connection_status.message
-    (persisted,) = result.control_configs
+    sandbox.clear_requests()
+    checked = run("check", config)
+    assert checked.connection_status.status == Status.SUCCEEDED
+    assert "first discover or read" in checked.connection_status.message
+    assert "30 minutes" in checked.connection_status.message
+    assert not sandbox.requests, "check made a request"
+    assert not checked.control_configs
+
+    discovered = run("discover", config)
+    assert not discovered.output.errors
+    assert len(token_calls(sandbox)) == 1
+    (persisted,) = discovered.control_configs
     credentials = persisted["credentials"]
+    assert "auth_code" not in credentials, "the emitted config still holds the spent code"
     assert credentials["access_token"] and credentials["refresh_token"] and credentials["access_token_expires_at"]
-    # The stored config works without the (now spent) auth code.
-    credentials.pop("auth_code")
-    assert run("check", persisted).connection_status.status == Status.SUCCEEDED
+    assert any("config_change_callback" in line for line in discovered.logs)
+    checked = run("check", persisted)
+    assert checked.connection_status.status == Status.SUCCEEDED
+    assert "2 shop(s)" in checked.connection_status.message
+
+
+def test_a_spent_auth_code_fails_a_read_of_every_stream_once_with_one_token_call(sandbox):
+    spent = config_for(sandbox)
+    run("discover", spent)  # the tokens of this exchange are not kept, as by a caller without config_change_callback
+    assert run("check", spent).connection_status.status == Status.SUCCEEDED  # a check cannot tell
+    sandbox.clear_requests()
+    result = run("read", spent, every_stream())
+    assert len(token_calls(sandbox)) == 1
+    assert len(sandbox.requests) == 1, "the read went on after the token call failed"
+    (error,) = result.error_messages
+    assert "36004004" in error and "works once" in error and "config_change_callback" in error
+    assert result.exit_code == 1
+    assert "Traceback" not in result.text
 
 
 def failing_configs(sandbox):
-    spent = config_for(sandbox)
-    run("check", spent)
-    revoked = config_for(sandbox, auth_code=None, refresh_token="not-a-refresh-token")
+    """Configs whose tokens check uses; an auth code alone is not exchanged by a check."""
     return {
-        "wrong app secret": (config_for(sandbox, app_secret="wrong-secret"), "app secret"),
-        "spent auth code": (spent, "single-use"),
-        "unknown refresh token": (revoked, "Authorize the app again"),
-        "unknown shop id": ({**config_for(sandbox), "shop_ids": ["123"]}, "shop_ids"),
-        "unreachable host": (
-            config_for(sandbox, endpoint_url="http://127.0.0.1:9", auth_url="http://127.0.0.1:9"),
-            "endpoint_url",
+        "wrong app secret": (token_config(sandbox, access_token=None, app_secret="wrong-secret"), "app secret"),
+        "unknown refresh token": (
+            config_for(sandbox, auth_code=None, refresh_token="not-a-refresh-token"),
+            "Authorize the app again",
+        ),
+        "unknown shop id": ({**token_config(sandbox), "shop_ids": ["123"]}, "shop_ids"),
+        "unreachable API host": (
+            token_config(sandbox, endpoint_url=CLOSED, auth_url=CLOSED, refresh_token=None),
+            "`credentials.endpoint_url`",
+        ),
+        "unreachable token host": (
+            token_config(sandbox, endpoint_url=CLOSED, auth_url=CLOSED, access_token=None),
+            "`credentials.auth_url`",
         ),
         "plain http host": (config_for(sandbox, endpoint_url="http://example.com"), "https"),
     }
+
+
+CLOSED = "http://127.0.0.1:9"
 
 
 @pytest.mark.parametrize(
     "case",
     [
         "wrong app secret",
-        "spent auth code",
         "unknown refresh token",
         "unknown shop id",
-        "unreachable host",
+        "unreachable API host",
+        "unreachable token host",
         "plain http host",
     ],
 )
@@ -90,7 +122,7 @@ def test_check_failures_say_what_to_fix(sandbox, case):
 
 def test_check_with_no_authorized_shop():
     with Sandbox(seed=2, shops=0, orders=10) as empty:
-        result = run("check", config_for(empty))
+        result = run("check", token_config(empty))
     assert result.connection_status.status == Status.FAILED
     assert "no shop" in result.connection_status.message
 
@@ -140,18 +172,23 @@ def test_incremental_sync_after_touching_orders_returns_those_orders(sandbox):
 
 def test_auth_code_only_config_persists_tokens_for_the_next_sync(sandbox):
     config = config_for(sandbox)
-    catalog = catalog_of({"orders": SyncMode.incremental})
+    catalog = catalog_of({"orders": SyncMode.incremental, "packages": SyncMode.incremental})
+    sandbox.clear_requests()
     first = run("read", config, catalog)
     assert not first.output.errors
+    assert len(token_calls(sandbox)) == 1
     stored = first.config_after(config)
     assert stored["credentials"]["refresh_token"] != sandbox.credentials["refresh_token"]
+    assert "auth_code" not in stored["credentials"]
+    (keep,) = [line for line in first.logs if "CONNECTOR_CONFIG" in line]
+    assert "config_change_callback" in keep and "must keep" in keep
     second = run("read", stored, catalog, first.state)
     assert not second.output.errors, second.output.errors
     assert not second.control_configs, "a valid access token needs no refresh"
 
 
 def test_an_access_token_expiring_mid_sync_is_refreshed_once_and_persisted(sandbox):
-    config = run("check", config_for(sandbox)).config_after(config_for(sandbox))
+    config = token_config(sandbox)
     original = dict(config["credentials"])
     sandbox.inject("expired_token", count=1, path_contains="/order/")
     result = run("read", config, catalog_of({"orders": SyncMode.full_refresh}))
@@ -163,7 +200,7 @@ def test_an_access_token_expiring_mid_sync_is_refreshed_once_and_persisted(sandb
 
 
 def test_expired_access_token_in_config_is_refreshed_before_use(sandbox):
-    config = run("check", config_for(sandbox)).config_after(config_for(sandbox))
+    config = token_config(sandbox)
     config["credentials"]["access_token_expires_at"] = "2020-01-01T00:00:00Z"
     result = run("check", config)
     assert result.connection_status.status == Status.SUCCEEDED
@@ -171,8 +208,7 @@ def test_expired_access_token_in_config_is_refreshed_before_use(sandbox):
 
 
 def test_an_access_token_alone_is_used_until_tiktok_refuses_it(sandbox):
-    stored = run("check", config_for(sandbox)).config_after(config_for(sandbox))
-    token_only = config_for(sandbox, auth_code=None, access_token=stored["credentials"]["access_token"])
+    token_only = token_config(sandbox, access_token_expires_at=None, refresh_token=None)
     result = run("check", token_only)
     assert result.connection_status.status == Status.SUCCEEDED
     assert not result.control_configs
@@ -185,18 +221,27 @@ def test_an_access_token_alone_is_used_until_tiktok_refuses_it(sandbox):
 def test_no_output_contains_a_secret(sandbox):
     config = config_for(sandbox)
     secrets = [config["credentials"]["app_secret"], config["credentials"]["auth_code"]]
-    runs = [run("check", config)]
-    stored = runs[0].config_after(config)
+    runs = [run("check", config), run("discover", config)]
+    stored = runs[1].config_after(config)
     secrets += [stored["credentials"]["access_token"], stored["credentials"]["refresh_token"]]
     runs.append(run("discover", stored))
     runs.append(run("read", stored, catalog_of({"orders": SyncMode.incremental, "shops": SyncMode.full_refresh})))
     runs.append(run("check", config_for(sandbox, app_secret="wrong-secret-value")))
+    # Failures quote TikTok's answers and the request's host: never the query, which holds the secret and the code.
+    runs.append(
+        run("read", config_for(sandbox, app_secret="wrong-secret-value"), catalog_of({"shops": SyncMode.full_refresh}))
+    )
+    runs.append(run("read", config, catalog_of({"shops": SyncMode.full_refresh})))  # the code is spent
+    sandbox.inject("internal", count=2, path_contains="/authorization/")
+    runs.append(run("read", stored, catalog_of({"shops": SyncMode.full_refresh})))
+    assert [len(result.error_messages) for result in runs[-3:]] == [1, 1, 0]
+    assert any("retry 2 of 6" in line for line in runs[-1].logs)
     for result in runs:
         # The control message is the one place tokens must appear: it is how the platform stores them.
         text = "\n".join(line for line in result.text.splitlines() if '"CONTROL"' not in line)
         for secret in secrets + ["wrong-secret-value"]:
             assert secret not in text
-    assert json.dumps(runs[0].control_configs)  # the tokens did reach the platform
+    assert runs[1].control_configs  # the tokens did reach the platform
 
 
 END_OF_MARCH = 1743379200  # 2025-03-31T00:00:00Z, the sync's end_date (included)

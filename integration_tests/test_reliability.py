@@ -3,15 +3,18 @@
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
 from airbyte_cdk.models import Status, SyncMode
+from airbyte_cdk.sources.streams.http import rate_limiting
 
-from integration_tests.harness import STREAM_NAMES, catalog_of, config_for, every_stream, run
+from integration_tests.harness import STREAM_NAMES, catalog_of, config_for, every_stream, run, token_config
 from integration_tests.truth import by_key, expected_rows, key_of
 from source_tiktok_shop.tiktok import client as tiktok_client
 from tiktok_shop_sandbox import KINDS, Sandbox
@@ -86,10 +89,51 @@ def test_a_missing_scope_skips_only_its_streams():
         assert result.output.is_in_logs("Skipping stream statements: .*seller.finance.info")
 
 
+def closed_port() -> str:
+    """A loopback address nothing listens on: connections to it are refused at once."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
+
+
+class BackoffClock:
+    """Stands in for the CDK's backoff sleeps and adds them up, so the test measures a sync's duration
+    (wall time plus the waits) without waiting for it."""
+
+    def __init__(self) -> None:
+        self.slept = 0.0
+
+    def sleep(self, seconds: float) -> None:
+        self.slept += seconds
+
+
+@pytest.mark.parametrize("with_tokens", [False, True], ids=["auth code", "tokens"])
+def test_a_read_of_every_stream_with_no_route_to_tiktok_fails_once_within_two_minutes(monkeypatch, with_tokens):
+    clock = BackoffClock()
+    monkeypatch.setattr(rate_limiting, "time", clock)
+    closed = closed_port()
+    with Sandbox(seed=27, **SMALL) as sandbox:
+        make = token_config if with_tokens else config_for
+        config = make(sandbox, endpoint_url=closed, auth_url=closed)
+    started = time.monotonic()
+    result = run("read", config, every_stream())
+    duration = time.monotonic() - started + clock.slept
+    assert duration < 120, f"the read took {duration:.0f} s to fail"
+    (error,) = result.error_messages
+    setting = "credentials.endpoint_url" if with_tokens else "credentials.auth_url"
+    assert f"Could not connect to {closed}: Connection refused." in error and setting in error
+    assert result.exit_code == 1 and not result.records()
+    assert "Traceback" not in result.text
+    retries = [line for line in result.logs if "Retrying in" in line]
+    assert len(retries) == 6, "more than one request retried: the streams did not share the failure"
+    assert not [line for line in result.logs if "Rate limit" in line]
+
+
 def test_check_reports_answers_that_are_not_json():
     with Sandbox(seed=24, **SMALL) as sandbox:
         sandbox.inject("malformed_html", count=10, path_contains="/authorization/")
-        result = run("check", config_for(sandbox))
+        result = run("check", token_config(sandbox))
     assert result.connection_status.status == Status.FAILED
     assert "not a JSON envelope" in result.connection_status.message
 
@@ -98,7 +142,7 @@ def test_a_killed_read_resumes_from_its_last_state_and_completes_the_ground_trut
     connector = str(Path(sys.executable).parent / "source-tiktok-shop")
     with Sandbox(seed=25, latency_ms=40, shops=2, orders=400) as sandbox, tempfile.TemporaryDirectory() as folder:
         catalog = json.loads(json.dumps(_dump(catalog_of({"orders": SyncMode.incremental}))))
-        config = run("check", config_for(sandbox)).config_after(config_for(sandbox))
+        config = token_config(sandbox)
         files = {name: Path(folder) / f"{name}.json" for name in ("config", "catalog", "state")}
         files["config"].write_text(json.dumps(config))
         files["catalog"].write_text(json.dumps(catalog))

@@ -1,6 +1,7 @@
 """Every stream against the sandbox (2 shops): ground truth, schemas, keys, and incremental follow-ups."""
 
 import json
+import re
 from collections import Counter
 
 import jsonschema
@@ -113,3 +114,30 @@ def test_no_page_is_fetched_twice_in_one_sync():
     assert sum(1 for query in queries if query[1].endswith("/orders/search")) == sum(
         max(1, -(-len(orders) // 100)) for orders in sandbox.records("orders").values()
     )
+
+
+PROGRESS = re.compile(r"^Progress: (\w+), shop (\d+): (\d+) rows(?: from (\d+) (\w+))?(?: up to \S+)?\.$")
+PARENTS = {"order_line_items": "orders", "skus": "products", "product_details": "products",
+           "statement_transactions": "statements"}  # fmt: skip
+
+
+def test_progress_counts_the_rows_emitted_and_the_parent_records_they_came_from(first_sync):
+    """What a user sums from the progress lines is what the destination gets (`scripts/demo.py` prints both)."""
+    result = first_sync[1]
+    rows: Counter = Counter()
+    parents: dict[tuple[str, str], int] = {}
+    for line in result.logs:
+        match = PROGRESS.match(line)
+        if match:
+            stream, shop, count, parent_count, noun = match.groups()
+            rows[stream] += int(count)
+            if parent_count is not None:
+                assert noun == PARENTS[stream], line
+                parents[(stream, shop)] = parents.get((stream, shop), 0) + int(parent_count)
+    emitted = {stream: len(result.records(stream)) for stream in STREAM_NAMES}
+    shop_scoped = [stream for stream in STREAM_NAMES if stream != "shops"]
+    assert {stream: rows[stream] for stream in shop_scoped} == {stream: emitted[stream] for stream in shop_scoped}
+    assert {stream for stream, _ in parents} == set(PARENTS)
+    for (stream, shop), count in parents.items():
+        parent_rows = [record for record in result.records(PARENTS[stream]) if record["shop_id"] == shop]
+        assert count == len(parent_rows), f"{stream}, shop {shop}: parents"

@@ -1,11 +1,23 @@
 import json
+import logging
+import socket
+from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import requests
+import urllib3
 from airbyte_cdk.models import FailureType
 from airbyte_cdk.sources.streams.http.error_handlers import ResponseAction
 
-from source_tiktok_shop.tiktok.errors import TikTokBackoffStrategy, TikTokErrorHandler, envelope
+from source_tiktok_shop.tiktok.errors import (
+    RETRY_LOG_TEMPLATES,
+    TikTokBackoffStrategy,
+    TikTokErrorHandler,
+    envelope,
+    quiet_cdk_retry_logs,
+)
+from source_tiktok_shop.tiktok.tokens import KEEP_THE_NEW_TOKENS, REFUSED_REFRESH_TOKEN, SPENT_AUTH_CODE
 
 
 def answer(status: int, body: object, headers: dict | None = None) -> requests.Response:
@@ -35,18 +47,36 @@ CONFIG, SYSTEM, TRANSIENT = FailureType.config_error, FailureType.system_error, 
     "status, body, action, failure_type, says",
     [
         (200, tiktok(0, "Success"), OK, None, None),
-        (429, tiktok(36009002, "Too many requests"), RATE, TRANSIENT, "rate limit"),
-        (200, tiktok(36009002), RATE, TRANSIENT, "rate limit"),
-        (429, b"", RATE, TRANSIENT, "rate limit"),
-        (503, b"<html>Service Unavailable</html>", RETRY, TRANSIENT, "503"),
-        (500, tiktok(1), RETRY, TRANSIENT, "500"),
-        (502, b"", RETRY, TRANSIENT, "502"),
-        (200, tiktok(36009003, "internal error"), RETRY, TRANSIENT, "internal"),
-        (200, tiktok(36009007, "timeout"), RETRY, TRANSIENT, "timeout"),
-        (200, b'{"code": 0, "data": {"orders": [', RETRY, TRANSIENT, "not a JSON"),
+        (
+            429,
+            tiktok(36009002, "Too many requests"),
+            RATE,
+            TRANSIENT,
+            "TikTok rate limited the request (HTTP 429, code 36009002, request_id req-1).",
+        ),
+        (200, tiktok(36009002), RATE, TRANSIENT, "rate limited the request (HTTP 200, code 36009002"),
+        (429, b"", RATE, TRANSIENT, "TikTok rate limited the request (HTTP 429)."),
+        (503, b"<html>Service Unavailable</html>", RETRY, TRANSIENT, "TikTok answered with a server error (HTTP 503)."),
+        (500, tiktok(1), RETRY, TRANSIENT, "server error (HTTP 500, code 1, request_id req-1)"),
+        (502, b"", RETRY, TRANSIENT, "server error (HTTP 502)"),
+        (
+            200,
+            tiktok(36009003, "internal error"),
+            RETRY,
+            TRANSIENT,
+            "TikTok reported an internal error (HTTP 200, code 36009003, request_id req-1).",
+        ),
+        (200, tiktok(36009007, "timeout"), RETRY, TRANSIENT, "timed out on its side (HTTP 200, code 36009007"),
+        (200, b'{"code": 0, "data": {"orders": [', RETRY, TRANSIENT, "not a JSON envelope (HTTP 200)"),
         (200, b"<html>gateway</html>", RETRY, TRANSIENT, "not a JSON"),
         (200, b"", RETRY, TRANSIENT, "not a JSON"),
-        (401, tiktok(105002, "access token expired"), REFRESH, TRANSIENT, "expired"),
+        (
+            401,
+            tiktok(105002, "access token expired"),
+            REFRESH,
+            TRANSIENT,
+            "access token expired (HTTP 401, code 105002",
+        ),
         (200, tiktok(105005, "you should apply auth pkg for this api"), IGNORE, None, None),
         (
             401,
@@ -116,3 +146,96 @@ def test_105002_for_a_token_replaced_in_the_meantime_is_retried_not_refreshed_ag
     handler = TikTokErrorHandler(sent_stale_token=lambda request: request.headers["x-tts-access-token"] != "current")
     assert handler.interpret_response(answered_with("old")).response_action == RETRY
     assert handler.interpret_response(answered_with("current")).response_action == REFRESH
+
+
+class Unanswered:
+    """A loopback port that accepts connections and never answers; or, closed, refuses them."""
+
+    def __init__(self) -> None:
+        self._socket = socket.socket()
+        self._socket.bind(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self._socket.getsockname()[1]}"
+
+    def refusing(self) -> str:
+        self._socket.close()
+        return self.url
+
+    def silent(self) -> str:
+        self._socket.listen()
+        LISTENING.append(self)  # kept open until the test session ends
+        return self.url
+
+
+LISTENING: list[Unanswered] = []
+
+
+def failure_of(url: str, timeout: float = 5) -> requests.RequestException:
+    try:
+        requests.get(f"{url}/api/v2/token/get?app_secret=s3cret&auth_code=c0de", timeout=timeout)
+    except requests.RequestException as error:
+        return error
+    raise AssertionError("the request went through")
+
+
+def broken_off() -> requests.RequestException:
+    error = requests.exceptions.ChunkedEncodingError(
+        urllib3.exceptions.ProtocolError(
+            "Response ended prematurely", ConnectionResetError(104, "Connection reset by peer")
+        )
+    )
+    error.request = requests.Request("GET", "https://open-api.test/order/202309/orders/search?app_key=k").prepare()
+    return error
+
+
+@pytest.mark.parametrize(
+    "make, says",
+    [
+        (
+            lambda: failure_of(Unanswered().refusing()),
+            "Could not connect to http://127.0.0.1:{port}: Connection refused.",
+        ),
+        (
+            lambda: failure_of(Unanswered().silent(), timeout=0.2),
+            "http://127.0.0.1:{port} did not answer in time: timed out.",
+        ),
+        (broken_off, "The connection to https://open-api.test broke off: Connection reset by peer."),
+    ],
+    ids=["refused", "timed out", "broken off"],
+)
+def test_a_failed_connection_says_what_happened_without_the_query(make, says):
+    error = make()
+    port = urlsplit(error.request.url).port
+    message = TikTokErrorHandler().interpret_response(error).error_message
+    assert message == says.format(port=port)
+    assert "s3cret" not in message and "c0de" not in message
+
+
+def test_a_retry_is_logged_with_its_cause_and_wait_and_the_last_attempt_is_not(caplog):
+    strategy = TikTokBackoffStrategy(TikTokErrorHandler(max_retries=6), logging.getLogger("test.retries"))
+    with caplog.at_level(logging.INFO, logger="test.retries"):
+        wait = strategy.backoff_time(answer(200, tiktok(36009003, "internal error")), 2)
+        strategy.backoff_time(answer(200, tiktok(36009003, "internal error")), 7)
+    (line,) = caplog.messages
+    assert line == (
+        "TikTok reported an internal error (HTTP 200, code 36009003, request_id req-1). "
+        f"Retrying in {wait + 1:.1f} s (retry 2 of 6)."
+    )
+
+
+def test_the_troubleshooting_table_quotes_every_log_line_word_for_word():
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "tiktok-shop.md").read_text()
+    for template in [*RETRY_LOG_TEMPLATES, KEEP_THE_NEW_TOKENS, SPENT_AUTH_CODE, REFUSED_REFRESH_TOKEN]:
+        assert template in doc, f"docs/tiktok-shop.md does not quote: {template}"
+
+
+def test_the_cdks_retry_lines_are_dropped_and_others_kept():
+    logger = logging.getLogger("test.quiet")
+    quiet_cdk_retry_logs(logger)
+    records = [logging.makeLogRecord({"msg": text}) for text in (
+        "UserDefinedBackoffException: Rate limit exceeded (HTTP 503). Retrying in 2 seconds.",
+        "Retries exhausted with backoff exception.",
+        "Max retry limit reached after 3.0s. Request: <PreparedRequest [GET]>, Response: None",
+        "Check succeeded",
+    )]  # fmt: skip
+    assert [record.msg for record in records if logger.filter(record)] == ["Check succeeded"]
+    assert logging.getLogger("airbyte").filter(records[0]) is False

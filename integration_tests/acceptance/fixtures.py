@@ -3,7 +3,8 @@
 The standard tests read each scenario's config from a file under the connector root, so the files
 must point at the sandbox of this test session: they are written here (into `generated/`, which git
 ignores) rather than committed. The auth code is exchanged once, through `source-tiktok-shop
-authorize`'s own exchange; the scenarios then start from a valid access token and never refresh it.
+authorize`'s own exchange; the scenarios then start from a valid access token and never refresh it
+(but `config_auth_code.json`, whose code a check leaves unspent).
 A refresh rotates the refresh token (reference §1.3) and would leave the file stale for the next
 scenario, so the token lives far longer than the session. The one scenario that does refresh
 (`config_refresh_token.json`, refresh token only) gets a newly granted refresh token before each test.
@@ -58,8 +59,11 @@ def scenario_configs(sandbox: Sandbox) -> dict[str, dict[str, Any]]:
     }
     config = exchange(base, sandbox.new_auth_code(), logging.getLogger("airbyte"))
     first_shop = sandbox.shops[0]["id"]
+    # Never exchanged: a check keeps an auth code for the first discover or read.
+    auth_code = {**base, "credentials": {**base["credentials"], "auth_code": sandbox.new_auth_code()}}
     return {
         "config.json": config,
+        "config_auth_code.json": auth_code,
         "config_one_shop.json": {**config, "shop_ids": [first_shop]},
         "invalid_config.json": {**config, "credentials": {**config["credentials"], "app_secret": "not-the-app-secret"}},
     }

@@ -1,15 +1,20 @@
 """The per-shop cursor: the only owner of an incremental stream's state, `{"<shop_id>": {"<cursor_field>": value}}`."""
 
+import json
 import threading
 from collections.abc import Mapping, MutableMapping
 from typing import Any
 
+from airbyte_cdk.models import FailureType
 from airbyte_cdk.sources.connector_state_manager import ConnectorStateManager
 from airbyte_cdk.sources.message import MessageRepository
 from airbyte_cdk.sources.streams.concurrent.cursor import Cursor
 from airbyte_cdk.sources.streams.concurrent.partitions.partition import Partition
 from airbyte_cdk.sources.types import Record
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
+# Keys the CDK writes into a stream's state for its own bookkeeping (`__ab_no_cursor_state_message`, ...).
+CDK_STATE_MARKER = "__ab_"
 # A partition is one shop and one window.
 PartitionKey = tuple[str, int | None, int | None]
 
@@ -46,11 +51,21 @@ class ShopCursor(Cursor):
             self._values[shop_id] = value
 
     def saved_values(self, state: Mapping[str, Any]) -> dict[str, int]:
-        return {
-            str(shop_id): entry[self._field]
-            for shop_id, entry in (state or {}).items()
-            if isinstance(entry, Mapping) and isinstance(entry.get(self._field), int)
-        }
+        """Each shop's saved value; a state of another form is refused rather than read as "start over"."""
+        values = {}
+        for shop_id, entry in (state or {}).items():
+            if str(shop_id).startswith(CDK_STATE_MARKER):
+                continue
+            if not isinstance(entry, Mapping) or type(entry.get(self._field)) is not int:
+                raise AirbyteTracedException(
+                    message=f"The state of stream `{self._stream_name}` is not of the form this connector writes, "
+                    f'{{"<shop_id>": {{"{self._field}": <Unix seconds>}}}}: the entry {str(shop_id)!r} holds '
+                    f"{json.dumps(entry, default=str)[:80]}. Fix it, or remove the stream's state to read it from "
+                    "`start_date`.",
+                    failure_type=FailureType.config_error,
+                )
+            values[str(shop_id)] = entry[self._field]
+        return values
 
     @property
     def state(self) -> MutableMapping[str, Any]:

@@ -30,6 +30,13 @@ class Api(Protocol):
     def call(self, query: Query) -> Page: ...
 
 
+class Tally:
+    """The records a partition's rows came from, where a record gives several rows or none."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+
 class StreamReader:
     """Reads one stream of one sync: which partitions it has, and the rows of each."""
 
@@ -79,11 +86,14 @@ class StreamReader:
             if shop is None:
                 yield from ({**shop.record, "shop_id": shop.id} for shop in self._directory.shops())
             else:
-                yield from self._counted(shop, window, self._rows_of_window(shop, window, whole=True))
+                parents = Tally()
+                rows = self._rows_of_window(shop, window, whole=True, parents=parents)
+                yield from self._counted(shop, window, rows, parents)
         except MissingScopeError as error:
             self._skip_for_missing_scope(error)
 
-    def _counted(self, shop: Shop, window: Window | None, rows: Iterator[Row]) -> Iterator[Row]:
+    def _counted(self, shop: Shop, window: Window | None, rows: Iterator[Row], parents: Tally) -> Iterator[Row]:
+        """Logs the partition's progress in rows, the count the destination gets, and the records they came from."""
         count = 0
         if window is not None:
             self._logger.info(
@@ -92,10 +102,15 @@ class StreamReader:
             )
         for count, row in enumerate(rows, start=1):  # noqa: B007
             yield row
+        source = "" if self.declaration.rows_are_records else f" from {parents.count} {self._parent_noun}"
         upto = f" up to {utc(window.end)}" if window is not None else ""
-        self._logger.info(f"Progress: {self.name}, shop {shop.id}: {count} rows{upto}.")
+        self._logger.info(f"Progress: {self.name}, shop {shop.id}: {count} rows{source}{upto}.")
 
-    def _rows_of_window(self, shop: Shop, window: Window | None, whole: bool) -> Iterator[Row]:
+    @property
+    def _parent_noun(self) -> str:
+        return self.declaration.endpoint.records_key or f"{self.declaration.endpoint.name} records"
+
+    def _rows_of_window(self, shop: Shop, window: Window | None, whole: bool, parents: Tally) -> Iterator[Row]:
         if window is not None and window.start >= window.end:
             return
         pages = self._pages(shop, window)
@@ -104,11 +119,12 @@ class StreamReader:
                 if number == 0 and window is not None:
                     if over_result_cap(page.total_count, self.declaration.endpoint.result_cap, window):
                         for half in window.halves():
-                            yield from self._rows_of_window(shop, half, whole=False)
+                            yield from self._rows_of_window(shop, half, whole=False, parents=parents)
                         return
                 if number == 0 and whole and page.total_count is not None and self.declaration.rows_are_records:
                     self._estimates.shop_total(shop.id, page.total_count)
                 for record in page.records:
+                    parents.count += 1
                     yield from self._rows_of(record, shop)
         finally:
             pages.close()

@@ -1,4 +1,8 @@
-"""The shops a sync reads: the authorized shops, narrowed to `shop_ids`, listed once per sync."""
+"""The shops a sync reads: the authorized shops, narrowed to `shop_ids`, listed once per sync.
+
+A failure to list them is remembered too: every stream needs the list, and asking again for each one
+would repeat the same retries stream after stream.
+"""
 
 import threading
 from collections.abc import Callable
@@ -13,11 +17,18 @@ class ShopDirectory:
         self._shop_ids = shop_ids
         self._lock = threading.Lock()
         self._shops: list[Shop] | None = None
+        self._failure: Exception | None = None
 
     def shops(self) -> list[Shop]:
         with self._lock:
+            if self._failure is not None:
+                raise self._failure
             if self._shops is None:
-                self._shops = self._list_shops()
+                try:
+                    self._shops = self._list_shops()
+                except Exception as failure:
+                    self._failure = failure
+                    raise
             shops = self._shops
         if not shops:
             raise ConfigError(

@@ -21,7 +21,16 @@ from requests.auth import AuthBase
 
 from .endpoints import ENDPOINTS, Query, Request, Shop
 from .envelope import Envelope, Page
-from .errors import MAX_RETRIES, MissingScopeError, TikTokBackoffStrategy, TikTokErrorHandler, envelope, successful
+from .errors import (
+    MAX_RETRIES,
+    MissingScopeError,
+    TikTokBackoffStrategy,
+    TikTokErrorHandler,
+    envelope,
+    gave_up,
+    quiet_cdk_retry_logs,
+    successful,
+)
 from .rate import shop_budget
 from .signing import sign
 from .tokens import Persist, Tokens
@@ -86,12 +95,15 @@ class TikTokClient:
         persist: Persist = emit_configuration_as_airbyte_control_message,
     ):
         self._settings = settings
+        self._max_retries = max_retries
         self.tokens = Tokens(config, self._token_call, persist)
+        error_handler = TikTokErrorHandler(max_retries, self._sent_stale_token)
+        quiet_cdk_retry_logs(logger)
         self._http = HttpClient(
             name="tiktok_shop",
             logger=logger,
-            error_handler=TikTokErrorHandler(max_retries, self._sent_stale_token),
-            backoff_strategy=TikTokBackoffStrategy(),
+            error_handler=error_handler,
+            backoff_strategy=TikTokBackoffStrategy(error_handler, logger),
             authenticator=Signer(settings.app_key, settings.app_secret, self.tokens),
             api_budget=shop_budget(settings.requests_per_second_per_shop),
         )
@@ -129,14 +141,19 @@ class TikTokClient:
         return Page.parse(response.content, records_key, successful(envelope(response)))
 
     def _send(self, host: str, request: Request) -> requests.Response:
-        _, response = self._http.send_request(
-            request.method,
-            f"{host}{request.path}",
-            request_kwargs={"timeout": REQUEST_TIMEOUT_SECONDS},
-            headers={"content-type": "application/json"},
-            params=request.params,
-            data=request.body,
-        )
+        started = time.monotonic()
+        try:
+            _, response = self._http.send_request(
+                request.method,
+                f"{host}{request.path}",
+                request_kwargs={"timeout": REQUEST_TIMEOUT_SECONDS},
+                headers={"content-type": "application/json"},
+                params=request.params,
+                data=request.body,
+            )
+        except AirbyteTracedException as error:
+            setting = "credentials.auth_url" if request.path.startswith(TOKEN_PATHS) else "credentials.endpoint_url"
+            raise gave_up(error, self._max_retries, time.monotonic() - started, setting) from None
         return response
 
     def _token_call(self, path: str, query: Mapping[str, str]) -> Envelope:

@@ -5,8 +5,10 @@ the status and the body `code` are read (reference §5). Everything here is pure
 the parsed body on the response, so the table is tested directly.
 """
 
+import logging
 import random
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from urllib.parse import urlsplit
 
 import requests
 from airbyte_cdk.models import FailureType
@@ -16,7 +18,9 @@ from airbyte_cdk.sources.streams.http.error_handlers import (
     ErrorResolution,
     ResponseAction,
 )
+from airbyte_cdk.sources.streams.http.exceptions import BaseBackoffException
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
+from urllib3.exceptions import NewConnectionError
 
 from .envelope import Envelope, parse_envelope
 
@@ -26,6 +30,8 @@ INTERNAL_ERROR = 36009003
 REQUEST_TIMEOUT = 36009007
 ACCESS_TOKEN_EXPIRED = 105002
 MISSING_SCOPE = 105005
+# The token host's answer to a spent, expired or unknown auth code or refresh token (reference §1.3).
+INVALID_GRANT = 36004004
 
 MAX_RETRIES = 6
 MAX_BACKOFF_SECONDS = 60.0
@@ -41,6 +47,101 @@ def envelope(response: requests.Response) -> Envelope:
 
 def _retry(message: str) -> ErrorResolution:
     return ErrorResolution(ResponseAction.RETRY, FailureType.transient_error, message)
+
+
+# What happened, in the log line of every retry and in the error once the retries are spent; the
+# troubleshooting table of docs/tiktok-shop.md quotes each one word for word (unit_tests/test_errors.py).
+RATE_LIMITED_CAUSE = "TikTok rate limited the request ({answer})."
+INTERNAL_ERROR_CAUSE = "TikTok reported an internal error ({answer})."
+TIKTOK_TIMEOUT_CAUSE = "TikTok reported that the request timed out on its side ({answer})."
+SERVER_ERROR_CAUSE = "TikTok answered with a server error ({answer})."
+NOT_AN_ENVELOPE_CAUSE = "TikTok's answer is not a JSON envelope ({answer})."
+TOKEN_EXPIRED_CAUSE = "TikTok said the access token expired ({answer}); the connector renewed it."
+STALE_TOKEN_CAUSE = "The request went out with an access token that a renewal had just replaced ({answer})."
+CONNECTION_FAILED_CAUSE = "Could not connect to {host}: {reason}."
+TIMED_OUT_CAUSE = "{host} did not answer in time: {reason}."
+BROKEN_OFF_CAUSE = "The connection to {host} broke off: {reason}."
+# What the connector does next.
+RETRYING = "{cause} Retrying in {seconds} s (retry {retry} of {retries})."
+GAVE_UP = "{cause} Gave up after {retries} retries over {elapsed} s. {advice}"
+RATE_LIMIT_ADVICE = (
+    "Lower `requests_per_second_per_shop`, or run fewer syncs with this app at once; the next sync goes on from "
+    "the saved state."
+)
+TIKTOK_FAILURE_ADVICE = (
+    "TikTok's service is failing; the next sync goes on from the saved state. If it lasts, quote the request_id to "
+    "TikTok's support."
+)
+NETWORK_ADVICE = "Check `{setting}` and this machine's network (DNS, firewall, proxy)."
+
+RETRY_LOG_TEMPLATES = (
+    RATE_LIMITED_CAUSE,
+    INTERNAL_ERROR_CAUSE,
+    TIKTOK_TIMEOUT_CAUSE,
+    SERVER_ERROR_CAUSE,
+    NOT_AN_ENVELOPE_CAUSE,
+    TOKEN_EXPIRED_CAUSE,
+    STALE_TOKEN_CAUSE,
+    CONNECTION_FAILED_CAUSE,
+    TIMED_OUT_CAUSE,
+    BROKEN_OFF_CAUSE,
+    RETRYING,
+    GAVE_UP,
+    RATE_LIMIT_ADVICE,
+    TIKTOK_FAILURE_ADVICE,
+    NETWORK_ADVICE,
+)
+
+
+def answer_of(status: int, body: Envelope) -> str:
+    """`HTTP 429, code 36009002, request_id ...`: what identifies one answer of TikTok's."""
+    parts = [f"HTTP {status}"]
+    if body.code is not None:
+        parts.append(f"code {body.code}")
+    if body.request_id:
+        parts.append(f"request_id {body.request_id}")
+    return ", ".join(parts)
+
+
+def _chain(error: BaseException) -> Iterator[BaseException]:
+    """The exception and everything it wraps (urllib3 nests the socket's error a few levels down)."""
+    seen: list[BaseException] = []
+    pending: list[BaseException | None] = [error]
+    while pending:
+        current = pending.pop(0)
+        if current is None or any(current is known for known in seen):
+            continue
+        seen.append(current)
+        yield current
+        pending += [arg for arg in current.args if isinstance(arg, BaseException)]
+        reason = getattr(current, "reason", None)
+        pending += [reason if isinstance(reason, BaseException) else None, current.__cause__, current.__context__]
+
+
+def _reason(error: BaseException) -> str:
+    """The socket's own words (`Connection refused`, `Name or service not known`), never a URL (it holds secrets)."""
+    chain = list(_chain(error))
+    for link in chain:
+        if isinstance(link, OSError) and link.strerror:
+            return str(link.strerror)
+    text = str(chain[-1]).rsplit("): ", 1)[-1]
+    return text.split("?", 1)[0] or type(error).__name__
+
+
+def _host(error: requests.RequestException) -> str:
+    url = urlsplit(getattr(error.request, "url", None) or "")
+    return f"{url.scheme}://{url.netloc}" if url.netloc else "TikTok"
+
+
+def connection_cause(error: requests.RequestException) -> str:
+    host, reason = _host(error), _reason(error)
+    if isinstance(error, requests.ConnectTimeout) or any(
+        isinstance(link, NewConnectionError) for link in _chain(error)
+    ):
+        return CONNECTION_FAILED_CAUSE.format(host=host, reason=reason)
+    if isinstance(error, requests.Timeout):
+        return TIMED_OUT_CAUSE.format(host=host, reason=reason)
+    return BROKEN_OFF_CAUSE.format(host=host, reason=reason)
 
 
 def _config_error(message: str) -> ErrorResolution:
@@ -62,21 +163,13 @@ REAUTHORIZE = (
 
 # Codes with one meaning; reference §5.1 (and §1.3 for the token host's 36004004).
 CODE_RESOLUTIONS: Mapping[int, ErrorResolution] = {
-    RATE_LIMITED: ErrorResolution(
-        ResponseAction.RATE_LIMITED, FailureType.transient_error, "TikTok rate limit reached (36009002)."
-    ),
-    INTERNAL_ERROR: _retry("TikTok internal error (36009003)."),
-    REQUEST_TIMEOUT: _retry("TikTok request timeout (36009007)."),
-    ACCESS_TOKEN_EXPIRED: ErrorResolution(
-        ResponseAction.REFRESH_TOKEN_THEN_RETRY, FailureType.transient_error, "The access token expired (105002)."
-    ),
     MISSING_SCOPE: ErrorResolution(ResponseAction.IGNORE, None, None),
     106001: _config_error(CLOCK_OR_SECRET + " (106001)"),
     101000: _config_error(REAUTHORIZE + " (101000)"),
     36009033: _config_error(
         "TikTok refused this machine's IP address (36009033): add it to the IP allow-list of the app in TikTok Partner Center."
     ),
-    36004004: _config_error(
+    INVALID_GRANT: _config_error(
         "TikTok rejected the auth code or refresh token (36004004). An auth code is single-use and expires 30 minutes "
         "after the seller authorizes the app; a refresh token stops working once it is rotated or revoked. Authorize "
         "the app again and update the credentials."
@@ -100,10 +193,23 @@ VALIDATION_RESOLUTIONS: tuple[tuple[str, ErrorResolution], ...] = (
 )
 
 
+# Codes that are retried; their message names the answer (request_id included).
+RETRIED_CODES: Mapping[int, tuple[ResponseAction, str]] = {
+    RATE_LIMITED: (ResponseAction.RATE_LIMITED, RATE_LIMITED_CAUSE),
+    INTERNAL_ERROR: (ResponseAction.RETRY, INTERNAL_ERROR_CAUSE),
+    REQUEST_TIMEOUT: (ResponseAction.RETRY, TIKTOK_TIMEOUT_CAUSE),
+    ACCESS_TOKEN_EXPIRED: (ResponseAction.REFRESH_TOKEN_THEN_RETRY, TOKEN_EXPIRED_CAUSE),
+}
+
+
 def resolve(status: int, body: Envelope) -> ErrorResolution:
     """The action for one HTTP answer; the table the reliability tests exercise."""
     if body.code == SUCCESS and 200 <= status < 300:
         return ErrorResolution(ResponseAction.SUCCESS)
+    answer = answer_of(status, body)
+    if body.code is not None and body.code in RETRIED_CODES:
+        action, cause = RETRIED_CODES[body.code]
+        return ErrorResolution(action, FailureType.transient_error, cause.format(answer=answer))
     if body.code is not None and body.code in CODE_RESOLUTIONS:
         return CODE_RESOLUTIONS[body.code]
     if body.code == VALIDATION_ERROR:
@@ -112,19 +218,16 @@ def resolve(status: int, body: Envelope) -> ErrorResolution:
             if needle in lowered:
                 return resolution
     if status == 429:
-        return CODE_RESOLUTIONS[RATE_LIMITED]
+        return ErrorResolution(
+            ResponseAction.RATE_LIMITED, FailureType.transient_error, RATE_LIMITED_CAUSE.format(answer=answer)
+        )
     if status >= 500 or status == 408:
-        return _retry(f"TikTok answered HTTP {status}.")
+        return _retry(SERVER_ERROR_CAUSE.format(answer=answer))
     if body.code is None:
-        return _retry(f"TikTok answered HTTP {status} with a body that is not a JSON envelope.")
+        return _retry(NOT_AN_ENVELOPE_CAUSE.format(answer=answer))
     if status in (401, 403):
         return _config_error(f"TikTok refused the credentials: {body.describe()}.")
     return _bug(f"TikTok refused the request: {body.describe()}.")
-
-
-# 105002 for a request sent with a token another thread has since replaced: TikTok retires the old token
-# on refresh, so the request only needs to go again, with the new one (no second refresh).
-STALE_TOKEN = _retry("The request was sent with an access token just replaced by a refresh (105002).")
 
 
 class TikTokErrorHandler(ErrorHandler):
@@ -154,24 +257,90 @@ class TikTokErrorHandler(ErrorHandler):
                 and self._sent_stale_token is not None
                 and self._sent_stale_token(response_or_exception.request)
             ):
-                return STALE_TOKEN
+                # TikTok retires the old token on refresh: the request only needs to go again, with the new one.
+                answer = answer_of(response_or_exception.status_code, envelope(response_or_exception))
+                return _retry(STALE_TOKEN_CAUSE.format(answer=answer))
             return resolution
         if isinstance(response_or_exception, requests.RequestException):
-            return _retry(f"Connection to TikTok failed: {type(response_or_exception).__name__}.")
+            return _retry(connection_cause(response_or_exception))
         return _bug(f"Unexpected error talking to TikTok: {response_or_exception!r}.")
 
 
 class TikTokBackoffStrategy(BackoffStrategy):
     """Exponential backoff with jitter (reference §5.2: base 1 s, cap about 60 s, jitter up to 0.5 s),
-    or the server's `Retry-After` when it sends one."""
+    or the server's `Retry-After` when it sends one.
+
+    It is also where a retry is decided, so it logs what happened and how long the connector waits
+    (the CDK's own line calls every retry a rate limit; `quiet_cdk_retry_logs` drops it).
+    """
+
+    def __init__(self, error_handler: TikTokErrorHandler | None = None, logger: logging.Logger | None = None):
+        self._error_handler = error_handler or TikTokErrorHandler()
+        self._logger = logger
 
     def backoff_time(self, response_or_exception: requests.Response | Exception | None, attempt_count: int) -> float:
+        wait = self._wait(response_or_exception, attempt_count)
+        retries = self._error_handler.max_retries
+        if self._logger is not None and attempt_count <= retries:
+            cause = self._error_handler.interpret_response(response_or_exception).error_message
+            # The CDK sleeps one second on top of what is returned here.
+            seconds = f"{wait + CDK_EXTRA_SLEEP_SECONDS:.1f}"
+            self._logger.warning(RETRYING.format(cause=cause, seconds=seconds, retry=attempt_count, retries=retries))
+        return wait
+
+    @staticmethod
+    def _wait(response_or_exception: requests.Response | Exception | None, attempt_count: int) -> float:
         if isinstance(response_or_exception, requests.Response):
             retry_after = response_or_exception.headers.get("Retry-After", "")
             if retry_after.replace(".", "", 1).isdigit():
                 return min(float(retry_after), MAX_BACKOFF_SECONDS)
-        # The CDK sleeps one second on top of what is returned here, so attempt 1 waits about 1 s.
+        # With the CDK's extra second, attempt 1 waits about 1 s.
         return min(2.0 ** (attempt_count - 1) - 1.0, MAX_BACKOFF_SECONDS) + random.uniform(0.01, 0.5)
+
+
+CDK_EXTRA_SLEEP_SECONDS = 1.0
+
+
+def gave_up(error: AirbyteTracedException, retries: int, elapsed: float, setting: str) -> AirbyteTracedException:
+    """The error of a request whose retries are spent: the last cause, and what to check (`setting` names the host)."""
+    last = error.__context__
+    if not isinstance(last, BaseBackoffException):
+        return error
+    response = last.response
+    if not isinstance(response, requests.Response):
+        advice = NETWORK_ADVICE.format(setting=setting)
+    elif response.status_code == 429 or envelope(response).code == RATE_LIMITED:
+        advice = RATE_LIMIT_ADVICE
+    else:
+        advice = TIKTOK_FAILURE_ADVICE
+    message = GAVE_UP.format(cause=str(last), retries=retries, elapsed=f"{elapsed:.0f}", advice=advice)
+    return AirbyteTracedException(
+        message=message, internal_message=error.internal_message, failure_type=error.failure_type
+    )
+
+
+# The CDK's lines that this module says better: every retry called a rate limit, and the end of the
+# retries as a traceback; `RETRYING` and `gave_up` replace them.
+CDK_RETRY_LINES = (
+    "UserDefinedBackoffException: Rate limit exceeded",
+    "Max retry limit reached",
+    "Retries exhausted with backoff exception",
+)
+
+
+class CdkRetryLines(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith(CDK_RETRY_LINES)
+
+
+CDK_RETRY_LINES_FILTER = CdkRetryLines()
+
+
+def quiet_cdk_retry_logs(logger: logging.Logger) -> None:
+    """Drops the CDK's retry lines from its own logger (`airbyte`) and from the HttpClient's `logger`."""
+    for target in (logging.getLogger("airbyte"), logger):
+        if CDK_RETRY_LINES_FILTER not in target.filters:
+            target.addFilter(CDK_RETRY_LINES_FILTER)
 
 
 class MissingScopeError(Exception):

@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable, Mapping, MutableMapping
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import quote, quote_plus
 
 from airbyte_cdk.config_observation import emit_configuration_as_airbyte_control_message
 from airbyte_cdk.models import FailureType
@@ -17,6 +18,7 @@ from airbyte_cdk.utils.airbyte_secrets_utils import add_to_secrets
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from .envelope import Envelope
+from .errors import CODE_RESOLUTIONS, INVALID_GRANT
 
 # Renew this long before the recorded expiry (at most a tenth of the life of a token just issued).
 REFRESH_MARGIN_SECONDS = 60
@@ -29,6 +31,24 @@ SECRET_FIELDS = ("app_secret", "auth_code", "access_token", "refresh_token")
 TokenCall = Callable[[str, Mapping[str, str]], Envelope]
 # Hands the config holding new tokens to whoever keeps them (by default the platform, through a control message).
 Persist = Callable[[MutableMapping[str, Any]], None]
+
+KEEP_THE_NEW_TOKENS = (
+    "The auth code is spent: it was exchanged for an access token and a refresh token, which are in the "
+    "CONNECTOR_CONFIG control message just emitted, in a config without the auth code. Airbyte stores it by "
+    "itself; any other caller must keep that config and use it for the next command (PyAirbyte: pass "
+    "`config_change_callback` to `get_source`), or the next run fails with code 36004004."
+)
+SPENT_AUTH_CODE = (
+    "TikTok refused the auth code (36004004). An auth code works once and for 30 minutes after the seller's "
+    "consent. If this config worked before, the tokens of its first exchange were not kept: they come in a "
+    "CONNECTOR_CONFIG control message that the caller must store (PyAirbyte: `config_change_callback`). "
+    "Authorize the app again and use the new code within 30 minutes."
+)
+REFUSED_REFRESH_TOKEN = (
+    "TikTok refused the refresh token (36004004): it was rotated by a later renewal (a newer one is in the "
+    "CONNECTOR_CONFIG control message of that run), revoked, or the seller's authorization ended. Authorize the "
+    "app again and update the credentials."
+)
 
 
 def parse_expiry(value: Any) -> datetime | None:
@@ -50,10 +70,16 @@ def dotted(data: Any, path: str) -> Any:
     return data
 
 
+def keep_secret(value: str) -> None:
+    """Masks `value` in every output, also as it appears in a URL's query (the token calls carry secrets there)."""
+    for form in {value, quote(value, safe=""), quote_plus(value)}:
+        add_to_secrets(form)
+
+
 def register_secrets(credentials: Mapping[str, Any]) -> None:
     for key in SECRET_FIELDS:
         if credentials.get(key):
-            add_to_secrets(str(credentials[key]))
+            keep_secret(str(credentials[key]))
 
 
 class Tokens:
@@ -75,11 +101,25 @@ class Tokens:
         self._persist = persist
         self._lock = threading.Lock()
         self._margin = float(REFRESH_MARGIN_SECONDS)
+        self._spent_auth_code = False
         register_secrets(self._credentials)
 
     @property
     def current(self) -> str | None:
         return self._credentials.get("access_token") or None
+
+    @property
+    def would_spend_auth_code(self) -> bool:
+        """Whether the next access token would come from exchanging the (single-use) auth code."""
+        with self._lock:
+            return (
+                self._due() and not self._credentials.get("refresh_token") and bool(self._credentials.get("auth_code"))
+            )
+
+    @property
+    def spent_auth_code(self) -> bool:
+        """Whether this run exchanged the auth code: its tokens exist only in the control message it emitted."""
+        return self._spent_auth_code
 
     def access_token(self) -> str:
         with self._lock:
@@ -109,10 +149,10 @@ class Tokens:
         credentials = self._credentials
         query = {"app_key": str(credentials["app_key"]), "app_secret": str(credentials["app_secret"])}
         if credentials.get("refresh_token"):
-            path = REFRESH_TOKEN_PATH
+            path, refused = REFRESH_TOKEN_PATH, REFUSED_REFRESH_TOKEN
             query.update(refresh_token=str(credentials["refresh_token"]), grant_type="refresh_token")
         elif credentials.get("auth_code"):
-            path = GET_TOKEN_PATH
+            path, refused = GET_TOKEN_PATH, SPENT_AUTH_CODE
             grant_type = credentials.get("grant_type") or DEFAULT_GRANT_TYPE
             query.update(auth_code=str(credentials["auth_code"]), grant_type=grant_type)
         else:
@@ -121,7 +161,21 @@ class Tokens:
                 "Authorize the app again and provide the new auth code.",
                 failure_type=FailureType.config_error,
             )
-        self._store(self._call(path, query))
+        try:
+            answer = self._call(path, query)
+        except AirbyteTracedException as error:
+            if error.message != CODE_RESOLUTIONS[INVALID_GRANT].error_message:
+                raise
+            raise AirbyteTracedException(
+                message=refused,
+                internal_message=error.internal_message,
+                failure_type=FailureType.config_error,
+            ) from None
+        self._store(answer)
+        if path == GET_TOKEN_PATH:
+            # Spent now; a config that still held it would fail the next run that has no token (36004004).
+            credentials.pop("auth_code", None)
+            self._spent_auth_code = True
         self._persist(self._config)
 
     def _store(self, body: Envelope) -> None:
@@ -138,11 +192,11 @@ class Tokens:
                 "check `credentials.access_token_key`.",
                 failure_type=FailureType.config_error,
             )
-        add_to_secrets(access_token)
+        keep_secret(access_token)
         self._credentials["access_token"] = access_token
         self._credentials["access_token_expires_at"] = expiry.strftime("%Y-%m-%dT%H:%M:%SZ")
         if isinstance(refresh_token, str) and refresh_token:
-            add_to_secrets(refresh_token)
+            keep_secret(refresh_token)
             self._credentials["refresh_token"] = refresh_token
         lifetime = expiry.timestamp() - time.time()
         self._margin = max(0.0, min(REFRESH_MARGIN_SECONDS, lifetime / 10))
