@@ -5,10 +5,10 @@
 (or, by hand: `python -m venv examples/.venv-example && examples/.venv-example/bin/pip install -e '.[example]'
 && examples/.venv-example/bin/python examples/pyairbyte_duckdb.py`).
 
-It starts the sandbox, gives PyAirbyte a config holding a fresh auth code, and lets the connector
-exchange it on `check`: the tokens come back in a CONNECTOR_CONFIG control message, which PyAirbyte
-hands to `config_change_callback`; keeping that config is what lets `read` run without the (spent)
-code. PyAirbyte runs the connector installed next to it (`local_executable`), never a registry
+It starts the sandbox and gives PyAirbyte a config holding a fresh auth code. `check` leaves the code
+unspent; the first discover (PyAirbyte runs one to list the streams) exchanges it, and the tokens come
+back in a CONNECTOR_CONFIG control message, which PyAirbyte hands to `config_change_callback`; keeping
+that config is what lets the next runs go on without the (spent) code. PyAirbyte runs the connector installed next to it (`local_executable`), never a registry
 download, so `AIRBYTE_OFFLINE_MODE` keeps it off the network. With real credentials, replace the
 sandbox config by the file `source-tiktok-shop authorize` writes.
 """
@@ -62,10 +62,11 @@ def main() -> None:
             config_change_callback=lambda changed: source.set_config(changed),
         )
         source.check()
-        print("check: succeeded; the connector exchanged the auth code and PyAirbyte kept the new tokens")
+        print("check: succeeded; the auth code is kept for the first discover")
 
         cache = ab.new_local_cache(cache_name="tiktok_shop", cache_dir=args.cache_dir)
         source.select_all_streams()
+        print("discover: the connector exchanged the auth code and PyAirbyte kept the new tokens")
         started = time.monotonic()
         result = source.read(cache=cache)
         # A second run is incremental: PyAirbyte keeps each stream's state in the cache.

@@ -282,3 +282,22 @@ def test_unsafe_settings_are_refused(base_config, tmp_path, args, credentials, m
     command = Authorize("--config", str(base_config), "--output", str(tmp_path / "c.json"), *args)
     assert command.finish() == 1
     assert message in command.terminal.text
+
+
+def test_the_browser_is_told_authorized_only_once_the_code_is_exchanged(sandbox, base_config, tmp_path):
+    spent = sandbox.new_auth_code()
+    first = Authorize("--config", str(base_config), "--output", str(tmp_path / "first.json"))
+    first.terminal.typed.put(f"https://example.com/cb?code={spent}&state={first.state}\n")
+    assert first.finish() == 0
+    output = tmp_path / "again.json"
+    command = Authorize("--config", str(base_config), "--listen", "127.0.0.1:0", "--output", str(output))
+    state = command.state
+    listener = command.terminal.wait_for(r"Waiting for TikTok's redirect on (\S+)").group(1)
+
+    answer = requests.get(f"{listener}?{urlencode({'code': spent, 'state': state})}", timeout=30)
+
+    assert answer.status_code == 502
+    assert "Not authorized" in answer.text and "36004004" in answer.text and "is authorized" not in answer.text
+    assert spent not in answer.text
+    assert command.finish() == 1
+    assert not output.exists()

@@ -45,6 +45,9 @@ STATE_ALPHABET = string.ascii_letters + string.digits
 DEFAULT_BACKFILL_DAYS = 90
 DEFAULT_OUTPUT = "secrets/config.json"
 DEFAULT_TIMEOUT_SECONDS = 30 * 60  # an auth code lives 30 minutes
+# The browser's page waits for the exchange (about a minute of retries at most), then for its own reply.
+EXCHANGE_WAIT_SECONDS = 180
+BROWSER_REPLY_SECONDS = 10
 SECRET_ENV = "TIKTOK_SHOP_APP_SECRET"
 TOKEN_FIELDS = ("auth_code", "access_token", "access_token_expires_at", "refresh_token")
 
@@ -97,13 +100,19 @@ def code_from_redirect(query: Mapping[str, Sequence[str]], state: str, code_key:
 
 
 class RedirectListener:
-    """Catches the consent redirect on a loopback address; the app's redirect URL must point here."""
+    """Catches the consent redirect on a loopback address; the app's redirect URL must point here.
+
+    The browser that brought the code waits for the exchange: its page says "authorized" only once the
+    tokens are in the config file (`finish`), and says what failed otherwise.
+    """
 
     def __init__(self, host: str, port: int, state: str, code_key: str, out: TextIO):
         if not is_loopback(host):
             raise ValueError(f"--listen must be a loopback address such as 127.0.0.1, not {host!r}.")
         self._host = host
         self._answers: queue.Queue[str | AuthorizationRefused] = queue.Queue()
+        self._outcome: queue.Queue[tuple[int, str]] = queue.Queue()
+        self._replied = threading.Event()
         self._done = threading.Event()
         self._server = ThreadingHTTPServer((host, port), self._handler(state, code_key, out))
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -130,8 +139,13 @@ class RedirectListener:
             raise answer
         return answer
 
+    def finish(self, status: int, text: str) -> None:
+        """Answers the browser that brought the code, now that the exchange is over."""
+        self._outcome.put((status, text))
+        self._replied.wait(BROWSER_REPLY_SECONDS)
+
     def _handler(self, state: str, code_key: str, out: TextIO) -> type[BaseHTTPRequestHandler]:
-        answers, done = self._answers, self._done
+        answers, done, outcome, replied = self._answers, self._done, self._outcome, self._replied
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
@@ -151,7 +165,12 @@ class RedirectListener:
                     return self._reply(400, f"Not authorized: {refused}")
                 done.set()
                 answers.put(code)
-                self._reply(200, "The app is authorized. You can close this tab.")
+                try:
+                    status, text = outcome.get(timeout=EXCHANGE_WAIT_SECONDS)
+                except queue.Empty:
+                    status, text = 504, "The code arrived, but exchanging it took too long; see the terminal."
+                self._reply(status, text)
+                replied.set()
 
             def _reply(self, status: int, text: str) -> None:
                 body = text.encode()
@@ -190,6 +209,20 @@ def exchange(base_config: Mapping[str, Any], code: str, logger: logging.Logger) 
     client.tokens.access_token()
     tokens = {key: config["credentials"][key] for key in TOKEN_FIELDS[1:] if config["credentials"].get(key)}
     return {**config, "credentials": {**credentials, **tokens}}
+
+
+def exchange_and_write(
+    config: Mapping[str, Any], code: str, output: Path, logger: logging.Logger, out: TextIO
+) -> dict[str, Any]:
+    print("Exchanging the auth code for tokens.", file=out, flush=True)
+    authorized = exchange(config, code, logger)
+    write_private(output, authorized)
+    return authorized
+
+
+def describe(problem: Exception) -> str:
+    text = problem.message if isinstance(problem, AirbyteTracedException) else str(problem)
+    return filter_secrets(text or type(problem).__name__)
 
 
 def write_private(path: Path, config: Mapping[str, Any]) -> None:
@@ -286,17 +319,18 @@ def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None, out: Te
             with RedirectListener(*listen_address(args.listen), state, code_key, out) as listener:
                 print(f"Waiting for TikTok's redirect on {listener.url}", file=out, flush=True)
                 code = listener.wait(args.timeout)
+                try:
+                    authorized = exchange_and_write(config, code, args.output, logger, out)
+                except (AirbyteTracedException, OSError) as problem:
+                    listener.finish(502, f"Not authorized: {describe(problem)} See the terminal.")
+                    raise
+                listener.finish(200, f"The app is authorized: the tokens are in {args.output}. You can close this tab.")
         else:
             print("Then paste the full URL your browser was sent to:", file=out, flush=True)
             code = code_from_redirect(parse_qs(urlsplit(stdin.readline().strip()).query), state, code_key)
-        print("Exchanging the auth code for tokens.", file=out, flush=True)
-        authorized = exchange(config, code, logger)
-        write_private(args.output, authorized)
-    except (AuthorizationRefused, ValueError, OSError) as problem:
-        print(f"Not authorized: {filter_secrets(str(problem))}", file=out, flush=True)
-        return 1
-    except AirbyteTracedException as problem:
-        print(f"Not authorized: {filter_secrets(problem.message or '')}", file=out, flush=True)
+            authorized = exchange_and_write(config, code, args.output, logger, out)
+    except (AuthorizationRefused, ValueError, OSError, AirbyteTracedException) as problem:
+        print(f"Not authorized: {describe(problem)}", file=out, flush=True)
         return 1
     expires = authorized["credentials"]["access_token_expires_at"]
     print(

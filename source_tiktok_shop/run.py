@@ -63,14 +63,16 @@ def error_line(error: AirbyteTracedException) -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    commands = {**PROTOCOL_COMMANDS, **OWN_COMMANDS}
+    width = max(map(len, commands))
+    listed = "\n".join(f"  {name:<{width}}  {text}" for name, text in commands.items())
+    return argparse.ArgumentParser(
         prog="source-tiktok-shop",
-        description="The TikTok Shop source for Airbyte. Run `source-tiktok-shop COMMAND --help` for a command's options.",
+        usage="source-tiktok-shop COMMAND [options]",
+        description="The TikTok Shop source for Airbyte.",
+        epilog=f"commands:\n{listed}\n\nRun `source-tiktok-shop COMMAND --help` for a command's options.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
-    for name, text in {**PROTOCOL_COMMANDS, **OWN_COMMANDS}.items():
-        commands.add_parser(name, help=text)
-    return parser
 
 
 def catalog_command(argv: Sequence[str], out: TextIO) -> int:

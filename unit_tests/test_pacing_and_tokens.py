@@ -4,10 +4,20 @@ from datetime import UTC, datetime
 
 import pytest
 import requests
+from airbyte_cdk.models import FailureType
+from airbyte_cdk.utils.airbyte_secrets_utils import filter_secrets
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from source_tiktok_shop.tiktok.envelope import Envelope
+from source_tiktok_shop.tiktok.errors import CODE_RESOLUTIONS, INVALID_GRANT
 from source_tiktok_shop.tiktok.rate import ShopPacer
-from source_tiktok_shop.tiktok.tokens import Tokens, parse_expiry
+from source_tiktok_shop.tiktok.tokens import (
+    REFUSED_REFRESH_TOKEN,
+    SPENT_AUTH_CODE,
+    Tokens,
+    keep_secret,
+    parse_expiry,
+)
 
 
 def request(cipher: str | None) -> requests.PreparedRequest:
@@ -148,3 +158,51 @@ def test_given_a_token_just_issued_with_a_short_life_then_the_margin_is_a_tenth_
     shared = tokens(host, refresh_token="r")
     assert shared.access_token() == "access-1"
     assert shared.access_token() == "access-1", "a 20 s token was renewed at once (60 s margin)"
+
+
+@pytest.mark.parametrize(
+    "credentials, spends",
+    [
+        ({"auth_code": "c"}, True),
+        ({"auth_code": "c", "access_token": "t"}, False),
+        ({"auth_code": "c", "access_token": "t", "access_token_expires_at": "2000-01-01T00:00:00Z"}, True),
+        ({"auth_code": "c", "refresh_token": "r"}, False),
+        ({"refresh_token": "r"}, False),
+    ],
+    ids=["a code alone", "and a token", "and an expired token", "and a refresh token", "no code"],
+)
+def test_the_auth_code_is_spent_only_when_nothing_else_gives_a_token(credentials, spends):
+    assert tokens(TokenHost(), **credentials).would_spend_auth_code is spends
+
+
+def test_given_an_auth_code_exchanged_then_the_persisted_config_no_longer_holds_it():
+    persisted: list = []
+    shared = tokens(TokenHost(), persisted, auth_code="code")
+    shared.access_token()
+    (config,) = persisted
+    assert "auth_code" not in config["credentials"]
+    assert shared.spent_auth_code and not shared.would_spend_auth_code
+
+
+def refusing(path, query):
+    raise AirbyteTracedException(
+        message=CODE_RESOLUTIONS[INVALID_GRANT].error_message, failure_type=FailureType.config_error
+    )
+
+
+@pytest.mark.parametrize(
+    "credentials, says",
+    [({"auth_code": "c"}, SPENT_AUTH_CODE), ({"refresh_token": "r"}, REFUSED_REFRESH_TOKEN)],
+    ids=["auth code", "refresh token"],
+)
+def test_given_36004004_then_the_error_names_the_grant_refused(credentials, says):
+    with pytest.raises(AirbyteTracedException) as refused:
+        tokens(refusing, **credentials).access_token()
+    assert refused.value.message == says
+    assert refused.value.failure_type == FailureType.config_error
+
+
+def test_a_secret_is_masked_also_as_a_url_carries_it():
+    keep_secret("s3c+r/t= x")
+    logged = filter_secrets("GET /api/v2/token/get?app_secret=s3c%2Br%2Ft%3D+x&auth_code=s3c%2Br%2Ft%3D%20x")
+    assert "s3c" not in logged
