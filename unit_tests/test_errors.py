@@ -20,9 +20,8 @@ def tiktok(code: int, message: str = "") -> dict:
     return {"code": code, "message": message, "request_id": "req-1", "data": {}}
 
 
-RETRY, RATE, REFRESH, FAIL, IGNORE, OK = (
+RETRY, REFRESH, FAIL, IGNORE, OK = (
     ResponseAction.RETRY,
-    ResponseAction.RATE_LIMITED,
     ResponseAction.REFRESH_TOKEN_THEN_RETRY,
     ResponseAction.FAIL,
     ResponseAction.IGNORE,
@@ -35,9 +34,10 @@ CONFIG, SYSTEM, TRANSIENT = FailureType.config_error, FailureType.system_error, 
     "status, body, action, failure_type, says",
     [
         (200, tiktok(0, "Success"), OK, None, None),
-        (429, tiktok(36009002, "Too many requests"), RATE, TRANSIENT, "rate limit"),
-        (200, tiktok(36009002), RATE, TRANSIENT, "rate limit"),
-        (429, b"", RATE, TRANSIENT, "rate limit"),
+        # Rate limits go back to the client, which slows down and sends again (tiktok/rate.py): no failure.
+        (429, tiktok(36009002, "Too many requests"), IGNORE, None, "rate limit"),
+        (200, tiktok(36009002), IGNORE, None, "rate limit"),
+        (429, b"", IGNORE, None, "rate limit"),
         (503, b"<html>Service Unavailable</html>", RETRY, TRANSIENT, "503"),
         (500, tiktok(1), RETRY, TRANSIENT, "500"),
         (502, b"", RETRY, TRANSIENT, "502"),

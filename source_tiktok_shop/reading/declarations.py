@@ -72,6 +72,11 @@ class StreamDeclaration:
         return isinstance(self.rows, AsIs)
 
     @property
+    def splittable(self) -> bool:
+        """A window can be read in consecutive parts: the endpoint filters and sorts on the cursor field."""
+        return self.advances_per_record and self.endpoint.time_filter == self.cursor_field
+
+    @property
     def advances_per_record(self) -> bool:
         """Records come in ascending cursor order, so the cursor may move after every row, not only per window."""
         return self.incremental is not None and self.endpoint.sort_field == self.incremental.field

@@ -21,13 +21,25 @@ from requests.auth import AuthBase
 
 from .endpoints import ENDPOINTS, Query, Request, Shop
 from .envelope import Envelope, Page
-from .errors import MAX_RETRIES, MissingScopeError, TikTokBackoffStrategy, TikTokErrorHandler, envelope, successful
-from .rate import shop_budget
+from .errors import (
+    MAX_RETRIES,
+    MissingScopeError,
+    TikTokBackoffStrategy,
+    TikTokErrorHandler,
+    envelope,
+    is_rate_limited,
+    retry_after,
+    successful,
+)
+from .rate import RateKey, RatePolicy, Settled, budget
 from .signing import sign
 from .tokens import Persist, Tokens
 
 ACCESS_TOKEN_HEADER = "x-tts-access-token"
 REQUEST_TIMEOUT_SECONDS = 60
+# A request refused for its rate goes again at the new pace, for this long at most.
+MAX_THROTTLED_SECONDS = 900
+UNPACED_THROTTLE_WAIT = 1.0  # for the calls without a shop (the shop list, the token host)
 SIGNATURE_PARAMS = ("app_key", "timestamp", "sign")
 # The token host's calls carry the app secret themselves and are not signed (reference §1.2).
 TOKEN_PATHS = "/api/v2/token/"
@@ -39,7 +51,7 @@ class ClientSettings:
     app_secret: str
     auth_url: str
     endpoint_url: str
-    requests_per_second_per_shop: float
+    requests_per_second_per_shop: float | None = None  # a ceiling over all of a shop's endpoints
 
 
 class Signer(AuthBase):
@@ -87,13 +99,14 @@ class TikTokClient:
     ):
         self._settings = settings
         self.tokens = Tokens(config, self._token_call, persist)
+        self.rate = RatePolicy(settings.requests_per_second_per_shop)
         self._http = HttpClient(
             name="tiktok_shop",
             logger=logger,
             error_handler=TikTokErrorHandler(max_retries, self._sent_stale_token),
             backoff_strategy=TikTokBackoffStrategy(),
             authenticator=Signer(settings.app_key, settings.app_secret, self.tokens),
-            api_budget=shop_budget(settings.requests_per_second_per_shop),
+            api_budget=budget(self.rate),
         )
 
     def pages(self, query: Query, page_token: str | None = None) -> Generator[Page, None, None]:
@@ -129,15 +142,45 @@ class TikTokClient:
         return Page.parse(response.content, records_key, successful(envelope(response)))
 
     def _send(self, host: str, request: Request) -> requests.Response:
-        _, response = self._http.send_request(
-            request.method,
-            f"{host}{request.path}",
-            request_kwargs={"timeout": REQUEST_TIMEOUT_SECONDS},
-            headers={"content-type": "application/json"},
-            params=request.params,
-            data=request.body,
-        )
-        return response
+        """Sends one request; a rate-limit answer slows its shop and endpoint down and the request goes again,
+        at the new pace: it is not a failure, so it costs none of the retries and none of their backoff."""
+        throttled_since = None
+        while True:
+            sent, response = self._http.send_request(
+                request.method,
+                f"{host}{request.path}",
+                request_kwargs={"timeout": REQUEST_TIMEOUT_SECONDS},
+                headers={"content-type": "application/json"},
+                params=request.params,
+                data=request.body,
+            )
+            key = self.rate.key_of(sent)
+            if not is_rate_limited(response):
+                if key:
+                    self.rate.succeeded(key, response.elapsed.total_seconds())
+                return response
+            throttled_since = throttled_since or time.monotonic()
+            if time.monotonic() - throttled_since > MAX_THROTTLED_SECONDS:
+                raise AirbyteTracedException(
+                    message=f"TikTok refused requests to {request.path} for their rate for "
+                    f"{MAX_THROTTLED_SECONDS // 60} minutes in a row; try the sync again later.",
+                    failure_type=FailureType.transient_error,
+                )
+            if key:
+                self.rate.throttled(key, retry_after(response))
+            else:
+                time.sleep(retry_after(response) or UNPACED_THROTTLE_WAIT)
+
+    def settled(self, query: Query) -> Settled:
+        """The rate the query's shop and endpoint settled at, and how many of its requests were throttled."""
+        return self.rate.settled(self._rate_key(query))
+
+    def parallelism(self, query: Query) -> int:
+        return self.rate.parallelism(self._rate_key(query))
+
+    @staticmethod
+    def _rate_key(query: Query) -> RateKey:
+        return RateKey.of(query.shop.cipher if query.shop else "", query.request().path)
 
     def _token_call(self, path: str, query: Mapping[str, str]) -> Envelope:
         """Both token calls are plain GETs with the app secret in the query (reference §1.2)."""

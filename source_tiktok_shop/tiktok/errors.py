@@ -62,8 +62,12 @@ REAUTHORIZE = (
 
 # Codes with one meaning; reference §5.1 (and §1.3 for the token host's 36004004).
 CODE_RESOLUTIONS: Mapping[int, ErrorResolution] = {
+    # Handed back to the client, which slows the shop and endpoint down and sends the request again
+    # (tiktok/rate.py): a rate limit is not a failure and costs no retry.
     RATE_LIMITED: ErrorResolution(
-        ResponseAction.RATE_LIMITED, FailureType.transient_error, "TikTok rate limit reached (36009002)."
+        ResponseAction.IGNORE,
+        None,
+        "TikTok rate limit reached (36009002): slowing this shop and endpoint down and sending the request again.",
     ),
     INTERNAL_ERROR: _retry("TikTok internal error (36009003)."),
     REQUEST_TIMEOUT: _retry("TikTok request timeout (36009007)."),
@@ -167,11 +171,21 @@ class TikTokBackoffStrategy(BackoffStrategy):
 
     def backoff_time(self, response_or_exception: requests.Response | Exception | None, attempt_count: int) -> float:
         if isinstance(response_or_exception, requests.Response):
-            retry_after = response_or_exception.headers.get("Retry-After", "")
-            if retry_after.replace(".", "", 1).isdigit():
-                return min(float(retry_after), MAX_BACKOFF_SECONDS)
+            wait = retry_after(response_or_exception)
+            if wait is not None:
+                return min(wait, MAX_BACKOFF_SECONDS)
         # The CDK sleeps one second on top of what is returned here, so attempt 1 waits about 1 s.
         return min(2.0 ** (attempt_count - 1) - 1.0, MAX_BACKOFF_SECONDS) + random.uniform(0.01, 0.5)
+
+
+def retry_after(response: requests.Response) -> float | None:
+    """The server's `Retry-After` in seconds, when it sends one (TikTok may not: reference §5.1)."""
+    value = response.headers.get("Retry-After", "").strip()
+    return float(value) if value.replace(".", "", 1).isdigit() else None
+
+
+def is_rate_limited(response: requests.Response) -> bool:
+    return response.status_code == 429 or envelope(response).code == RATE_LIMITED
 
 
 class MissingScopeError(Exception):

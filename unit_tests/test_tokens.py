@@ -3,45 +3,9 @@ import time
 from datetime import UTC, datetime
 
 import pytest
-import requests
 
 from source_tiktok_shop.tiktok.envelope import Envelope
-from source_tiktok_shop.tiktok.rate import ShopPacer
 from source_tiktok_shop.tiktok.tokens import Tokens, parse_expiry
-
-
-def request(cipher: str | None) -> requests.PreparedRequest:
-    params = {"shop_cipher": cipher} if cipher else {}
-    return requests.Request("GET", "https://api.test/x", params=params).prepare()
-
-
-def test_a_shops_requests_are_spaced_by_the_pace_across_threads():
-    pacer = ShopPacer(requests_per_second=20)
-    stamps: list[float] = []
-    lock = threading.Lock()
-
-    def send():
-        pacer.try_acquire(request("shop-a"), weight=1)
-        with lock:
-            stamps.append(time.monotonic())
-
-    threads = [threading.Thread(target=send) for _ in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    stamps.sort()
-    gaps = [later - earlier for earlier, later in zip(stamps, stamps[1:], strict=False)]
-    assert all(gap >= 0.05 - 0.005 for gap in gaps), gaps
-
-
-def test_shops_are_paced_apart_and_unscoped_calls_not_at_all():
-    pacer = ShopPacer(requests_per_second=1)
-    assert not pacer.matches(request(None))
-    pacer.try_acquire(request("shop-a"), weight=1)
-    started = time.monotonic()
-    pacer.try_acquire(request("shop-b"), weight=1)
-    assert time.monotonic() - started < 0.5, "another shop's request waited for shop-a's pace"
 
 
 @pytest.mark.parametrize(
