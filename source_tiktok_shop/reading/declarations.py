@@ -61,6 +61,8 @@ class StreamDeclaration:
     rows: RowShape = AsIs()
     # Extra query parameters for the shops of a region (e.g. the v2 category tree for US shops).
     query_by_region: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    # Markets (shop regions) TikTok does not offer the endpoint in: their shops are skipped for this stream.
+    unavailable_in: frozenset[str] = frozenset()
 
     @property
     def cursor_field(self) -> str | None:

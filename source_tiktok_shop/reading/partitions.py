@@ -12,7 +12,7 @@ from airbyte_cdk.sources.types import Record, StreamSlice
 
 from ..tiktok.endpoints import Query, Shop, Window
 from ..tiktok.envelope import Page
-from ..tiktok.errors import MissingScopeError
+from ..tiktok.errors import MissingScopeError, RecordGone, ShopNotEligible
 from ..tiktok.rate import Settled
 from .cursor import ShopCursor
 from .declarations import AsIs, ChildPages, Detail, Nested, StreamDeclaration
@@ -75,6 +75,9 @@ class StreamReader:
             yield None, None
             return
         for shop in self._directory.shops():
+            if shop.region in self.declaration.unavailable_in:
+                self._skip_shop(shop, f"TikTok does not offer {self.declaration.endpoint.name} in {shop.region}")
+                continue
             yield shop, self._window_for(shop)
 
     @property
@@ -100,6 +103,9 @@ class StreamReader:
                 yield from self._counted(shop, window, self._records_of_window(shop, window, partition, whole=True))
         except MissingScopeError as error:
             self._skip_for_missing_scope(error)
+        except ShopNotEligible as error:
+            if shop is not None:
+                self._skip_shop(shop, f"TikTok refused it for this shop's market ({error})")
 
     def _counted(self, shop: Shop, window: Window | None, records: Iterator[Record]) -> Iterator[Record]:
         count = 0
@@ -232,7 +238,14 @@ class StreamReader:
         if isinstance(rows, Detail):
             if record.get("status") in rows.skip_statuses:
                 return []
-            detail = self._api.call(Query(rows.endpoint, shop, path_params={rows.path_param: str(record["id"])}))
+            try:
+                detail = self._api.call(Query(rows.endpoint, shop, path_params={rows.path_param: str(record["id"])}))
+            except RecordGone as error:
+                self._logger.warning(
+                    f"{self.name}, shop {shop.id}: {record['id']} was listed but is gone now, deleted in between; "
+                    f"skipped ({error})."
+                )
+                return []
             return [{**detail.data, "shop_id": shop.id}]
         return self._child_rows(rows, record, shop, {**parent, rows.parent_key: record["id"]})
 
@@ -241,6 +254,9 @@ class StreamReader:
             page_fields = {field: page.data.get(field) for field in rows.page_fields}
             for child in page.records:
                 yield {**child, **page_fields, **parent}
+
+    def _skip_shop(self, shop: Shop, reason: str) -> None:
+        self._logger.warning(f"Skipping stream {self.name} for shop {shop.id} ({shop.region}): {reason}.")
 
     def _skip_for_missing_scope(self, error: MissingScopeError) -> None:
         with self._scope_lock:
