@@ -143,7 +143,7 @@ try:  # orjson splices already-encoded records into a page; without it, records 
     def encoded(record):
         return orjson.Fragment(orjson.dumps(record))
 
-except ImportError:  # pragma: no cover - orjson comes with the project's environment
+except ImportError:  # pragma: no cover - orjson comes with the `fast` extra
 
     def encoded(record):
         return record
