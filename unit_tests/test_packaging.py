@@ -75,5 +75,5 @@ def test_the_sandbox_wheel_holds_the_sandbox_alone(sandbox_wheel):
     names = sandbox_wheel.namelist()
     packages = {n.split("/")[0] for n in names if not n.split("/")[0].endswith(".dist-info")}
     assert packages == {"tiktok_shop_sandbox"}
-    assert {"tiktok_shop_sandbox/__init__.py", "tiktok_shop_sandbox/__main__.py"} <= set(names)
+    assert {"tiktok_shop_sandbox/__main__.py", "tiktok_shop_sandbox/data/__init__.py"} <= set(names)
     assert "tiktok-shop-sandbox = tiktok_shop_sandbox.__main__:main" in entry_points(sandbox_wheel)

@@ -7,7 +7,8 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .data import HIDDEN_FROM_GET_PRODUCT, money
+from .data.common import money
+from .data.products import HIDDEN_FROM_GET_PRODUCT
 from .paging import SortedIndex, TokenCodec, TokenError, binding_hash, count, page
 
 # -- error codes ----------------------------------------------------------------------------------------------
