@@ -25,7 +25,8 @@ except ImportError:  # pragma: no cover - orjson comes with the `fast` extra
         return json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-from .endpoints import ApiError, Ctx, resolve
+from .endpoints import Ctx, resolve
+from .params import ApiError
 from .signing import verify_sign
 
 TOKEN_GET = "/api/v2/token/get"

@@ -74,6 +74,7 @@ class ReturnRow:
         "li_base",
         "tracking",
     )
+    arbitration_status = ""  # no return in the sandbox goes to arbitration
 
     def render(self) -> dict:
         o = self.order
@@ -96,7 +97,7 @@ class ReturnRow:
             "return_provider_name": o.carrier[1] if self.tracking else "",
             "shipment_type": "PLATFORM" if self.return_type == "RETURN_AND_REFUND" else "",
             "handover_method": "DROP_OFF" if self.return_type == "RETURN_AND_REFUND" else "",
-            "arbitration_status": "",
+            "arbitration_status": self.arbitration_status,
             "seller_proposed_return_type": "",
             "can_buyer_keep_item": self.return_type == "REFUND",
             "is_combined_return": False,

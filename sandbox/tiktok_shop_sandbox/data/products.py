@@ -134,6 +134,14 @@ class ProductRow:
         "noun",
     )
 
+    @property
+    def seller_skus(self) -> list[str]:
+        return [s.seller_sku for s in self.skus]
+
+    @property
+    def sku_ids(self) -> list[str]:
+        return [s.id for s in self.skus]
+
     def summary(self) -> dict:
         """The shape Search Products (202502) returns."""
         shop = self.shop

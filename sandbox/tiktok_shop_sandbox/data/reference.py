@@ -85,6 +85,14 @@ def global_brand(name: str, n: int) -> tuple[str, str]:
     return str(nid), name if n == 0 else f"{name} {n + 1}"
 
 
+class BrandRow(DictRow):
+    __slots__ = ()
+
+    @property
+    def is_authorized(self) -> bool:
+        return self.data["authorized_status"] == "AUTHORIZED"
+
+
 def generate_warehouses(shop, rng: random.Random) -> list[DictRow]:
     """2-3 warehouses: the default sales warehouse first, the return warehouse last."""
     ids = IdGen(rng, "7068", 19, shop.idx)

@@ -21,7 +21,7 @@ from .finance import StatementRow, generate_statements, generate_withdrawals
 from .orders import generate_orders
 from .products import HIDDEN_FROM_GET_PRODUCT, NOUN, generate_products
 from .promotions import generate_activities, generate_coupons
-from .reference import BRAND_NAMES, categories, generate_brands, generate_warehouses
+from .reference import BRAND_NAMES, BrandRow, categories, generate_brands, generate_warehouses
 
 # region, currency, decimals, price scale vs USD, seller type, country, tax rate (basis points)
 REGIONS = [
@@ -107,7 +107,7 @@ class Shop:
         self.warehouses = generate_warehouses(self, rng)
         self.sales_warehouse_id = self.warehouses[0].id
         self.brands = generate_brands(self, rng, counts.get("brands", 10))
-        self.brand_rows = [DictRow(b) for b in self.brands]
+        self.brand_rows = [BrandRow(b) for b in self.brands]
         self.products = generate_products(self, rng, counts.get("products", max(10, n_orders // 5)), start, now)
         self.product_by_id = {p.id: p for p in self.products}
         self.orders, self.packages, self.returns, self.cancellations = generate_orders(self, rng, n_orders, start, now)
