@@ -442,6 +442,9 @@ def h_categories(ctx: Ctx):
 # Each declares what differs, its filters included (params.py); ``Search.__call__`` does the paging.
 
 CATEGORY_VERSION = Filter("category_version", None, "enum", ("v1", "v2"))  # one tree for both (docs/sandbox.md)
+CREATED_OR_UPDATED = (*time_range("create_time"), *time_range("update_time"))
+# the order a return or cancellation belongs to, and that order's buyer
+OF_ORDERS = (Filter("order_ids", "order.id", "in"), Filter("buyer_user_ids", "order.user_id", "in"))
 
 
 def _products_window(offset: int, total: int, size: int):
@@ -460,8 +463,7 @@ SEARCH_ORDERS = Search(
     page_size=(1, 100, None),
     sort_fields=("create_time", "update_time"),
     filters=(
-        *time_range("create_time"),
-        *time_range("update_time"),
+        *CREATED_OR_UPDATED,
         Filter("order_status", "status", "enum", ORDER_STATUSES),
         Filter("shipping_type", "shipping_type", "enum", ("TIKTOK", "SELLER")),
         Filter("buyer_user_id", "user_id", "string"),
@@ -491,11 +493,9 @@ SEARCH_RETURNS = Search(
     sort=("create_time", "ASC"),
     sort_fields=("create_time", "update_time"),
     filters=(
-        *time_range("create_time"),
-        *time_range("update_time"),
+        *CREATED_OR_UPDATED,
         Filter("return_ids", "id", "in"),
-        Filter("order_ids", "order.id", "in"),
-        Filter("buyer_user_ids", "order.user_id", "in"),
+        *OF_ORDERS,
         Filter("return_types", "return_type", "in", RETURN_TYPES),
         Filter("return_status", "status", "in"),
         Filter("arbitration_status", "arbitration_status", "in"),
@@ -509,11 +509,9 @@ SEARCH_CANCELLATIONS = Search(
     sort=("create_time", "ASC"),
     sort_fields=("create_time", "update_time"),
     filters=(
-        *time_range("create_time"),
-        *time_range("update_time"),
+        *CREATED_OR_UPDATED,
         Filter("cancel_ids", "id", "in"),
-        Filter("order_ids", "order.id", "in"),
-        Filter("buyer_user_ids", "order.user_id", "in"),
+        *OF_ORDERS,
         Filter("cancel_types", "cancel_type", "in", CANCEL_TYPES),
         Filter("cancel_status", "status", "in", CANCEL_STATUSES),
     ),
@@ -525,8 +523,7 @@ SEARCH_PACKAGES = Search(
     page_size=(1, 50, None),
     sort_fields=("create_time", "update_time", "order_pay_time"),
     filters=(
-        *time_range("create_time"),
-        *time_range("update_time"),
+        *CREATED_OR_UPDATED,
         Filter("package_status", "status", "enum", PACKAGE_STATUSES),
     ),
 )

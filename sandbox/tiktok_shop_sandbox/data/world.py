@@ -67,6 +67,21 @@ TOUCHABLE_UPDATE_TIME = (
     "coupons",
 )
 TOUCHABLE_STATUS = ("statements", "payments")
+# The Shop attribute holding a resource's rows (product details are the products, in Get Product's shape).
+ROWS = {
+    "orders": "orders",
+    "products": "products",
+    "product_details": "products",
+    "returns": "returns",
+    "cancellations": "cancellations",
+    "packages": "packages",
+    "statements": "statements",
+    "payments": "payments",
+    "withdrawals": "withdrawals",
+    "warehouses": "warehouses",
+    "promotion_activities": "activities",
+    "coupons": "coupons",
+}
 
 
 class Shop:
@@ -175,20 +190,12 @@ class World:
     def _shop_records(self, s: Shop, resource: str):
         if resource == "shops":
             return [s.info()]
-        if resource == "orders":
-            return [o.render() for o in s.orders]
-        if resource == "products":
-            return [p.summary() for p in s.products]
+        if resource == "categories":
+            return self.categories
+        if resource == "brands":
+            return s.brands
         if resource == "product_details":
             return [p.detail() for p in s.products if p.status not in HIDDEN_FROM_GET_PRODUCT]
-        if resource == "returns":
-            return [r.render() for r in s.returns]
-        if resource == "cancellations":
-            return [c.render() for c in s.cancellations]
-        if resource == "packages":
-            return [p.render() for p in s.packages]
-        if resource == "statements":
-            return [st.render() for st in s.statements]
         if resource == "statement_transactions":
             out = []
             for st in s.statements:
@@ -197,44 +204,16 @@ class World:
                     d["statement_id"] = st.id
                     out.append(d)
             return out
-        if resource == "payments":
-            return [p.render() for p in s.payments]
-        if resource == "withdrawals":
-            return [w.render() for w in s.withdrawals]
-        if resource == "warehouses":
-            return [w.render() for w in s.warehouses]
-        if resource == "categories":
-            return self.categories
-        if resource == "brands":
-            return s.brands
-        if resource == "promotion_activities":
-            return [a.render() for a in s.activities]
-        if resource == "coupons":
-            return [c.render() for c in s.coupons]
-        raise AssertionError(resource)
+        return [r.render() for r in getattr(s, ROWS[resource])]
 
     # -- mutation --------------------------------------------------------------------------------------------
-
-    def _rows(self, s: Shop, resource: str):
-        return {
-            "orders": s.orders,
-            "products": s.products,
-            "product_details": s.products,
-            "returns": s.returns,
-            "cancellations": s.cancellations,
-            "packages": s.packages,
-            "promotion_activities": s.activities,
-            "coupons": s.coupons,
-            "statements": s.statements,
-            "payments": s.payments,
-        }[resource]
 
     def touch(self, resource: str, n: int, shop_id: str | None = None, now: int | None = None) -> list[str]:
         """Bump ``update_time`` of ``n`` records (statements/payments: change the payment status)."""
         if resource not in TOUCHABLE_UPDATE_TIME + TOUCHABLE_STATUS:
             raise ValueError(f"resource {resource!r} cannot be touched")
         shops = [self.shop_by_id[shop_id]] if shop_id is not None else self.shops
-        candidates = [r for s in shops for r in self._rows(s, resource)]
+        candidates = [r for s in shops for r in getattr(s, ROWS[resource])]
         self._touch_count += 1
         rng = random.Random(f"touch:{self.seed}:{self._touch_count}")
         chosen = rng.sample(candidates, min(n, len(candidates)))
