@@ -79,14 +79,10 @@ class OrderRow:
         "shipping_type",
         "warehouse_id",
         "user_id",
-        "hold_end",
         "carrier",
         "tracking",
         "is_cod",
     )
-
-    def line_item_ids(self):
-        return [str(self.li_base + i) for i in range(len(self.units))]
 
     def unit_status(self, i: int) -> str:
         """display_status of one line item."""
@@ -321,12 +317,10 @@ class Plan:
 
     __slots__ = (
         "paid",
-        "hold_end",
         "rts",
         "rts2",
         "coll",
         "deliv",
-        "complete",
         "cancel_req",
         "cancel_at",
         "initiator",
@@ -535,7 +529,6 @@ def _timeline(o: OrderRow, rng: random.Random, now: int) -> Plan:
             o.is_buyer_request_cancel = True  # pending buyer request
     o.status = status
     o.paid_time = paid if paid is not None and paid <= now else 0
-    o.hold_end = hold_end
     o.rts_time = rts if rts is not None and rts <= now else 0
     o.collection_time = coll if coll is not None and coll <= now else 0
     o.delivery_time = deliv if deliv is not None and deliv <= now else 0
@@ -546,7 +539,7 @@ def _timeline(o: OrderRow, rng: random.Random, now: int) -> Plan:
         if late < now:
             upd = late
     o.update_time = upd
-    p.paid, p.hold_end, p.rts, p.rts2, p.coll, p.deliv, p.complete = paid, hold_end, rts, rts2, coll, deliv, complete
+    p.paid, p.rts, p.rts2, p.coll, p.deliv = paid, rts, rts2, coll, deliv
     p.cancel_req, p.cancel_at, p.initiator, p.split = cancel_req, cancel_at, initiator, split
     return p
 

@@ -131,7 +131,6 @@ class ProductRow:
         "category",
         "brand",
         "rseed",
-        "noun",
     )
 
     @property
@@ -326,7 +325,6 @@ def generate_products(shop, rng: random.Random, n: int, start: int, now: int) ->
             p.update_time = ct + int((now - ct) * rng.random())
         p.update_time = min(p.update_time, now - 1)
         noun = rng.choice(NOUN)
-        p.noun = noun
         p.title = f"{rng.choice(ADJ)} {rng.choice(COLORS) if rng.random() < 0.3 else ''} {noun}".replace("  ", " ")
         p.category = NOUN_CATEGORY[noun]
         p.brand = rng.randrange(len(shop.brands)) if shop.brands and rng.random() < 0.7 else None
