@@ -3,7 +3,7 @@
     make example
 
 (or, by hand: `python -m venv examples/.venv-example && examples/.venv-example/bin/pip install -e '.[example]'
-&& examples/.venv-example/bin/python examples/pyairbyte_duckdb.py`).
+-e './sandbox[fast]' && examples/.venv-example/bin/python examples/pyairbyte_duckdb.py`).
 
 It starts the sandbox, gives PyAirbyte a config holding a fresh auth code, and lets the connector
 exchange it on `check`: the tokens come back in a CONNECTOR_CONFIG control message, which PyAirbyte
