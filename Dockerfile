@@ -9,7 +9,6 @@ FROM ${BASE_IMAGE} AS builder
 WORKDIR /airbyte/integration_code
 COPY setup.py ./
 COPY source_tiktok_shop ./source_tiktok_shop
-COPY tiktok_shop_sandbox ./tiktok_shop_sandbox
 RUN pip install --no-cache-dir .
 
 FROM ${BASE_IMAGE}

@@ -8,11 +8,11 @@ INSTALLED := $(VENV)/.installed
 
 install: $(INSTALLED)
 
-$(INSTALLED): setup.py
+$(INSTALLED): setup.py sandbox/pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version'
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[tests]' 2>&1 | grep -v "is ignored: it is neither a file nor a directory" || true
-	$(BIN)/python -c 'import airbyte_cdk, pendulum, pytest, requests_mock, hypothesis'
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[tests]' -e './sandbox[fast]' 2>&1 | grep -v "is ignored: it is neither a file nor a directory" || true
+	$(BIN)/python -c 'import airbyte_cdk, pendulum, pytest, requests_mock, hypothesis, tiktok_shop_sandbox'
 	touch $(INSTALLED)
 
 test: install
@@ -28,7 +28,7 @@ EXAMPLE_VENV := examples/.venv-example
 
 example:
 	test -x $(EXAMPLE_VENV)/bin/python || $(PYTHON) -m venv $(EXAMPLE_VENV)
-	$(EXAMPLE_VENV)/bin/pip install --quiet --disable-pip-version-check -e '.[example]' 2>&1 | grep -v "is ignored: it is neither a file nor a directory" || true
+	$(EXAMPLE_VENV)/bin/pip install --quiet --disable-pip-version-check -e '.[example]' -e './sandbox[fast]' 2>&1 | grep -v "is ignored: it is neither a file nor a directory" || true
 	$(EXAMPLE_VENV)/bin/python examples/pyairbyte_duckdb.py
 
 lint: install
@@ -41,4 +41,4 @@ format: install
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) $(EXAMPLE_VENV) examples/.cache .pytest_cache .mypy_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) $(EXAMPLE_VENV) examples/.cache .pytest_cache .mypy_cache .ruff_cache *.egg-info sandbox/*.egg-info

@@ -16,6 +16,7 @@ TEST_REQUIREMENTS = [
     "hypothesis>=6,<7",
     "ruff>=0.6",
     "mypy>=1.10",
+    "setuptools>=70.1",  # unit_tests/test_packaging.py builds the wheel offline (bdist_wheel is built in since 70.1)
 ]
 
 # PyAirbyte, for the DuckDB example only (heavy; never a connector dependency).
@@ -26,14 +27,9 @@ setup(
     version=VERSION,
     description="Airbyte source connector for the TikTok Shop Partner API (202309+).",
     python_requires=">=3.11,<3.14",
-    packages=find_packages(include=["source_tiktok_shop*", "tiktok_shop_sandbox*"]),
+    packages=find_packages(include=["source_tiktok_shop*"]),
     package_data={"source_tiktok_shop": ["spec.yaml", "schemas/*.json"]},
     install_requires=MAIN_REQUIREMENTS,
     extras_require={"tests": TEST_REQUIREMENTS, "example": EXAMPLE_REQUIREMENTS},
-    entry_points={
-        "console_scripts": [
-            "source-tiktok-shop=source_tiktok_shop.run:run",
-            "tiktok-shop-sandbox=tiktok_shop_sandbox.__main__:main",
-        ]
-    },
+    entry_points={"console_scripts": ["source-tiktok-shop=source_tiktok_shop.run:run"]},
 )

@@ -3,7 +3,7 @@
     make example
 
 (or, by hand: `python -m venv examples/.venv-example && examples/.venv-example/bin/pip install -e '.[example]'
-&& examples/.venv-example/bin/python examples/pyairbyte_duckdb.py`).
+-e './sandbox[fast]' && examples/.venv-example/bin/python examples/pyairbyte_duckdb.py`).
 
 It starts the sandbox and gives PyAirbyte a config holding a fresh auth code. `check` leaves the code
 unspent; the first discover (PyAirbyte runs one to list the streams) exchanges it, and the tokens come

@@ -138,17 +138,22 @@ def test_check_reports_answers_that_are_not_json():
     assert "not a JSON envelope" in result.connection_status.message
 
 
-def test_a_killed_read_resumes_from_its_last_state_and_completes_the_ground_truth():
+@pytest.mark.parametrize(
+    "sandbox_size, kill_at_state",
+    [({"shops": 2, "orders": 400}, 3), ({"shops": 1, "orders": 6_000}, 20)],
+    ids=["one query per shop", "a backfill read in parts side by side"],
+)
+def test_a_killed_read_resumes_from_its_last_state_and_completes_the_ground_truth(sandbox_size, kill_at_state):
     connector = str(Path(sys.executable).parent / "source-tiktok-shop")
-    with Sandbox(seed=25, latency_ms=40, shops=2, orders=400) as sandbox, tempfile.TemporaryDirectory() as folder:
+    with Sandbox(seed=25, latency_ms=40, **sandbox_size) as sandbox, tempfile.TemporaryDirectory() as folder:
         catalog = json.loads(json.dumps(_dump(catalog_of({"orders": SyncMode.incremental}))))
-        config = token_config(sandbox)
+        config = {**token_config(sandbox), "lookback_window_minutes": 0}
         files = {name: Path(folder) / f"{name}.json" for name in ("config", "catalog", "state")}
         files["config"].write_text(json.dumps(config))
         files["catalog"].write_text(json.dumps(catalog))
         command = [connector, "read", "--config", str(files["config"]), "--catalog", str(files["catalog"])]
 
-        first_records, last_state = [], None
+        first_records, last_state, parts_read = [], None, False
         process = subprocess.Popen(
             command, stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"}
         )
@@ -159,13 +164,16 @@ def test_a_killed_read_resumes_from_its_last_state_and_completes_the_ground_trut
                 first_records.append(message["record"]["data"])
             elif message.get("type") == "STATE":
                 last_state, states_seen = message["state"], states_seen + 1
-                if states_seen == 3:
+                parts_read = parts_read or "parts_read" in json.dumps(last_state)
+                if states_seen == kill_at_state:
                     process.send_signal(signal.SIGKILL)
                     break
         process.wait(timeout=30)
         assert process.returncode == -signal.SIGKILL
         total = sum(len(orders) for orders in sandbox.records("orders").values())
         assert 0 < len(first_records) < total, "the kill must land mid-stream"
+        if sandbox_size["orders"] > 1_000:
+            assert parts_read, "the backfill was not read in parts, or the kill came before any part was read"
 
         files["state"].write_text(json.dumps([last_state]))
         resumed = subprocess.run(command + ["--state", str(files["state"])], capture_output=True, text=True, check=True)
@@ -175,6 +183,16 @@ def test_a_killed_read_resumes_from_its_last_state_and_completes_the_ground_trut
     assert len(second_records) < total, "the resumed run started over instead of from the state"
     together = by_key("orders", first_records + second_records)
     assert together == by_key("orders", expected_rows(sandbox, "orders"))
+    # Every record printed before the saved state is covered by it: with no lookback, only the records at the
+    # very value a shop or a part had reached are read again.
+    boundaries = {
+        (shop_id, value)
+        for shop_id, entry in last_state["stream"]["stream_state"].items()
+        for value in [entry["update_time"], *(part[2] for part in entry.get("parts_read", []))]
+    }
+    again = set(by_key("orders", first_records)) & set(by_key("orders", second_records))
+    beyond = [key for key in again if (key[0], together[key]["update_time"]) not in boundaries]
+    assert not beyond, f"{len(beyond)} records before the saved state were read again"
 
 
 def _dump(catalog):

@@ -9,8 +9,12 @@ from .reading.declarations import ChildPages, Detail, Incremental, Nested, Strea
 from .tiktok.endpoints import ENDPOINTS
 
 DAY_MINUTES = 24 * 60
-# Statements and payments change status days after they are created (reference §4.6).
+# Statements, payments and withdrawals change status days after they are created (reference §4.6).
 SETTLING = 7 * DAY_MINUTES
+# TikTok's notes: Get Payments is not available in the SEA markets.
+SEA = frozenset({"ID", "MY", "PH", "SG", "TH", "VN"})
+# US shops read the 7-level v2 category tree (reference §7.5), and brands of it.
+US_V2 = {"US": {"category_version": "v2"}}
 
 STREAMS: tuple[StreamDeclaration, ...] = (
     StreamDeclaration("shops", ENDPOINTS["authorized_shops"], primary_key=("id",)),
@@ -54,14 +58,18 @@ STREAMS: tuple[StreamDeclaration, ...] = (
         ENDPOINTS["statements"],
         primary_key=("shop_id", "statement_id", "id"),
         incremental=Incremental("statement_time", SETTLING),
-        rows=ChildPages(ENDPOINTS["statement_transactions"], "statement_id", parent_key="statement_id"),
+        # The currency of a statement's amounts comes once per page, beside its transactions.
+        rows=ChildPages(
+            ENDPOINTS["statement_transactions"], "statement_id", parent_key="statement_id", page_fields=("currency",)
+        ),
     ),
-    StreamDeclaration("payments", ENDPOINTS["payments"], incremental=Incremental("create_time", SETTLING)),
-    StreamDeclaration("withdrawals", ENDPOINTS["withdrawals"], incremental=Incremental("create_time")),
+    StreamDeclaration(
+        "payments", ENDPOINTS["payments"], incremental=Incremental("create_time", SETTLING), unavailable_in=SEA
+    ),
+    StreamDeclaration("withdrawals", ENDPOINTS["withdrawals"], incremental=Incremental("create_time", SETTLING)),
     StreamDeclaration("warehouses", ENDPOINTS["warehouses"]),
-    # US shops must read the 7-level v2 category tree (reference §7.5).
-    StreamDeclaration("categories", ENDPOINTS["categories"], query_by_region={"US": {"category_version": "v2"}}),
-    StreamDeclaration("brands", ENDPOINTS["brands"]),
+    StreamDeclaration("categories", ENDPOINTS["categories"], query_by_region=US_V2),
+    StreamDeclaration("brands", ENDPOINTS["brands"], query_by_region=US_V2),
     StreamDeclaration("promotion_activities", ENDPOINTS["activities_search"]),
     StreamDeclaration("coupons", ENDPOINTS["coupons_search"]),
 )

@@ -18,7 +18,6 @@ from .tiktok.client import ClientSettings
 DEFAULT_AUTH_URL = "https://auth.tiktok-shops.com"
 DEFAULT_ENDPOINT_URL = "https://open-api.tiktokglobalshop.com"
 DEFAULT_NUM_WORKERS = 16
-DEFAULT_REQUESTS_PER_SECOND_PER_SHOP = 10.0
 GRANT_TYPES = ("authorized_code", "authorization_code")
 
 
@@ -40,7 +39,7 @@ class Settings:
     shop_ids: tuple[str, ...]
     lookback_minutes: int | None
     num_workers: int
-    requests_per_second_per_shop: float
+    requests_per_second_per_shop: float | None  # a ceiling; None: the rate policy finds TikTok's quota
 
     @cached_property
     def sync_end(self) -> int:
@@ -196,7 +195,5 @@ def parse_settings(config: Mapping[str, Any]) -> Settings:
         shop_ids=tuple(str(shop_id) for shop_id in shop_ids),
         lookback_minutes=lookback,
         num_workers=_positive_number(config, "num_workers", DEFAULT_NUM_WORKERS, int),
-        requests_per_second_per_shop=_positive_number(
-            config, "requests_per_second_per_shop", DEFAULT_REQUESTS_PER_SECOND_PER_SHOP, float
-        ),
+        requests_per_second_per_shop=_positive_number(config, "requests_per_second_per_shop", None, float),
     )

@@ -173,6 +173,7 @@ class Sync:
             self._shared_pages,
             Estimates(declaration.name, self._repository),
             LOGGER,
+            most_parts=self._settings.num_workers,
         )
         return DefaultStream(
             partition_generator=ShopPartitions(reader),

@@ -32,9 +32,8 @@ def tiktok(code: int, message: str = "") -> dict:
     return {"code": code, "message": message, "request_id": "req-1", "data": {}}
 
 
-RETRY, RATE, REFRESH, FAIL, IGNORE, OK = (
+RETRY, REFRESH, FAIL, IGNORE, OK = (
     ResponseAction.RETRY,
-    ResponseAction.RATE_LIMITED,
     ResponseAction.REFRESH_TOKEN_THEN_RETRY,
     ResponseAction.FAIL,
     ResponseAction.IGNORE,
@@ -47,15 +46,16 @@ CONFIG, SYSTEM, TRANSIENT = FailureType.config_error, FailureType.system_error, 
     "status, body, action, failure_type, says",
     [
         (200, tiktok(0, "Success"), OK, None, None),
+        # Rate limits go back to the client, which slows down and sends again (tiktok/rate.py): no failure.
         (
             429,
             tiktok(36009002, "Too many requests"),
-            RATE,
-            TRANSIENT,
-            "TikTok rate limited the request (HTTP 429, code 36009002, request_id req-1).",
+            IGNORE,
+            None,
+            "TikTok rate limited the request (HTTP 429, code 36009002, request_id req-1). Slowing this shop",
         ),
-        (200, tiktok(36009002), RATE, TRANSIENT, "rate limited the request (HTTP 200, code 36009002"),
-        (429, b"", RATE, TRANSIENT, "TikTok rate limited the request (HTTP 429)."),
+        (200, tiktok(36009002), IGNORE, None, "rate limited the request (HTTP 200, code 36009002"),
+        (429, b"", IGNORE, None, "TikTok rate limited the request (HTTP 429)."),
         (503, b"<html>Service Unavailable</html>", RETRY, TRANSIENT, "TikTok answered with a server error (HTTP 503)."),
         (500, tiktok(1), RETRY, TRANSIENT, "server error (HTTP 500, code 1, request_id req-1)"),
         (502, b"", RETRY, TRANSIENT, "server error (HTTP 502)"),
@@ -95,7 +95,10 @@ CONFIG, SYSTEM, TRANSIENT = FailureType.config_error, FailureType.system_error, 
         (200, tiktok(36009033, "ip not allowed"), FAIL, CONFIG, "allow-list"),
         (200, tiktok(36004004, "invalid auth code"), FAIL, CONFIG, "single-use"),
         (404, tiktok(36009009, "invalid path"), FAIL, SYSTEM, "path"),
-        (404, tiktok(36009014, "version invalid"), FAIL, SYSTEM, "version"),
+        # Refusals the read goes on from: the client falls back to an older version, skips the shop or the record.
+        (404, tiktok(36009014, "version invalid"), IGNORE, None, "version"),
+        (200, tiktok(22005010, "not available in this market"), IGNORE, None, "market"),
+        (200, tiktok(12052048, "product not found"), IGNORE, None, "no longer exists"),
         (200, tiktok(12345678, "something new"), FAIL, SYSTEM, "12345678"),
         (200, tiktok(12345678, "something new"), FAIL, SYSTEM, "req-1"),
     ],

@@ -125,7 +125,9 @@ def test_a_signed_request_verifies_from_its_own_url_and_body(query, body):
     url = urlsplit(prepared.url)
     sent = dict(parse_qsl(url.query, keep_blank_values=True))
     assert prepared.headers["x-tts-access-token"] == "token"
-    assert sent["sign"] == sign("secret", url.path, sent, prepared.body)
+    # An empty JSON body is left out of the signature, as TikTok's SDK does (reference §2.2).
+    signed_body = None if prepared.body in ("{}", b"{}") else prepared.body
+    assert sent["sign"] == sign("secret", url.path, sent, signed_body)
     assert {k: v for k, v in sent.items() if k not in ("app_key", "timestamp", "sign")} == query
     # Signing again (a retry) replaces the timestamp and signature instead of adding more.
     again = urlsplit(authenticator(prepared).url)

@@ -12,12 +12,14 @@ import pytest
 from airbyte_cdk.models import Type
 from airbyte_cdk.sources.connector_state_manager import ConnectorStateManager
 from airbyte_cdk.sources.message import InMemoryMessageRepository
+from airbyte_cdk.sources.types import Record, StreamSlice
 from airbyte_cdk.test.state_builder import StateBuilder
 
 from source_tiktok_shop.catalog import STREAMS_BY_NAME
-from source_tiktok_shop.reading.cursor import ShopCursor
+from source_tiktok_shop.reading.cursor import PartRead, ShopCursor
 from source_tiktok_shop.reading.declarations import StreamDeclaration
 from source_tiktok_shop.reading.estimates import Estimates
+from source_tiktok_shop.reading.parallel_windows import cut, parts_for, resumed_parts
 from source_tiktok_shop.reading.partitions import ShopPartitions, StreamReader
 from source_tiktok_shop.reading.shared_pages import SharedPages
 from source_tiktok_shop.reading.shops import ShopDirectory
@@ -25,6 +27,7 @@ from source_tiktok_shop.reading.windows import SyncBounds, window_for
 from source_tiktok_shop.tiktok.endpoints import Endpoint, Query, Shop, Window
 from source_tiktok_shop.tiktok.envelope import Envelope, Page
 from source_tiktok_shop.tiktok.errors import MissingScopeError
+from source_tiktok_shop.tiktok.rate import Settled
 
 SHOPS = [Shop("1", "cipher-1", "US", {"id": "1", "name": "One"}), Shop("2", "cipher-2", "GB", {"id": "2"})]
 BOUNDS = SyncBounds(start=1_000, end=100_000)
@@ -34,10 +37,14 @@ class FakeTikTok:
     """Serves each endpoint's records per shop as TikTok would: filtered by window, sorted, paged."""
 
     def __init__(
-        self, records: Mapping[str, Mapping[str, list[dict[str, Any]]]], missing_scope: frozenset = frozenset()
+        self,
+        records: Mapping[str, Mapping[str, list[dict[str, Any]]]],
+        missing_scope: frozenset = frozenset(),
+        in_flight: int = 1,
     ):
         self.records = records
         self.missing_scope = missing_scope
+        self.in_flight = in_flight
         self.requests: list[tuple[str, str | None, Window | None, str | None]] = []
 
     def pages(self, query: Query, page_token: str | None = None):
@@ -67,6 +74,12 @@ class FakeTikTok:
             number += 1
             page_token = str(number)
 
+    def settled(self, query: Query) -> Settled:
+        return Settled(10.0, 0, 0)
+
+    def parallelism(self, query: Query) -> int:
+        return self.in_flight
+
     def call(self, query: Query) -> Page:
         self.requests.append((query.endpoint.name, query.shop.id, None, None))
         data = {"id": query.path_params["product_id"], "title": "detail"}
@@ -87,7 +100,7 @@ class Sync:
         self.shared_pages = SharedPages(folder, set(shared))
         self.directory = ShopDirectory(lambda: SHOPS)
 
-    def reader(self, declaration: StreamDeclaration) -> tuple[StreamReader, ShopCursor | None]:
+    def reader(self, declaration: StreamDeclaration, most_parts: int = 8) -> tuple[StreamReader, ShopCursor | None]:
         cursor = None
         if declaration.incremental:
             cursor = ShopCursor(
@@ -100,7 +113,7 @@ class Sync:
             )
         estimates = Estimates(declaration.name, self.messages)
         reader = StreamReader(
-            declaration, self.api, self.directory, BOUNDS, cursor, self.shared_pages, estimates, _logger()
+            declaration, self.api, self.directory, BOUNDS, cursor, self.shared_pages, estimates, _logger(), most_parts
         )
         return reader, cursor
 
@@ -260,3 +273,102 @@ def test_given_two_streams_on_one_endpoint_then_its_pages_are_fetched_once(tmp_p
     for name in ("orders", "order_line_items"):
         rows, _ = sync.read(STREAMS_BY_NAME[name])
     assert len(api.requests) == 2 * 3  # 250 orders per shop: three pages, once
+
+
+def test_given_a_window_of_many_pages_then_it_is_cut_where_equal_shares_of_records_fall():
+    first = Page.parse(
+        json.dumps(
+            {"code": 0, "data": {"orders": [{"update_time": 1_000 + 10 * n} for n in range(100)], "total_count": 1_000}}
+        ).encode(),
+        "orders",
+    )
+    parts = cut(Window(500, 1_000_000), first, "update_time", 4)
+    assert parts[0].start == 500 and parts[-1].end == 1_000_000
+    assert [part.start for part in parts[1:]] == [3_500, 6_000, 8_500]  # 10 s a record, 1,000 records from 1,000
+    assert all(earlier.end == later.start for earlier, later in zip(parts, parts[1:], strict=False))
+
+
+@pytest.mark.parametrize(
+    "total, in_flight, most, expected",
+    [
+        (None, 8, 16, 1),
+        (1_900, 8, 16, 1),
+        (5_000, 8, 16, 2),
+        (50_000, 5, 16, 5),
+        (50_000, 50, 16, 8),
+        (50_000, 5, 1, 1),
+    ],
+    ids=["no total", "too few pages", "pages for two", "the requests in flight", "at most 8", "one worker: sequential"],
+)
+def test_given_pages_and_requests_in_flight_then_the_number_of_parts_follows(total, in_flight, most, expected):
+    assert parts_for(total, 100, in_flight, most) == expected
+
+
+def big_orders_api(in_flight: int) -> FakeTikTok:
+    return FakeTikTok(
+        {"orders_search": {"1": orders("1", list(range(2_000, 2_000 + 10 * 6_000, 10)))}}, in_flight=in_flight
+    )
+
+
+def test_given_a_big_window_and_room_in_flight_then_its_parts_are_read_side_by_side_and_nothing_is_lost():
+    api = big_orders_api(in_flight=4)
+    sync = Sync(api)
+    sync.directory = ShopDirectory(lambda: SHOPS[:1])
+    rows, cursor = sync.read(STREAMS_BY_NAME["orders"])
+    assert sorted(row["id"] for row in rows) == sorted(f"1-{n}" for n in range(6_000))
+    windows = {window for _, _, window, _ in api.requests}
+    assert len(windows) == 1 + 2  # 60 pages: three parts; the first goes on with the whole window's query
+    assert len(api.requests) <= 60 + 2  # at most one page more per cut
+    assert cursor.state == {"1": {"update_time": 2_000 + 10 * 5_999}}
+
+
+def test_given_parts_done_out_of_order_then_the_cursor_covers_only_the_contiguous_done_part():
+    sync = Sync(orders_api())
+    reader, cursor = sync.reader(STREAMS_BY_NAME["orders"])
+    cursor.split("1", [(Window(0, 10), False), (Window(10, 20), False), (Window(20, 30), False)])
+
+    def seen(part: int, value: int) -> None:
+        cursor.observe(
+            Record(
+                {"shop_id": "1", "update_time": value},
+                "orders",
+                StreamSlice(partition={"shop_id": "1"}, cursor_slice={"part": part}),
+            )
+        )
+
+    seen(1, 5_000)
+    cursor.part_done("1", 1)
+    seen(2, 9_000)
+    cursor.part_done("1", 2)
+    assert "update_time" not in cursor.state.get("1", {}), "a later part moved the cursor past records not read yet"
+    seen(0, 1_000)
+    assert cursor.state == {"1": {"update_time": 1_000, "parts_read": [[10, 20, 20], [20, 30, 30]]}}
+    cursor.part_done("1", 0)
+    assert cursor.state == {"1": {"update_time": 9_000}}
+
+
+def test_given_a_state_with_parts_read_then_only_what_they_had_not_reached_is_read():
+    api = big_orders_api(in_flight=1)
+    state = {"orders": {"1": {"update_time": 10_000, "parts_read": [[20_000, 40_000, 40_000]]}}}
+    sync = Sync(api, state=state)
+    sync.directory = ShopDirectory(lambda: SHOPS[:1])
+    rows, cursor = sync.read(STREAMS_BY_NAME["orders"])
+    times = sorted(row["update_time"] for row in rows)
+    assert times[0] == 10_000 - 3_600 and not any(20_000 <= time < 40_000 for time in times)
+    assert times[-1] == 2_000 + 10 * 5_999
+    assert cursor.state == {"1": {"update_time": 2_000 + 10 * 5_999}}
+
+
+@pytest.mark.parametrize(
+    "parts_read, expected",
+    [
+        ([], [(Window(0, 100), False)]),
+        ([PartRead(Window(40, 60), 60)], [(Window(0, 40), False), (Window(40, 60), True), (Window(60, 100), False)]),
+        ([PartRead(Window(40, 60), 55)], [(Window(0, 40), False), (Window(40, 50), True), (Window(50, 100), False)]),
+        ([PartRead(Window(40, 60), 42)], [(Window(0, 40), False), (Window(40, 100), False)]),
+        ([PartRead(Window(-10, 5), 5)], [(Window(0, 5), True), (Window(5, 100), False)]),
+    ],
+    ids=["none", "done", "half way, less the lookback", "within the lookback", "overlapping the start"],
+)
+def test_given_parts_read_then_the_window_resumes_around_them(parts_read, expected):
+    assert resumed_parts(Window(0, 100), parts_read, lookback=5) == expected

@@ -3,6 +3,7 @@
 import json
 import threading
 from collections.abc import Mapping, MutableMapping
+from dataclasses import dataclass
 from typing import Any
 
 from airbyte_cdk.models import FailureType
@@ -13,10 +14,37 @@ from airbyte_cdk.sources.streams.concurrent.partitions.partition import Partitio
 from airbyte_cdk.sources.types import Record
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
+from ..tiktok.endpoints import Window
+
 # Keys the CDK writes into a stream's state for its own bookkeeping (`__ab_no_cursor_state_message`, ...).
 CDK_STATE_MARKER = "__ab_"
 # A partition is one shop and one window.
 PartitionKey = tuple[str, int | None, int | None]
+# The parts of a window beyond the shop's value that were read, to their end or up to a value, while the
+# parts before them were still being read: `[[start, end, read_to], ...]`.
+PARTS_READ = "parts_read"
+
+
+@dataclass
+class Part:
+    """One of the consecutive parts of a window read side by side."""
+
+    window: Window
+    done: bool = False
+    max: int | None = None
+
+    @property
+    def read_to(self) -> int | None:
+        """Up to where its records have been emitted (its end once done)."""
+        return self.window.end if self.done else self.max
+
+
+@dataclass(frozen=True)
+class PartRead:
+    """A part of a window an earlier sync read, up to `read_to`."""
+
+    window: Window
+    read_to: int
 
 
 class ShopCursor(Cursor):
@@ -26,6 +54,11 @@ class ShopCursor(Cursor):
     checkpoint after any record is safe; otherwise it moves to the largest value of a partition only once
     the whole partition has been read. The CDK calls `observe` after a record is queued, so the state
     messages, which travel through the same queue, never run ahead of the records they cover.
+
+    A window read as parts side by side (`split`) moves the value only over its contiguous completed
+    part: the parts done from the first on, and the records seen so far of the first part not done yet.
+    How far each part beyond it was read is kept in the state too (`parts_read`), so a sync stopped half
+    way reads again only what a part had not reached, less the lookback.
     """
 
     def __init__(
@@ -45,14 +78,17 @@ class ShopCursor(Cursor):
         self._checkpoint_every = checkpoint_every
         self._lock = threading.Lock()
         self._values: dict[str, int] = {}
+        self._parts_read: dict[str, list[PartRead]] = {}
         self._partition_max: dict[PartitionKey, int] = {}
+        self._parts: dict[str, list[Part]] = {}
         self._since_checkpoint = 0
-        for shop_id, value in self.saved_values(state_manager.get_stream_state(stream_name, None)).items():
-            self._values[shop_id] = value
+        for shop_id, entry in self.saved_entries(state_manager.get_stream_state(stream_name, None)).items():
+            self._values[shop_id] = entry[self._field]
+            self._parts_read[shop_id] = _parts_read(entry.get(PARTS_READ))
 
-    def saved_values(self, state: Mapping[str, Any]) -> dict[str, int]:
-        """Each shop's saved value; a state of another form is refused rather than read as "start over"."""
-        values = {}
+    def saved_entries(self, state: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
+        """Each shop's saved entry; a state of another form is refused rather than read as "start over"."""
+        entries = {}
         for shop_id, entry in (state or {}).items():
             if str(shop_id).startswith(CDK_STATE_MARKER):
                 continue
@@ -64,8 +100,8 @@ class ShopCursor(Cursor):
                     "`start_date`.",
                     failure_type=FailureType.config_error,
                 )
-            values[str(shop_id)] = entry[self._field]
-        return values
+            entries[str(shop_id)] = entry
+        return entries
 
     @property
     def state(self) -> MutableMapping[str, Any]:
@@ -73,18 +109,48 @@ class ShopCursor(Cursor):
             return self._state()
 
     def _state(self) -> MutableMapping[str, Any]:
-        return {shop_id: {self._field: value} for shop_id, value in sorted(self._values.items())}
+        state: dict[str, Any] = {}
+        for shop_id, value in sorted(self._values.items()):
+            entry: dict[str, Any] = {self._field: value}
+            parts_read = self._parts_read_now(shop_id)
+            if parts_read:
+                entry[PARTS_READ] = [[part.window.start, part.window.end, part.read_to] for part in parts_read]
+            state[shop_id] = entry
+        return state
 
     def value_for(self, shop_id: str) -> int | None:
         with self._lock:
             return self._values.get(shop_id)
 
+    def parts_read_for(self, shop_id: str) -> list[PartRead]:
+        """The parts beyond the shop's value an earlier sync read, and how far."""
+        with self._lock:
+            return list(self._parts_read.get(shop_id, []))
+
+    def split(self, shop_id: str, parts: list[tuple[Window, bool]]) -> None:
+        """The shop's window is read as these consecutive parts (some done already); records say theirs in
+        `slice["part"]`."""
+        with self._lock:
+            self._parts[shop_id] = [Part(window, done) for window, done in parts]
+            self._parts_read.pop(shop_id, None)
+
+    def part_done(self, shop_id: str, number: int) -> None:
+        with self._lock:
+            self._parts[shop_id][number].done = True
+            self._advance_over_parts(shop_id)
+        self._checkpoint()
+
     def observe(self, record: Record) -> None:
         value = record.data.get(self._field)
         if isinstance(value, int):
             shop_id = str(record.data["shop_id"])
+            number = record.associated_slice.get("part") if record.associated_slice else None
             with self._lock:
-                if self._advances_per_record:
+                if number is not None and shop_id in self._parts:
+                    part = self._parts[shop_id][number]
+                    part.max = value if part.max is None else max(part.max, value)
+                    self._advance_over_parts(shop_id)
+                elif self._advances_per_record:
                     self._advance(shop_id, value)
                 else:
                     key = self._key(record.associated_slice)
@@ -98,6 +164,9 @@ class ShopCursor(Cursor):
     def close_partition(self, partition: Partition) -> None:
         key = self._key(partition.to_slice())
         with self._lock:
+            for part in self._parts.pop(key[0], []):
+                if part.max is not None:
+                    self._advance(key[0], part.max)
             value = self._partition_max.pop(key, None)
             if value is not None:
                 self._advance(key[0], value)
@@ -114,6 +183,22 @@ class ShopCursor(Cursor):
         stream_slice = stream_slice or {}
         return str(stream_slice.get("shop_id")), stream_slice.get("start"), stream_slice.get("end")
 
+    def _advance_over_parts(self, shop_id: str) -> None:
+        for part in self._parts[shop_id]:
+            if part.max is not None:
+                self._advance(shop_id, part.max)
+            if not part.done:
+                return
+
+    def _parts_read_now(self, shop_id: str) -> list[PartRead]:
+        """The parts read after the first part not done (or the ones saved, until this sync splits the window)."""
+        parts = self._parts.get(shop_id)
+        if parts is None:
+            return self._parts_read.get(shop_id, [])
+        pending = [number for number, part in enumerate(parts) if not part.done]
+        after = parts[pending[0] + 1 :] if pending else []
+        return [PartRead(part.window, read_to) for part in after if (read_to := part.read_to) is not None]
+
     def _advance(self, shop_id: str, value: int) -> None:
         if value > self._values.get(shop_id, -1):
             self._values[shop_id] = value
@@ -123,3 +208,14 @@ class ShopCursor(Cursor):
             self._since_checkpoint = 0
             self._state_manager.update_state_for_stream(self._stream_name, None, self._state())
             self._message_repository.emit_message(self._state_manager.create_state_message(self._stream_name, None))
+
+
+def _parts_read(saved: Any) -> list[PartRead]:
+    """`parts_read` as saved; anything else in its place is ignored (those parts are read again)."""
+    if not isinstance(saved, list):
+        return []
+    triples = [
+        item for item in saved if isinstance(item, list) and len(item) == 3 and all(isinstance(x, int) for x in item)
+    ]
+    parts = [PartRead(Window(start, end), read_to) for start, end, read_to in triples if start < end]
+    return sorted(parts, key=lambda part: part.window.start)

@@ -61,6 +61,8 @@ class StreamDeclaration:
     rows: RowShape = AsIs()
     # Extra query parameters for the shops of a region (e.g. the v2 category tree for US shops).
     query_by_region: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    # Markets (shop regions) TikTok does not offer the endpoint in: their shops are skipped for this stream.
+    unavailable_in: frozenset[str] = frozenset()
 
     @property
     def cursor_field(self) -> str | None:
@@ -70,6 +72,11 @@ class StreamDeclaration:
     def rows_are_records(self) -> bool:
         """Whether the endpoint's `total_count` counts this stream's rows (for estimates)."""
         return isinstance(self.rows, AsIs)
+
+    @property
+    def splittable(self) -> bool:
+        """A window can be read in consecutive parts: the endpoint filters and sorts on the cursor field."""
+        return self.advances_per_record and self.endpoint.time_filter == self.cursor_field
 
     @property
     def advances_per_record(self) -> bool:

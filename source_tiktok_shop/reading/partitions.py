@@ -1,5 +1,6 @@
 """Partitions of a stream, one per shop and window, read as windows → pages (shared through the spool) → rows."""
 
+import itertools
 import logging
 import threading
 from collections.abc import Generator, Iterable, Iterator, Mapping
@@ -11,13 +12,15 @@ from airbyte_cdk.sources.types import Record, StreamSlice
 
 from ..tiktok.endpoints import Query, Shop, Window
 from ..tiktok.envelope import Page
-from ..tiktok.errors import MissingScopeError
+from ..tiktok.errors import MissingScopeError, RecordGone, ShopNotEligible
+from ..tiktok.rate import Settled
 from .cursor import ShopCursor
 from .declarations import AsIs, ChildPages, Detail, Nested, StreamDeclaration
 from .estimates import Estimates
+from .parallel_windows import Parts, Source, cut, parts_for, resumed_parts, until
 from .shared_pages import SharedPages
 from .shops import ShopDirectory
-from .windows import SyncBounds, over_result_cap, utc, window_for
+from .windows import SyncBounds, lookback_minutes, over_result_cap, utc, window_for
 
 Row = Mapping[str, Any]
 
@@ -28,6 +31,12 @@ class Api(Protocol):
     def pages(self, query: Query, page_token: str | None = None) -> Generator[Page, None, None]: ...
 
     def call(self, query: Query) -> Page: ...
+
+    def settled(self, query: Query) -> Settled: ...
+
+    def parallelism(self, query: Query) -> int:
+        """How many requests of the query's shop and endpoint can usefully be in flight at once."""
+        ...
 
 
 class Tally:
@@ -50,6 +59,7 @@ class StreamReader:
         shared_pages: SharedPages,
         estimates: Estimates,
         logger: logging.Logger,
+        most_parts: int = 1,
     ):
         self.declaration = declaration
         self._api = api
@@ -59,6 +69,7 @@ class StreamReader:
         self._shared_pages = shared_pages
         self._estimates = estimates
         self._logger = logger
+        self._most_parts = most_parts  # windows are cut in at most this many parts read side by side
         self._scope_lock = threading.Lock()
         self._missing_scope = False
 
@@ -71,7 +82,15 @@ class StreamReader:
             yield None, None
             return
         for shop in self._directory.shops():
+            if shop.region in self.declaration.unavailable_in:
+                self._skip_shop(shop, f"TikTok does not offer {self.declaration.endpoint.name} in {shop.region}")
+                continue
             yield shop, self._window_for(shop)
+
+    @property
+    def _lookback_seconds(self) -> int:
+        incremental = self.declaration.incremental
+        return 60 * lookback_minutes(self._bounds, incremental.lookback_minutes) if incremental else 0
 
     def _window_for(self, shop: Shop) -> Window | None:
         incremental = self.declaration.incremental
@@ -79,20 +98,27 @@ class StreamReader:
             return None
         return window_for(self._bounds, self._cursor.value_for(shop.id), incremental.lookback_minutes)
 
-    def rows(self, shop: Shop | None, window: Window | None) -> Iterator[Row]:
+    def records(self, shop: Shop | None, window: Window | None, partition: StreamSlice) -> Iterator[Record]:
+        """The partition's rows as records; each says its partition (and part of the window, if cut in parts)."""
         if self._missing_scope:
             return
         try:
             if shop is None:
-                yield from ({**shop.record, "shop_id": shop.id} for shop in self._directory.shops())
+                for listed in self._directory.shops():
+                    yield Record({**listed.record, "shop_id": listed.id}, self.name, partition)
             else:
                 parents = Tally()
-                rows = self._rows_of_window(shop, window, whole=True, parents=parents)
-                yield from self._counted(shop, window, rows, parents)
+                records = self._records_of_window(shop, window, partition, whole=True, parents=parents)
+                yield from self._counted(shop, window, records, parents)
         except MissingScopeError as error:
             self._skip_for_missing_scope(error)
+        except ShopNotEligible as error:
+            if shop is not None:
+                self._skip_shop(shop, f"TikTok refused it for this shop's market ({error})")
 
-    def _counted(self, shop: Shop, window: Window | None, rows: Iterator[Row], parents: Tally) -> Iterator[Row]:
+    def _counted(
+        self, shop: Shop, window: Window | None, records: Iterator[Record], parents: Tally
+    ) -> Iterator[Record]:
         """Logs the partition's progress in rows, the count the destination gets, and the records they came from."""
         count = 0
         if window is not None:
@@ -100,38 +126,113 @@ class StreamReader:
                 f"Progress: {self.name}, shop {shop.id}: reading {self.declaration.cursor_field} "
                 f"from {utc(window.start)} to {utc(window.end)}."
             )
-        for count, row in enumerate(rows, start=1):  # noqa: B007
-            yield row
+        for count, record in enumerate(records, start=1):  # noqa: B007
+            yield record
         source = "" if self.declaration.rows_are_records else f" from {parents.count} {self._parent_noun}"
         upto = f" up to {utc(window.end)}" if window is not None else ""
         self._logger.info(f"Progress: {self.name}, shop {shop.id}: {count} rows{source}{upto}.")
+        settled = self._api.settled(self._query(shop, window))
+        if settled.sent:
+            self._logger.info(
+                f"Rate: {self.name}, shop {shop.id}: {self.declaration.endpoint.name} settled at {settled.rate} "
+                f"requests/s; {settled.throttled} of {settled.sent} requests were throttled."
+            )
 
     @property
     def _parent_noun(self) -> str:
         return self.declaration.endpoint.records_key or f"{self.declaration.endpoint.name} records"
 
-    def _rows_of_window(self, shop: Shop, window: Window | None, whole: bool, parents: Tally) -> Iterator[Row]:
+    def _records_of_window(
+        self, shop: Shop, window: Window | None, partition: StreamSlice, whole: bool, parents: Tally
+    ) -> Iterator[Record]:
         if window is not None and window.start >= window.end:
             return
+        if window is not None and whole and self._cursor:
+            parts_read = self._cursor.parts_read_for(shop.id)
+            if parts_read:  # an earlier sync stopped half way through a window read in parts
+                resumed = [
+                    (part, None if done else self._source(shop, part))
+                    for part, done in resumed_parts(window, parts_read, self._lookback_seconds)
+                ]
+                yield from self._records_of_parts(shop, resumed, partition, parents)
+                return
         pages = self._pages(shop, window)
         try:
-            for number, page in enumerate(pages):
-                if number == 0 and window is not None:
-                    if over_result_cap(page.total_count, self.declaration.endpoint.result_cap, window):
-                        for half in window.halves():
-                            yield from self._rows_of_window(shop, half, whole=False, parents=parents)
-                        return
-                if number == 0 and whole and page.total_count is not None and self.declaration.rows_are_records:
-                    self._estimates.shop_total(shop.id, page.total_count)
-                for record in page.records:
-                    parents.count += 1
-                    yield from self._rows_of(record, shop)
+            first = next(pages, None)
+            if first is None:
+                return
+            if window is not None and over_result_cap(first.total_count, self.declaration.endpoint.result_cap, window):
+                pages.close()
+                for half in window.halves():
+                    yield from self._records_of_window(shop, half, partition, whole=False, parents=parents)
+                return
+            if whole and first.total_count is not None and self.declaration.rows_are_records:
+                self._estimates.shop_total(shop.id, first.total_count)
+            parts = self._parts(shop, window, first) if window is not None and whole else []
+            if len(parts) > 1:
+                field = self.declaration.cursor_field or ""
+                sources: list[Source | None] = [lambda: until(parts[0].end, field, first, pages)]
+                sources += [self._source(shop, part) for part in parts[1:]]
+                yield from self._records_of_parts(shop, list(zip(parts, sources, strict=True)), partition, parents)
+                return
+            for page in itertools.chain([first], pages):
+                for row in self._rows_of_page(page, shop, parents):
+                    yield Record(row, self.name, partition)
         finally:
             pages.close()
 
+    def _parts(self, shop: Shop, window: Window, first: Page) -> list[Window]:
+        """The consecutive parts the window is read in, side by side; decided once per query for every stream
+        reading it, so that they share the parts' pages too."""
+        endpoint = self.declaration.endpoint
+        field = self.declaration.cursor_field
+        if not (self.declaration.splittable and field and endpoint.page_size and self._most_parts > 1):
+            return [window]
+
+        def decide() -> list[Window]:
+            in_flight = self._api.parallelism(self._query(shop, window))
+            count = parts_for(first.total_count, endpoint.page_size or 1, in_flight, self._most_parts)
+            return cut(window, first, field, count)
+
+        return self._shared_pages.plan(self._query(shop, window).key, decide)
+
+    def _source(self, shop: Shop, window: Window) -> Source:
+        return lambda: self._pages(shop, window)
+
+    def _records_of_parts(
+        self, shop: Shop, parts: list[tuple[Window, Source | None]], partition: StreamSlice, parents: Tally
+    ) -> Iterator[Record]:
+        """Reads the parts that have a source side by side; parts without one were read by an earlier sync."""
+        self._logger.info(f"Progress: {self.name}, shop {shop.id}: reading in {len(parts)} parts side by side.")
+        if self._cursor:
+            self._cursor.split(shop.id, [(window, source is None) for window, source in parts])
+        numbers = [number for number, (_, source) in enumerate(parts) if source is not None]
+        slices = [
+            StreamSlice(partition=partition.partition, cursor_slice={**partition.cursor_slice, "part": number})
+            for number in range(len(parts))
+        ]
+        for index, page in Parts([source for _, source in parts if source is not None]).pages():
+            number = numbers[index]
+            if page is None:
+                if self._cursor:
+                    self._cursor.part_done(shop.id, number)
+                continue
+            for row in self._rows_of_page(page, shop, parents):
+                yield Record(row, self.name, slices[number])
+
+    def _rows_of_page(self, page: Page, shop: Shop, parents: Tally) -> Iterator[Row]:
+        for record in page.records:
+            parents.count += 1
+            yield from self._rows_of(record, shop)
+
+    def _query(self, shop: Shop, window: Window | None) -> Query:
+        return Query(
+            self.declaration.endpoint, shop, window, params=self.declaration.query_by_region.get(shop.region, {})
+        )
+
     def _pages(self, shop: Shop, window: Window | None) -> Generator[Page, None, None]:
         endpoint = self.declaration.endpoint
-        query = Query(endpoint, shop, window, params=self.declaration.query_by_region.get(shop.region, {}))
+        query = self._query(shop, window)
 
         def fetch(page_token: str | None) -> Generator[Page, None, None]:
             return self._api.pages(query, page_token)
@@ -155,7 +256,14 @@ class StreamReader:
         if isinstance(rows, Detail):
             if record.get("status") in rows.skip_statuses:
                 return []
-            detail = self._api.call(Query(rows.endpoint, shop, path_params={rows.path_param: str(record["id"])}))
+            try:
+                detail = self._api.call(Query(rows.endpoint, shop, path_params={rows.path_param: str(record["id"])}))
+            except RecordGone as error:
+                self._logger.warning(
+                    f"{self.name}, shop {shop.id}: {record['id']} was listed but is gone now, deleted in between; "
+                    f"skipped ({error})."
+                )
+                return []
             return [{**detail.data, "shop_id": shop.id}]
         return self._child_rows(rows, record, shop, {**parent, rows.parent_key: record["id"]})
 
@@ -164,6 +272,9 @@ class StreamReader:
             page_fields = {field: page.data.get(field) for field in rows.page_fields}
             for child in page.records:
                 yield {**child, **page_fields, **parent}
+
+    def _skip_shop(self, shop: Shop, reason: str) -> None:
+        self._logger.warning(f"Skipping stream {self.name} for shop {shop.id} ({shop.region}): {reason}.")
 
     def _skip_for_missing_scope(self, error: MissingScopeError) -> None:
         with self._scope_lock:
@@ -187,9 +298,7 @@ class ShopPartition(Partition):
         self._slice = StreamSlice(partition={"shop_id": shop.id} if shop else {}, cursor_slice=cursor_slice)
 
     def read(self) -> Iterable[Record]:
-        name = self._reader.name
-        for row in self._reader.rows(self._shop, self._window):
-            yield Record(data=row, stream_name=name, associated_slice=self._slice)
+        return self._reader.records(self._shop, self._window, self._slice)
 
     def to_slice(self) -> StreamSlice:
         return self._slice

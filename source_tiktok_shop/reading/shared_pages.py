@@ -10,6 +10,7 @@ not fetched yet. No page is fetched twice, and memory stays flat whatever the or
 import threading
 from collections.abc import Callable, Generator, Hashable, Iterator
 from pathlib import Path
+from typing import Any, TypeVar
 
 from ..tiktok.envelope import Page
 
@@ -17,6 +18,7 @@ Fetch = Callable[[str | None], Iterator[Page]]  # the pages of a query from a pa
 Parse = Callable[[bytes], Page]  # a spooled page back from its raw body
 
 LENGTH_BYTES = 8
+T = TypeVar("T")
 
 
 class Spool:
@@ -82,6 +84,14 @@ class SharedPages:
         self._endpoints = endpoints
         self._lock = threading.Lock()
         self._spools: dict[Hashable, Spool] = {}
+        self._plans: dict[Hashable, Any] = {}
+
+    def plan(self, query: Hashable, decide: Callable[[], T]) -> T:
+        """What the first reader of `query` decided about it (how to cut its window), for every reader."""
+        with self._lock:
+            if query not in self._plans:
+                self._plans[query] = decide()
+            return self._plans[query]  # type: ignore[no-any-return]
 
     def shares(self, endpoint: str) -> bool:
         return self._folder is not None and endpoint in self._endpoints

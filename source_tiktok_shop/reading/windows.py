@@ -20,9 +20,12 @@ def window_for(bounds: SyncBounds, saved: int | None, default_lookback_minutes: 
     """`[saved cursor − lookback, end)`, never before `start_date`; empty when there is nothing to read."""
     start = bounds.start
     if saved is not None:
-        minutes = default_lookback_minutes if bounds.lookback_minutes is None else bounds.lookback_minutes
-        start = max(start, saved - 60 * minutes)
+        start = max(start, saved - 60 * lookback_minutes(bounds, default_lookback_minutes))
     return Window(start, max(start, bounds.end))
+
+
+def lookback_minutes(bounds: SyncBounds, default_lookback_minutes: int) -> int:
+    return default_lookback_minutes if bounds.lookback_minutes is None else bounds.lookback_minutes
 
 
 def over_result_cap(total_count: int | None, cap: int | None, window: Window) -> bool:

@@ -26,17 +26,24 @@ from .errors import (
     MissingScopeError,
     TikTokBackoffStrategy,
     TikTokErrorHandler,
+    VersionUnavailable,
     envelope,
     gave_up,
+    is_rate_limited,
+    is_signature_refusal,
     quiet_cdk_retry_logs,
+    retry_after,
     successful,
 )
-from .rate import shop_budget
+from .rate import RateKey, RatePolicy, Settled, budget
 from .signing import sign
 from .tokens import Persist, Tokens
 
 ACCESS_TOKEN_HEADER = "x-tts-access-token"
 REQUEST_TIMEOUT_SECONDS = 60
+# A request refused for its rate goes again at the new pace, for this long at most.
+MAX_THROTTLED_SECONDS = 900
+UNPACED_THROTTLE_WAIT = 1.0  # for the calls without a shop (the shop list, the token host)
 SIGNATURE_PARAMS = ("app_key", "timestamp", "sign")
 # The token host's calls carry the app secret themselves and are not signed (reference §1.2).
 TOKEN_PATHS = "/api/v2/token/"
@@ -48,7 +55,7 @@ class ClientSettings:
     app_secret: str
     auth_url: str
     endpoint_url: str
-    requests_per_second_per_shop: float
+    requests_per_second_per_shop: float | None = None  # a ceiling over all of a shop's endpoints
 
 
 class Signer(AuthBase):
@@ -64,6 +71,8 @@ class Signer(AuthBase):
         self._app_secret = app_secret
         self._tokens = tokens
         self._sent = threading.local()
+        # TikTok's SDK leaves an empty JSON body out of the signature, other clients sign it (reference §2.2).
+        self.signs_empty_body = False
 
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
         scheme, netloc, path, query, fragment = urlsplit(request.url or "")
@@ -77,12 +86,18 @@ class Signer(AuthBase):
         ]
         params += [("app_key", self._app_key), ("timestamp", str(int(time.time())))]
         body = request.body if isinstance(request.body, (str, bytes)) else None
+        if is_empty_body(body) and not self.signs_empty_body:
+            body = None
         signature = sign(self._app_secret, path, dict(params), body)
         request.url = urlunsplit((scheme, netloc, path, urlencode(params + [("sign", signature)]), fragment))
         return request
 
     def refresh_and_set_access_token(self) -> None:
         self._tokens.renew_rejected(getattr(self._sent, "token", None))
+
+
+def is_empty_body(body: Any) -> bool:
+    return body in ("{}", b"{}")
 
 
 class TikTokClient:
@@ -97,21 +112,27 @@ class TikTokClient:
         self._settings = settings
         self._max_retries = max_retries
         self.tokens = Tokens(config, self._token_call, persist)
-        error_handler = TikTokErrorHandler(max_retries, self._sent_stale_token)
+        self.rate = RatePolicy(settings.requests_per_second_per_shop)
+        self._logger = logger
+        self._signer = Signer(settings.app_key, settings.app_secret, self.tokens)
+        self._lock = threading.Lock()
+        # Older API versions some shops are served at (their market lacks the current one): (shop, endpoint) → version.
+        self._versions: dict[tuple[str, str], str] = {}
+        error_handler = TikTokErrorHandler(max_retries, self._sent_stale_token, self._may_sign_otherwise)
         quiet_cdk_retry_logs(logger)
         self._http = HttpClient(
             name="tiktok_shop",
             logger=logger,
             error_handler=error_handler,
             backoff_strategy=TikTokBackoffStrategy(error_handler, logger),
-            authenticator=Signer(settings.app_key, settings.app_secret, self.tokens),
-            api_budget=shop_budget(settings.requests_per_second_per_shop),
+            authenticator=self._signer,
+            api_budget=budget(self.rate),
         )
 
     def pages(self, query: Query, page_token: str | None = None) -> Generator[Page, None, None]:
         """The pages of one query from `page_token` on (None: the first); a token only ever continues its own query."""
         while True:
-            page = self._page(query.request(page_token), query.endpoint.records_key)
+            page = self._page(query, page_token)
             yield page
             page_token = page.next_page_token if query.endpoint.page_size else None
             if not page_token:
@@ -119,7 +140,7 @@ class TikTokClient:
 
     def call(self, query: Query) -> Page:
         """A single-record endpoint: the page's `data` is the record."""
-        return self._page(query.request(), None)
+        return self._page(query)
 
     def shops(self) -> list[Shop]:
         """Get Authorized Shops (reference §4.1)."""
@@ -136,14 +157,71 @@ class TikTokClient:
                 failure_type=FailureType.config_error,
             ) from None
 
-    def _page(self, request: Request, records_key: str | None) -> Page:
-        response = self._send(self._settings.endpoint_url, request)
-        return Page.parse(response.content, records_key, successful(envelope(response)))
+    def _page(self, query: Query, page_token: str | None = None) -> Page:
+        shop_endpoint = (query.shop.id if query.shop else "", query.endpoint.name)
+        while True:
+            version = self._versions.get(shop_endpoint, query.endpoint.version)
+            response = self._send(self._settings.endpoint_url, query.request(page_token, version))
+            try:
+                return Page.parse(response.content, query.endpoint.records_key, successful(envelope(response)))
+            except VersionUnavailable:
+                older = query.endpoint.older_than(version)
+                if older is None:
+                    raise AirbyteTracedException(
+                        message=f"TikTok does not serve {query.endpoint.name} version {version} for shop "
+                        f"{shop_endpoint[0]}, the oldest this connector knows; upgrade the connector.",
+                        failure_type=FailureType.system_error,
+                    ) from None
+                with self._lock:
+                    self._versions[shop_endpoint] = older
+                self._logger.warning(
+                    f"TikTok does not serve {query.endpoint.name} version {version} for shop {shop_endpoint[0]} "
+                    f"(its market may not have it yet): reading version {older} for that shop."
+                )
 
     def _send(self, host: str, request: Request) -> requests.Response:
+        """Sends one request; a rate-limit answer slows its shop and endpoint down and the request goes again,
+        at the new pace: it is not a failure, so it costs none of the retries and none of their backoff."""
+        throttled_since, resigned = None, False
+        while True:
+            sent, response = self._retried(host, request)
+            key = self.rate.key_of(sent)
+            if is_signature_refusal(envelope(response)) and is_empty_body(sent.body) and not resigned:
+                self._sign_empty_bodies_otherwise()  # the error handler let this refusal through for it
+                resigned = True
+                continue
+            if not is_rate_limited(response):
+                if key:
+                    self.rate.succeeded(key, response.elapsed.total_seconds())
+                return response
+            throttled_since = throttled_since or time.monotonic()
+            if time.monotonic() - throttled_since > MAX_THROTTLED_SECONDS:
+                raise AirbyteTracedException(
+                    message=f"TikTok refused requests to {request.path} for their rate for "
+                    f"{MAX_THROTTLED_SECONDS // 60} minutes in a row; try the sync again later.",
+                    failure_type=FailureType.transient_error,
+                )
+            if key:
+                self.rate.throttled(key, retry_after(response))
+            else:
+                time.sleep(retry_after(response) or UNPACED_THROTTLE_WAIT)
+
+    def settled(self, query: Query) -> Settled:
+        """The rate the query's shop and endpoint settled at, and how many of its requests were throttled."""
+        return self.rate.settled(self._rate_key(query))
+
+    def parallelism(self, query: Query) -> int:
+        return self.rate.parallelism(self._rate_key(query))
+
+    @staticmethod
+    def _rate_key(query: Query) -> RateKey:
+        return RateKey.of(query.shop.cipher if query.shop else "", query.request().path)
+
+    def _retried(self, host: str, request: Request) -> tuple[requests.PreparedRequest, requests.Response]:
+        """One send with the HttpClient's retries; retries spent end in one error naming the last cause."""
         started = time.monotonic()
         try:
-            _, response = self._http.send_request(
+            return self._http.send_request(
                 request.method,
                 f"{host}{request.path}",
                 request_kwargs={"timeout": REQUEST_TIMEOUT_SECONDS},
@@ -154,7 +232,6 @@ class TikTokClient:
         except AirbyteTracedException as error:
             setting = "credentials.auth_url" if request.path.startswith(TOKEN_PATHS) else "credentials.endpoint_url"
             raise gave_up(error, self._max_retries, time.monotonic() - started, setting) from None
-        return response
 
     def _token_call(self, path: str, query: Mapping[str, str]) -> Envelope:
         """Both token calls are plain GETs with the app secret in the query (reference §1.2)."""
@@ -171,6 +248,20 @@ class TikTokClient:
                 failure_type=FailureType.config_error,
             ) from None
         return envelope(response)
+
+    def _may_sign_otherwise(self, request: requests.PreparedRequest) -> bool:
+        """A signature refusal of an empty body, before empty bodies were ever signed the other way."""
+        return is_empty_body(request.body) and not self._signer.signs_empty_body
+
+    def _sign_empty_bodies_otherwise(self) -> None:
+        with self._lock:
+            if self._signer.signs_empty_body:
+                return
+            self._signer.signs_empty_body = True
+        self._logger.warning(
+            "TikTok refused the signature of a request with an empty JSON body: from now on this sync signs "
+            "empty bodies as part of the request (reference §2.2)."
+        )
 
     def _sent_stale_token(self, request: requests.PreparedRequest) -> bool:
         sent = request.headers.get(ACCESS_TOKEN_HEADER)

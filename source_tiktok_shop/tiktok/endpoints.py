@@ -9,24 +9,25 @@ from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-# TikTok moves endpoints to new versions one at a time (reference §0), so each has its own.
-API_VERSIONS: Mapping[str, str] = {
-    "authorized_shops": "202309",
-    "orders_search": "202309",
-    "products_search": "202502",
-    "product_detail": "202309",
-    "returns_search": "202309",
-    "cancellations_search": "202309",
-    "packages_search": "202309",
-    "statements": "202309",
-    "statement_transactions": "202501",
-    "payments": "202309",
-    "withdrawals": "202309",
-    "warehouses": "202309",
-    "categories": "202309",
-    "brands": "202309",
-    "activities_search": "202309",
-    "coupons_search": "202406",
+# TikTok moves endpoints to new versions one at a time (reference §0), so each has its own: the current one
+# first, then the older ones a shop falls back to where its market does not have the current one yet.
+API_VERSIONS: Mapping[str, tuple[str, ...]] = {
+    "authorized_shops": ("202309",),
+    "orders_search": ("202309",),
+    "products_search": ("202502",),
+    "product_detail": ("202309",),
+    "returns_search": ("202309",),
+    "cancellations_search": ("202309",),
+    "packages_search": ("202309",),
+    "statements": ("202309",),
+    "statement_transactions": ("202501",),
+    "payments": ("202309",),
+    "withdrawals": ("202309",),
+    "warehouses": ("202309",),
+    "categories": ("202309",),
+    "brands": ("202309",),
+    "activities_search": ("202309",),
+    "coupons_search": ("202406",),
 }
 
 
@@ -49,7 +50,13 @@ class Endpoint:
 
     @property
     def version(self) -> str:
-        return API_VERSIONS[self.name]
+        return API_VERSIONS[self.name][0]
+
+    def older_than(self, version: str) -> str | None:
+        """The version to fall back to from `version`, if any."""
+        versions = API_VERSIONS[self.name]
+        later = versions[versions.index(version) + 1 :] if version in versions else ()
+        return later[0] if later else None
 
 
 def _endpoints(*endpoints: Endpoint) -> Mapping[str, Endpoint]:
@@ -209,6 +216,7 @@ def build_request(
     page_token: str | None = None,
     path_params: Mapping[str, str] | None = None,
     query: Mapping[str, str] | None = None,
+    version: str | None = None,
 ) -> Request:
     params: dict[str, Any] = {**endpoint.query, **(query or {})}
     body: dict[str, Any] = {}
@@ -229,7 +237,7 @@ def build_request(
         upper = "le" if endpoint.inclusive_upper_bound else "lt"
         filters[f"{endpoint.time_filter}_ge"] = window.start
         filters[f"{endpoint.time_filter}_{upper}"] = window.end - 1 if endpoint.inclusive_upper_bound else window.end
-    path = endpoint.path.format(version=endpoint.version, **(path_params or {}))
+    path = endpoint.path.format(version=version or endpoint.version, **(path_params or {}))
     text = json.dumps(body, separators=(",", ":")) if endpoint.method == "POST" else None
     return Request(endpoint.method, path, {key: str(value) for key, value in params.items()}, text)
 
@@ -258,9 +266,9 @@ class Query:
     path_params: Mapping[str, str] = field(default_factory=dict)
     params: Mapping[str, str] = field(default_factory=dict)
 
-    def request(self, page_token: str | None = None) -> Request:
+    def request(self, page_token: str | None = None, version: str | None = None) -> Request:
         cipher = self.shop.cipher if self.shop else None
-        return build_request(self.endpoint, cipher, self.window, page_token, self.path_params, self.params)
+        return build_request(self.endpoint, cipher, self.window, page_token, self.path_params, self.params, version)
 
     @property
     def key(self) -> Hashable:

@@ -30,6 +30,12 @@ INTERNAL_ERROR = 36009003
 REQUEST_TIMEOUT = 36009007
 ACCESS_TOKEN_EXPIRED = 105002
 MISSING_SCOPE = 105005
+VERSION_UNAVAILABLE = 36009014  # "invalid or retired API version" (reference §5.1), also for a version a market lacks
+INVALID_SIGNATURE = 106001
+# UNCONFIRMED: the codes TikTok gives for an API its market does not have (payments in SEA) and for a product
+# gone between the search and Get Product are not documented; these are the sandbox's (docs/tiktok-shop.md).
+MARKET_UNAVAILABLE = 22005010
+PRODUCT_NOT_FOUND = 12052048
 # The token host's answer to a spent, expired or unknown auth code or refresh token (reference §1.3).
 INVALID_GRANT = 36004004
 
@@ -63,11 +69,8 @@ TIMED_OUT_CAUSE = "{host} did not answer in time: {reason}."
 BROKEN_OFF_CAUSE = "The connection to {host} broke off: {reason}."
 # What the connector does next.
 RETRYING = "{cause} Retrying in {seconds} s (retry {retry} of {retries})."
+THROTTLED = "{cause} Slowing this shop and endpoint down and sending the request again."
 GAVE_UP = "{cause} Gave up after {retries} retries over {elapsed} s. {advice}"
-RATE_LIMIT_ADVICE = (
-    "Lower `requests_per_second_per_shop`, or run fewer syncs with this app at once; the next sync goes on from "
-    "the saved state."
-)
 TIKTOK_FAILURE_ADVICE = (
     "TikTok's service is failing; the next sync goes on from the saved state. If it lasts, quote the request_id to "
     "TikTok's support."
@@ -86,8 +89,8 @@ RETRY_LOG_TEMPLATES = (
     TIMED_OUT_CAUSE,
     BROKEN_OFF_CAUSE,
     RETRYING,
+    THROTTLED,
     GAVE_UP,
-    RATE_LIMIT_ADVICE,
     TIKTOK_FAILURE_ADVICE,
     NETWORK_ADVICE,
 )
@@ -163,8 +166,17 @@ REAUTHORIZE = (
 
 # Codes with one meaning; reference §5.1 (and §1.3 for the token host's 36004004).
 CODE_RESOLUTIONS: Mapping[int, ErrorResolution] = {
-    MISSING_SCOPE: ErrorResolution(ResponseAction.IGNORE, None, None),
-    106001: _config_error(CLOCK_OR_SECRET + " (106001)"),
+    MISSING_SCOPE: ErrorResolution(ResponseAction.IGNORE, None, "The app lacks the scope of this endpoint (105005)."),
+    VERSION_UNAVAILABLE: ErrorResolution(
+        ResponseAction.IGNORE, None, "TikTok does not serve this API version for this shop (36009014)."
+    ),
+    MARKET_UNAVAILABLE: ErrorResolution(
+        ResponseAction.IGNORE, None, f"This API is not available in the shop's market ({MARKET_UNAVAILABLE})."
+    ),
+    PRODUCT_NOT_FOUND: ErrorResolution(
+        ResponseAction.IGNORE, None, f"The product no longer exists ({PRODUCT_NOT_FOUND})."
+    ),
+    INVALID_SIGNATURE: _config_error(CLOCK_OR_SECRET + " (106001)"),
     101000: _config_error(REAUTHORIZE + " (101000)"),
     36009033: _config_error(
         "TikTok refused this machine's IP address (36009033): add it to the IP allow-list of the app in TikTok Partner Center."
@@ -177,7 +189,6 @@ CODE_RESOLUTIONS: Mapping[int, ErrorResolution] = {
     106013: _bug("The request lacked shop_cipher (106013)."),
     36009009: _bug("TikTok does not know this API path (36009009)."),
     36009010: _bug("TikTok refused the HTTP method (36009010)."),
-    36009014: _bug("TikTok retired this API version (36009014); upgrade the connector."),
 }
 
 # 36009004 covers many validation failures; only its message tells them apart (reference §5.1).
@@ -195,7 +206,6 @@ VALIDATION_RESOLUTIONS: tuple[tuple[str, ErrorResolution], ...] = (
 
 # Codes that are retried; their message names the answer (request_id included).
 RETRIED_CODES: Mapping[int, tuple[ResponseAction, str]] = {
-    RATE_LIMITED: (ResponseAction.RATE_LIMITED, RATE_LIMITED_CAUSE),
     INTERNAL_ERROR: (ResponseAction.RETRY, INTERNAL_ERROR_CAUSE),
     REQUEST_TIMEOUT: (ResponseAction.RETRY, TIKTOK_TIMEOUT_CAUSE),
     ACCESS_TOKEN_EXPIRED: (ResponseAction.REFRESH_TOKEN_THEN_RETRY, TOKEN_EXPIRED_CAUSE),
@@ -207,6 +217,12 @@ def resolve(status: int, body: Envelope) -> ErrorResolution:
     if body.code == SUCCESS and 200 <= status < 300:
         return ErrorResolution(ResponseAction.SUCCESS)
     answer = answer_of(status, body)
+    if status == 429 or body.code == RATE_LIMITED:
+        # Handed back to the client, which slows the shop and endpoint down and sends the request again
+        # (tiktok/rate.py): a rate limit is not a failure and costs no retry.
+        return ErrorResolution(
+            ResponseAction.IGNORE, None, THROTTLED.format(cause=RATE_LIMITED_CAUSE.format(answer=answer))
+        )
     if body.code is not None and body.code in RETRIED_CODES:
         action, cause = RETRIED_CODES[body.code]
         return ErrorResolution(action, FailureType.transient_error, cause.format(answer=answer))
@@ -217,10 +233,6 @@ def resolve(status: int, body: Envelope) -> ErrorResolution:
         for needle, resolution in VALIDATION_RESOLUTIONS:
             if needle in lowered:
                 return resolution
-    if status == 429:
-        return ErrorResolution(
-            ResponseAction.RATE_LIMITED, FailureType.transient_error, RATE_LIMITED_CAUSE.format(answer=answer)
-        )
     if status >= 500 or status == 408:
         return _retry(SERVER_ERROR_CAUSE.format(answer=answer))
     if body.code is None:
@@ -230,6 +242,19 @@ def resolve(status: int, body: Envelope) -> ErrorResolution:
     return _bug(f"TikTok refused the request: {body.describe()}.")
 
 
+def is_signature_refusal(body: Envelope) -> bool:
+    return body.code == INVALID_SIGNATURE or (body.code == VALIDATION_ERROR and "sign" in body.message.lower())
+
+
+# An empty JSON body is left out of the signature by TikTok's SDK and signed by other clients; the reference
+# cannot settle which TikTok expects (§2.2), so a refusal of such a request is handed back to be signed the other way.
+RESIGN = ErrorResolution(
+    ResponseAction.IGNORE,
+    None,
+    "TikTok refused the signature of a request with an empty body: signing empty bodies the other way.",
+)
+
+
 class TikTokErrorHandler(ErrorHandler):
     """Plugs the table into the CDK's HttpClient, which does the retrying and backing off."""
 
@@ -237,9 +262,11 @@ class TikTokErrorHandler(ErrorHandler):
         self,
         max_retries: int = MAX_RETRIES,
         sent_stale_token: Callable[[requests.PreparedRequest], bool] | None = None,
+        may_sign_otherwise: Callable[[requests.PreparedRequest], bool] | None = None,
     ):
         self._max_retries = max_retries
         self._sent_stale_token = sent_stale_token
+        self._may_sign_otherwise = may_sign_otherwise
 
     @property
     def max_retries(self) -> int:
@@ -251,7 +278,14 @@ class TikTokErrorHandler(ErrorHandler):
 
     def interpret_response(self, response_or_exception: requests.Response | Exception | None) -> ErrorResolution:
         if isinstance(response_or_exception, requests.Response):
-            resolution = resolve(response_or_exception.status_code, envelope(response_or_exception))
+            body = envelope(response_or_exception)
+            if (
+                is_signature_refusal(body)
+                and self._may_sign_otherwise is not None
+                and self._may_sign_otherwise(response_or_exception.request)
+            ):
+                return RESIGN
+            resolution = resolve(response_or_exception.status_code, body)
             if (
                 resolution.response_action == ResponseAction.REFRESH_TOKEN_THEN_RETRY
                 and self._sent_stale_token is not None
@@ -291,9 +325,9 @@ class TikTokBackoffStrategy(BackoffStrategy):
     @staticmethod
     def _wait(response_or_exception: requests.Response | Exception | None, attempt_count: int) -> float:
         if isinstance(response_or_exception, requests.Response):
-            retry_after = response_or_exception.headers.get("Retry-After", "")
-            if retry_after.replace(".", "", 1).isdigit():
-                return min(float(retry_after), MAX_BACKOFF_SECONDS)
+            wait = retry_after(response_or_exception)
+            if wait is not None:
+                return min(wait, MAX_BACKOFF_SECONDS)
         # With the CDK's extra second, attempt 1 waits about 1 s.
         return min(2.0 ** (attempt_count - 1) - 1.0, MAX_BACKOFF_SECONDS) + random.uniform(0.01, 0.5)
 
@@ -306,13 +340,9 @@ def gave_up(error: AirbyteTracedException, retries: int, elapsed: float, setting
     last = error.__context__
     if not isinstance(last, BaseBackoffException):
         return error
-    response = last.response
-    if not isinstance(response, requests.Response):
-        advice = NETWORK_ADVICE.format(setting=setting)
-    elif response.status_code == 429 or envelope(response).code == RATE_LIMITED:
-        advice = RATE_LIMIT_ADVICE
-    else:
-        advice = TIKTOK_FAILURE_ADVICE
+    # A rate limit is never retried here (the client slows down instead): TikTok failed, or the network did.
+    answered = isinstance(last.response, requests.Response)
+    advice = TIKTOK_FAILURE_ADVICE if answered else NETWORK_ADVICE.format(setting=setting)
     message = GAVE_UP.format(cause=str(last), retries=retries, elapsed=f"{elapsed:.0f}", advice=advice)
     return AirbyteTracedException(
         message=message, internal_message=error.internal_message, failure_type=error.failure_type
@@ -343,14 +373,48 @@ def quiet_cdk_retry_logs(logger: logging.Logger) -> None:
             target.addFilter(CDK_RETRY_LINES_FILTER)
 
 
-class MissingScopeError(Exception):
-    """The app or the seller's authorization lacks the scope an endpoint needs (105005)."""
+def retry_after(response: requests.Response) -> float | None:
+    """The server's `Retry-After` in seconds, when it sends one (TikTok may not: reference §5.1)."""
+    value = response.headers.get("Retry-After", "").strip()
+    return float(value) if value.replace(".", "", 1).isdigit() else None
+
+
+def is_rate_limited(response: requests.Response) -> bool:
+    return response.status_code == 429 or envelope(response).code == RATE_LIMITED
+
+
+class Refusal(Exception):
+    """TikTok refused a request for a reason that ends this part of the read without failing the sync."""
+
+
+class MissingScopeError(Refusal):
+    """The app or the seller's authorization lacks the scope an endpoint needs (105005): skip the stream."""
+
+
+class VersionUnavailable(Refusal):
+    """TikTok does not serve this API version for the shop (36009014): an older one may do."""
+
+
+class ShopNotEligible(Refusal):
+    """The API is not available in the shop's market: skip the shop for this stream."""
+
+
+class RecordGone(Refusal):
+    """The record asked for no longer exists (deleted since it was listed): skip it."""
+
+
+REFUSALS: Mapping[int, type[Refusal]] = {
+    MISSING_SCOPE: MissingScopeError,
+    VERSION_UNAVAILABLE: VersionUnavailable,
+    MARKET_UNAVAILABLE: ShopNotEligible,
+    PRODUCT_NOT_FOUND: RecordGone,
+}
 
 
 def successful(body: Envelope) -> Envelope:
-    """The envelope of a successful answer; an ignored 105005 becomes MissingScopeError."""
-    if body.code == MISSING_SCOPE:
-        raise MissingScopeError(body.describe())
+    """The envelope of a successful answer; a refusal the read goes on from becomes its `Refusal`."""
+    if body.code is not None and body.code in REFUSALS:
+        raise REFUSALS[body.code](body.describe())
     if body.code != SUCCESS:
         raise AirbyteTracedException(
             message=f"TikTok refused the request: {body.describe()}.", failure_type=FailureType.system_error

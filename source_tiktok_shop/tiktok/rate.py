@@ -1,47 +1,210 @@
-"""The rate policy: keeps each shop's requests under TikTok's per app × shop quota instead of bouncing off it."""
+"""The rate policy: finds each (shop, endpoint)'s quota instead of guessing it (reference §5.2).
 
+TikTok limits every app × shop pair per API, allocates the quota dynamically and publishes neither the
+number nor a way to ask for it. So each (shop, endpoint) gets its own rate, found as TCP finds a link's
+capacity: it starts moderate, doubles about every second while requests succeed and the pace is what
+holds them back, is cut when TikTok answers with a rate limit, then approaches the rate that was too much
+and probes gently past it. Requests are spaced evenly, never in bursts, as TikTok asks. When every
+endpoint is throttled at once (a platform-wide protective throttle), everything pauses, longer each time
+it goes on, and resumes at the rates it had.
+"""
+
+import math
+import re
 import threading
 import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from airbyte_cdk.sources.streams.call_rate import APIBudget, BaseCallRatePolicy
+from airbyte_cdk.sources.streams.call_rate import APIBudget, BaseCallRatePolicy, CallRateLimitHit
+
+INITIAL_RATE = 10.0  # requests/s of a (shop, endpoint) before anything is known
+MIN_RATE = 1.0
+MAX_RATE = 200.0
+# TikTok's older documentation: 50 requests/s per API per app × shop. What a (shop, endpoint) may reach
+# before it has been throttled, for deciding how many windows are worth reading in parallel.
+DOCUMENTED_RATE = 50.0
+SLOW_START_STEP = 0.7  # added per success while nothing is known: the rate doubles about every second
+FIRST_CUT = 0.5  # of the rate TikTok refused first: the quota is somewhere below it
+MARGIN = 0.95  # of the quota measured between two refusals
+APPROACH = 0.1  # of the gap to the quota's estimate, closed per success
+PROBE = 0.02  # the rate grows by this fraction per second past the quota's estimate
+MEASURE_SECONDS = 1.0  # requests sent in this last stretch say what a refused rate really was
+# Between two refusals the quota's bucket went from empty to empty again: what succeeded in between, over
+# the time in between, is the quota itself (given enough of both to measure).
+MIN_CYCLE_SECONDS, MIN_CYCLE_SUCCESSES = 1.0, 5
+STREAK_PAUSE = 1.0  # seconds, doubling with each refusal in a row, up to MAX_PAUSE
+MAX_PAUSE = 30.0
+PLATFORM_KEYS = 3  # (shop, endpoint)s refused in a row at once: the whole platform is throttling
+ID_SEGMENT = re.compile(r"/\d{10,}(?=/|$)")  # ids in paths (products/{id}); API versions have 6 digits
 
 
-class ShopPacer(BaseCallRatePolicy):
-    """Spaces the requests of each shop evenly, `1 / requests_per_second` apart, across all streams.
+@dataclass(frozen=True)
+class RateKey:
+    """TikTok's quota unit: one shop (by cipher) and one API (its path, ids left out)."""
 
-    TikTok counts requests per app × shop and asks for smooth traffic rather than sub-second bursts
-    (reference §5.2). Each request reserves the next free slot of its shop, so waiting threads are
-    served in order. Requests without a shop (the shop list, the token host) are not paced.
+    shop_cipher: str
+    path: str
+
+    @classmethod
+    def of(cls, shop_cipher: str, path: str) -> "RateKey":
+        return cls(shop_cipher, ID_SEGMENT.sub("/{id}", path))
+
+
+@dataclass
+class KeyRate:
+    rate: float = INITIAL_RATE
+    quota: float | None = None  # the estimate of the quota, once TikTok has refused a rate
+    refused_time: float = 0.0  # when TikTok last refused a request of this key
+    succeeded_since: int = 0  # successes since then
+    next_send: float = 0.0
+    paused_until: float = 0.0
+    paced: bool = False  # a request waited for its slot since the last success: the pace is the limit
+    streak: int = 0  # refusals in a row
+    sent: int = 0
+    throttled: int = 0
+    latency: float | None = None  # seconds a request of this key takes to be answered, smoothed
+    recent: deque[float] = field(default_factory=deque)  # send times within MEASURE_SECONDS
+
+
+@dataclass(frozen=True)
+class Settled:
+    rate: float
+    sent: int
+    throttled: int
+
+
+class RatePolicy(BaseCallRatePolicy):
+    """Paces the requests of each (shop, endpoint) at its own adaptive rate, and each shop at an optional ceiling.
+
+    Used through the CDK's `APIBudget`: `try_acquire` runs before every send, retries included, and asks the
+    budget to wait (by raising `CallRateLimitHit`) until the request's slot. The client reports each answer
+    with `succeeded` or `throttled`.
     """
 
-    def __init__(self, requests_per_second: float):
+    def __init__(self, ceiling_per_shop: float | None = None, clock: Callable[[], float] = time.monotonic):
         super().__init__(matchers=[])
-        self._interval = 1.0 / requests_per_second
-        self._next_slot: dict[str, float] = {}
+        self._ceiling = ceiling_per_shop
+        self._clock = clock
         self._lock = threading.Lock()
+        self._keys: dict[RateKey, KeyRate] = {}
+        self._shop_next_send: dict[str, float] = {}
+        self._platform_until = 0.0
 
     @staticmethod
-    def shop_cipher(request: Any) -> str | None:
-        ciphers = parse_qs(urlsplit(getattr(request, "url", "") or "").query).get("shop_cipher")
-        return ciphers[0] if ciphers else None
+    def key_of(request: Any) -> RateKey | None:
+        url = urlsplit(getattr(request, "url", "") or "")
+        ciphers = parse_qs(url.query).get("shop_cipher")
+        return RateKey.of(ciphers[0], url.path) if ciphers else None
 
     def matches(self, request: Any) -> bool:
-        return self.shop_cipher(request) is not None
+        """Requests without a shop (the shop list, the token host) are not paced."""
+        return self.key_of(request) is not None
 
     def try_acquire(self, request: Any, weight: int) -> None:
-        cipher = self.shop_cipher(request) or ""
-        with self._lock:
-            now = time.monotonic()
-            slot = max(self._next_slot.get(cipher, now), now)
-            self._next_slot[cipher] = slot + self._interval * weight
-        if slot > now:
-            time.sleep(slot - now)
+        key = self.key_of(request)
+        wait = self.reserve(key) if key else 0.0
+        if wait > 0:
+            raise CallRateLimitHit(
+                "waiting for the slot of this shop and endpoint", request, weight, "adaptive", timedelta(seconds=wait)
+            )
 
     def update(self, available_calls: int | None, call_reset_ts: Any) -> None:
         """TikTok publishes no quota headers to sync with (reference §5.2)."""
 
+    def reserve(self, key: RateKey) -> float:
+        """Takes the next slot of `key` (0.0), or says how many seconds remain until it."""
+        with self._lock:
+            now = self._clock()
+            state = self._keys.setdefault(key, KeyRate(rate=self._capped(INITIAL_RATE)))
+            earliest = max(state.next_send, state.paused_until, self._platform_until)
+            if self._ceiling:
+                earliest = max(earliest, self._shop_next_send.get(key.shop_cipher, 0.0))
+            if now < earliest:
+                state.paced = state.paced or earliest == state.next_send
+                return earliest - now
+            state.next_send = now + 1.0 / state.rate
+            if self._ceiling:
+                self._shop_next_send[key.shop_cipher] = now + 1.0 / self._ceiling
+            state.sent += 1
+            state.recent.append(now)
+            while state.recent and state.recent[0] < now - MEASURE_SECONDS:
+                state.recent.popleft()
+            return 0.0
 
-def shop_budget(requests_per_second: float) -> APIBudget:
-    return APIBudget(policies=[ShopPacer(requests_per_second)])
+    def succeeded(self, key: RateKey, latency: float | None = None) -> None:
+        with self._lock:
+            state = self._keys.setdefault(key, KeyRate(rate=self._capped(INITIAL_RATE)))
+            if latency is not None:
+                state.latency = latency if state.latency is None else 0.8 * state.latency + 0.2 * latency
+            state.streak = 0
+            state.succeeded_since += 1
+            if not state.paced:
+                return  # the pace did not hold this key back: no evidence that more would be welcome
+            state.paced = False
+            target = MARGIN * state.quota if state.quota is not None else None
+            if target is None:
+                state.rate += SLOW_START_STEP
+            elif state.rate < target:
+                state.rate += APPROACH * (target - state.rate)
+            else:
+                state.rate *= 1.0 + PROBE / state.rate
+            state.rate = self._capped(state.rate)
+
+    def throttled(self, key: RateKey, retry_after: float | None = None) -> None:
+        """TikTok refused a request of `key` for its rate (HTTP 429 or 36009002)."""
+        with self._lock:
+            now = self._clock()
+            state = self._keys.setdefault(key, KeyRate(rate=self._capped(INITIAL_RATE)))
+            state.throttled += 1
+            state.streak += 1
+            if state.streak == 1:
+                cycle = now - state.refused_time
+                if state.quota is None:
+                    sent_lately = (
+                        len([sent for sent in state.recent if sent >= now - MEASURE_SECONDS]) / MEASURE_SECONDS
+                    )
+                    state.quota = min(state.rate, max(sent_lately, MIN_RATE))
+                    state.rate = self._capped(FIRST_CUT * state.quota)
+                elif cycle >= MIN_CYCLE_SECONDS and state.succeeded_since >= MIN_CYCLE_SUCCESSES:
+                    state.quota = state.succeeded_since / cycle
+                    state.rate = self._capped(MARGIN * state.quota)
+                else:  # refused again soon: the rate just refused bounds the quota
+                    state.quota = min(state.rate, state.quota)
+                    state.rate = self._capped(MARGIN * state.quota)
+                state.refused_time, state.succeeded_since = now, 0
+            else:
+                pause = min(MAX_PAUSE, STREAK_PAUSE * 2 ** (state.streak - 2))
+                state.paused_until = max(state.paused_until, now + pause)
+                streaks = [other for other in self._keys.values() if other.streak >= 2]
+                if len(streaks) >= PLATFORM_KEYS:
+                    self._platform_until = max(self._platform_until, max(other.paused_until for other in streaks))
+            if retry_after:
+                state.paused_until = max(state.paused_until, now + retry_after)
+            state.next_send = max(state.next_send, now + 1.0 / state.rate)
+
+    def settled(self, key: RateKey) -> Settled:
+        with self._lock:
+            state = self._keys.get(key) or KeyRate()
+            return Settled(round(state.rate, 1), state.sent, state.throttled)
+
+    def parallelism(self, key: RateKey) -> int:
+        """How many requests of `key` can usefully be in flight: the rate it may reach (the quota found if TikTok
+        refused a rate, else the documented one) times the time a request takes."""
+        with self._lock:
+            state = self._keys.get(key)
+            if state is None or state.latency is None:
+                return 1
+            reachable = self._capped(state.quota if state.quota is not None else DOCUMENTED_RATE)
+            return max(1, math.ceil(reachable * state.latency))
+
+    def _capped(self, rate: float) -> float:
+        return max(MIN_RATE, min(rate, self._ceiling or MAX_RATE, MAX_RATE))
+
+
+def budget(policy: RatePolicy) -> APIBudget:
+    return APIBudget(policies=[policy])

@@ -3,14 +3,12 @@ import time
 from datetime import UTC, datetime
 
 import pytest
-import requests
 from airbyte_cdk.models import FailureType
 from airbyte_cdk.utils.airbyte_secrets_utils import filter_secrets
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from source_tiktok_shop.tiktok.envelope import Envelope
 from source_tiktok_shop.tiktok.errors import CODE_RESOLUTIONS, INVALID_GRANT
-from source_tiktok_shop.tiktok.rate import ShopPacer
 from source_tiktok_shop.tiktok.tokens import (
     REFUSED_REFRESH_TOKEN,
     SPENT_AUTH_CODE,
@@ -18,40 +16,6 @@ from source_tiktok_shop.tiktok.tokens import (
     keep_secret,
     parse_expiry,
 )
-
-
-def request(cipher: str | None) -> requests.PreparedRequest:
-    params = {"shop_cipher": cipher} if cipher else {}
-    return requests.Request("GET", "https://api.test/x", params=params).prepare()
-
-
-def test_a_shops_requests_are_spaced_by_the_pace_across_threads():
-    pacer = ShopPacer(requests_per_second=20)
-    stamps: list[float] = []
-    lock = threading.Lock()
-
-    def send():
-        pacer.try_acquire(request("shop-a"), weight=1)
-        with lock:
-            stamps.append(time.monotonic())
-
-    threads = [threading.Thread(target=send) for _ in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    stamps.sort()
-    gaps = [later - earlier for earlier, later in zip(stamps, stamps[1:], strict=False)]
-    assert all(gap >= 0.05 - 0.005 for gap in gaps), gaps
-
-
-def test_shops_are_paced_apart_and_unscoped_calls_not_at_all():
-    pacer = ShopPacer(requests_per_second=1)
-    assert not pacer.matches(request(None))
-    pacer.try_acquire(request("shop-a"), weight=1)
-    started = time.monotonic()
-    pacer.try_acquire(request("shop-b"), weight=1)
-    assert time.monotonic() - started < 0.5, "another shop's request waited for shop-a's pace"
 
 
 @pytest.mark.parametrize(

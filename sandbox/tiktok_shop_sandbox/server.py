@@ -19,13 +19,14 @@ try:  # orjson encodes pages several times faster; the standard library's encode
     def _dumps(obj) -> bytes:
         return orjson.dumps(obj)
 
-except ImportError:  # pragma: no cover - orjson comes with the project's environment
+except ImportError:  # pragma: no cover - orjson comes with the `fast` extra
 
     def _dumps(obj) -> bytes:
         return json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-from .endpoints import ApiError, Ctx, resolve
+from .endpoints import Ctx, resolve
+from .params import ApiError
 from .signing import verify_sign
 
 TOKEN_GET = "/api/v2/token/get"

@@ -7,8 +7,10 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .data import HIDDEN_FROM_GET_PRODUCT, money
+from .data.common import money
+from .data.products import HIDDEN_FROM_GET_PRODUCT
 from .paging import SortedIndex, TokenCodec, TokenError, binding_hash, count, page
+from .params import ApiError, Filter, Narrowing, narrowing, page_size, page_token, read_filters, sort_params, time_range
 
 # -- error codes ----------------------------------------------------------------------------------------------
 
@@ -61,16 +63,6 @@ WITHDRAWAL_TYPES = ("WITHDRAW", "SETTLE", "TRANSFER", "REVERSE")
 ACTIVITY_STATUSES = ("DRAFT", "NOT_START", "ONGOING", "EXPIRED", "DEACTIVATED", "NOT_EFFECTIVE")
 ACTIVITY_TYPES = ("FIXED_PRICE", "DIRECT_DISCOUNT", "FLASHSALE", "SHIPPING_DISCOUNT", "BUY_MORE_SAVE_MORE")
 COUPON_STATUSES = ("NOT_START", "ONGOING", "EXPIRED", "DEACTIVATED", "DELETED")
-
-# query keys that never take part in a page token's binding
-
-
-class ApiError(Exception):
-    def __init__(self, code: int, message: str, http: int = 200):
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.http = http
 
 
 class Ctx:
@@ -143,132 +135,10 @@ try:  # orjson splices already-encoded records into a page; without it, records 
     def encoded(record):
         return orjson.Fragment(orjson.dumps(record))
 
-except ImportError:  # pragma: no cover - orjson comes with the project's environment
+except ImportError:  # pragma: no cover - orjson comes with the `fast` extra
 
     def encoded(record):
         return record
-
-
-# -- parameter helpers -------------------------------------------------------------------------------------
-
-
-def _int(value, name: str, err: int, minimum: int = 0) -> int:
-    if isinstance(value, bool):
-        raise ApiError(err, f"Invalid {name}: must be an integer")
-    if isinstance(value, int):
-        v = value
-    elif isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        v = int(value.strip())
-    else:
-        raise ApiError(err, f"Invalid {name}: must be an integer")
-    if v < minimum:
-        raise ApiError(err, f"Invalid {name}: must be >= {minimum}")
-    return v
-
-
-def page_size(src: dict, lo: int, hi: int, default: int | None, err: int) -> int:
-    raw = src.get("page_size")
-    if raw is None or raw == "":
-        if default is None:
-            raise ApiError(err, "page_size is required")
-        return default
-    try:
-        v = _int(raw, "page_size", err, minimum=-(10**9))
-    except ApiError:
-        raise ApiError(err, f"Invalid page_size: must be an integer between {lo} and {hi}") from None
-    if not lo <= v <= hi:
-        raise ApiError(err, f"Invalid page_size: must be between {lo} and {hi}")
-    return v
-
-
-def sort_params(q: dict, fields: tuple, default_field: str | None, default_order: str, err: int) -> tuple[str, bool]:
-    field = q.get("sort_field")
-    if field is None or field == "":
-        if default_field is None:
-            raise ApiError(err, f"sort_field is required (one of: {', '.join(fields)})")
-        field = default_field
-    if field not in fields:
-        raise ApiError(err, f"Invalid sort_field: must be one of {', '.join(fields)}")
-    order = q.get("sort_order")
-    if order is None or order == "":
-        order = default_order
-    if order not in ("ASC", "DESC"):
-        raise ApiError(err, "Invalid sort_order: must be ASC or DESC")
-    return field, order == "DESC"
-
-
-def enum_value(src: dict, name: str, allowed: tuple, err: int):
-    v = src.get(name)
-    if v is None or v == "":
-        return None
-    if not isinstance(v, str) or v not in allowed:
-        raise ApiError(err, f"Invalid {name}: must be one of {', '.join(allowed)}")
-    return v
-
-
-def enum_list(src: dict, name: str, allowed: tuple | None, err: int, max_len: int | None = None):
-    v = src.get(name)
-    if v is None:
-        return None
-    if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
-        raise ApiError(err, f"Invalid {name}: must be an array of strings")
-    if max_len is not None and len(v) > max_len:
-        raise ApiError(err, f"Invalid {name}: at most {max_len} values")
-    if allowed is not None:
-        bad = [x for x in v if x not in allowed]
-        if bad:
-            raise ApiError(err, f"Invalid {name}: {bad[0]!r} is not one of {', '.join(allowed)}")
-    return set(v) if v else None
-
-
-def time_filters(src: dict, names: tuple, err_for) -> dict:
-    """names: like "create_time_ge".  Returns {name: int} for those present; ``err_for(name)`` is the error code."""
-    out = {}
-    for name in names:
-        v = src.get(name)
-        if v is None or v == "":
-            continue
-        out[name] = _int(v, name, err_for(name))
-    return out
-
-
-class Bounds:
-    """Turns *_ge / *_lt / *_le filters into a range on the sort attribute plus a predicate for the rest."""
-
-    def __init__(self, filters: dict, sort_attr: str):
-        self.lo = None
-        self.hi = None
-        self.checks = []
-        for name, v in filters.items():
-            attr, op = name.rsplit("_", 1)
-            if attr == sort_attr:
-                if op == "ge":
-                    self.lo = v if self.lo is None else max(self.lo, v)
-                else:
-                    hi = v if op == "lt" else v + 1
-                    self.hi = hi if self.hi is None else min(self.hi, hi)
-            else:
-                self.checks.append((attr, op, v))
-
-    def pred(self, extra=None):
-        checks = self.checks
-        if not checks and extra is None:
-            return None
-
-        def pred(r):
-            for attr, op, v in checks:
-                x = getattr(r, attr)
-                if op == "ge":
-                    if x < v:
-                        return False
-                elif op == "lt":
-                    if x >= v:
-                        return False
-                elif x > v:
-                    return False
-            return extra is None or extra(r)
-
-        return pred
 
 
 def run_list(
@@ -280,9 +150,7 @@ def run_list(
     desc: bool,
     size: int,
     token: str | None,
-    binding_extra,
-    filters: dict,
-    extra_pred=None,
+    narrowed: Narrowing,
     token_err: int,
     render,
     with_total: bool = True,
@@ -290,7 +158,7 @@ def run_list(
 ):
     """Generic keyset listing: returns (records, next_page_token, total_count or None, offset)."""
     shop_id = ctx.shop.id if ctx.shop is not None else ""
-    binding = binding_hash(ctx.route.key, shop_id, sort_attr, desc, filters, binding_extra)
+    binding = binding_hash(ctx.route.key, shop_id, sort_attr, desc, narrowed.binding)
     after, offset = None, 0
     if token:
         try:
@@ -298,14 +166,13 @@ def run_list(
         except TokenError as exc:
             raise ApiError(token_err, f"Invalid page_token: {exc}") from None
     index = ctx.state.index((shop_id, name), rows_fn, sort_attr)
-    bounds = Bounds(filters, sort_attr)
-    pred = bounds.pred(extra_pred)
+    pred, lo, hi = narrowed.pred, narrowed.lo, narrowed.hi
     total = None
     if with_total or before_page is not None:
-        total = ctx.state.total(binding, lambda: count(index, pred, *_range(index, bounds.lo, bounds.hi)))
+        total = ctx.state.total(binding, lambda: count(index, pred, *_range(index, lo, hi)))
     if before_page is not None:
         before_page(offset, total)
-    rows, has_more, _s, _e = page(index, desc=desc, after=after, size=size, pred=pred, lo=bounds.lo, hi=bounds.hi)
+    rows, has_more, _s, _e = page(index, desc=desc, after=after, size=size, pred=pred, lo=lo, hi=hi)
     nxt = ""
     if has_more and rows:
         last = rows[-1]
@@ -321,15 +188,6 @@ def _range(index: SortedIndex, lo, hi):
     return start, end
 
 
-def _page_token(src: dict, err: int) -> str | None:
-    t = src.get("page_token")
-    if t is None or t == "":
-        return None
-    if not isinstance(t, str):
-        raise ApiError(err, "Invalid page_token")
-    return t
-
-
 # -- list endpoints: one handler, read from a declaration per endpoint ---------------------------------------
 
 
@@ -341,9 +199,9 @@ def as_served(row):
 class Search:
     """What one list endpoint takes and returns; calling it serves a page.
 
-    Every list endpoint checks its parameters in the same order (page_size, page_token, sort, time filters, then
-    its own filters), so a request with several faults reports the first; ``filters_first`` moves the endpoint's
-    own filters to the front.
+    Every list endpoint checks its parameters in the same order (page_size, page_token, sort, then its filters in
+    the order declared), so a request with several faults reports the first; ``filters_first`` moves the filters
+    to the front.
     """
 
     records_key: str  # the list's key in ``data``
@@ -351,13 +209,12 @@ class Search:
     page_size: tuple[int, int, int | None]  # lowest, highest, default (None: page_size is required)
     sort: tuple[str | None, str] = ("create_time", "DESC")  # default sort_field (None: required) and sort_order
     sort_fields: tuple[str, ...] = ()  # sort_field values taken from the query; () : always sorted by ``sort``
-    time_filters: tuple[str, ...] = ()  # "<attr>_ge" is inclusive, "<attr>_lt" exclusive, "<attr>_le" inclusive
-    time_filters_in: str = "body"  # "body" or "query"
+    filters: tuple[Filter, ...] = ()  # see params.py
+    filters_in: str = "body"  # where the filters are: "body" or "query"
     paging_in: str = "query"  # where page_size and page_token are: "query" or "body"
-    filters: Callable | None = None  # (ctx, err) -> (binding, predicate or None): the endpoint's own filters
     filters_first: bool = False
     err: int = INVALID_PARAM
-    errs: dict = field(default_factory=dict)  # error code per parameter (time filters: per attribute), where not err
+    errs: dict = field(default_factory=dict)  # error code of page_size and page_token, where not err
     zero_page_size_is_default: bool = False
     window: Callable | None = None  # (offset, total, size): raises ApiError past the endpoint's result window
     with_total: bool = True
@@ -365,17 +222,15 @@ class Search:
     def __call__(self, ctx: Ctx):
         paging = ctx.body if self.paging_in == "body" else ctx.q
         if self.filters_first:
-            binding, pred = self.filters(ctx, self.err)
+            filters = self._filters(ctx)
         size = self._page_size(paging)
-        token = _page_token(paging, self._err("page_token"))
+        token = page_token(paging, self._err("page_token"))
         if self.sort_fields:
             sort_attr, desc = sort_params(ctx.q, self.sort_fields, *self.sort, self.err)
         else:
             sort_attr, desc = self.sort[0], self.sort[1] == "DESC"
-        time_src = ctx.body if self.time_filters_in == "body" else ctx.q
-        bounds = time_filters(time_src, self.time_filters, lambda name: self._err(name.rsplit("_", 1)[0]))
         if not self.filters_first:
-            binding, pred = self.filters(ctx, self.err) if self.filters is not None else ([], None)
+            filters = self._filters(ctx)
         window = self.window
         shop = ctx.shop
         records, next_token, total, _ = run_list(
@@ -386,9 +241,7 @@ class Search:
             desc=desc,
             size=size,
             token=token,
-            binding_extra=binding,
-            filters=bounds,
-            extra_pred=pred,
+            narrowed=narrowing(filters, sort_attr),
             token_err=self._err("page_token"),
             render=as_served,
             with_total=self.with_total,
@@ -401,6 +254,10 @@ class Search:
 
     def _err(self, param: str) -> int:
         return self.errs.get(param, self.err)
+
+    def _filters(self, ctx: Ctx) -> list:
+        query = self.filters_in == "query"
+        return read_filters(self.filters, ctx.q if query else ctx.body, self.err, query)
 
     def _page_size(self, src: dict) -> int:
         lo, hi, default = self.page_size
@@ -462,7 +319,7 @@ def h_statement_transactions(ctx: Ctx):
     sid = ctx.params["statement_id"]
     st = ctx.shop.statement_by_id.get(sid)
     size = page_size(q, 1, 100, 20, INVALID_PARAM)
-    token = _page_token(q, INVALID_PARAM)
+    token = page_token(q, INVALID_PARAM)
     _field, desc = sort_params(q, ("order_create_time",), None, "ASC", INVALID_PARAM)
     if st is None:
         raise ApiError(INVALID_PARAM, f"Invalid statement_id: {sid} not found for this shop")
@@ -474,8 +331,7 @@ def h_statement_transactions(ctx: Ctx):
         desc=desc,
         size=size,
         token=token,
-        binding_extra=[sid],
-        filters={},
+        narrowed=Narrowing(binding={"statement_id": sid}),
         token_err=INVALID_PARAM,
         render=lambda t: t.render(),
     )
@@ -574,9 +430,7 @@ def h_warehouses(ctx: Ctx):
 
 def h_categories(ctx: Ctx):
     q = ctx.q
-    cv = q.get("category_version")
-    if cv not in (None, "", "v1", "v2"):
-        raise ApiError(INVALID_PARAM, "Invalid category_version: must be v1 or v2")
+    CATEGORY_VERSION.read(q, INVALID_PARAM, query=True)
     keyword = (q.get("keyword") or "").strip().lower()
     cats = [dict(c, permission_statuses=list(c["permission_statuses"])) for c in ctx.world.categories]
     if keyword:
@@ -585,58 +439,12 @@ def h_categories(ctx: Ctx):
 
 
 # -- the list endpoints ---------------------------------------------------------------------------------------
-# Each declares what differs; ``Search.__call__`` does the paging.  A filter function checks the endpoint's own
-# filters and returns what binds a page token to them plus a predicate on rows (None when none is set).
+# Each declares what differs, its filters included (params.py); ``Search.__call__`` does the paging.
 
-CREATE_UPDATE_LT = ("create_time_ge", "create_time_lt", "update_time_ge", "update_time_lt")
-
-
-def _order_filters(ctx: Ctx, err: int):
-    b = ctx.body
-    status = enum_value(b, "order_status", ORDER_STATUSES, err)
-    shipping_type = enum_value(b, "shipping_type", ("TIKTOK", "SELLER"), err)
-    buyer = b.get("buyer_user_id")
-    if buyer is not None and not isinstance(buyer, str):
-        raise ApiError(err, "Invalid buyer_user_id")
-    cancel_req = b.get("is_buyer_request_cancel")
-    if cancel_req is not None and not isinstance(cancel_req, bool):
-        raise ApiError(err, "Invalid is_buyer_request_cancel: must be a boolean")
-    warehouses = enum_list(b, "warehouse_ids", None, err, max_len=100)
-
-    def pred(o):
-        if status is not None and o.status != status:
-            return False
-        if shipping_type is not None and o.shipping_type != shipping_type:
-            return False
-        if buyer and o.user_id != buyer:
-            return False
-        if cancel_req is not None and o.is_buyer_request_cancel != cancel_req:
-            return False
-        return not (warehouses and o.warehouse_id not in warehouses)
-
-    used = any(x is not None and x != "" for x in (status, shipping_type, buyer, cancel_req, warehouses))
-    return [status, shipping_type, buyer, cancel_req, sorted(warehouses or [])], pred if used else None
-
-
-def _product_filters(ctx: Ctx, err: int):
-    b = ctx.body
-    status = enum_value(b, "status", PRODUCT_STATUSES, err)
-    seller_skus = enum_list(b, "seller_skus", None, err)
-    sku_ids = enum_list(b, "sku_ids", None, err, max_len=10)
-    cv = b.get("category_version", ctx.q.get("category_version"))
-    if cv not in (None, "", "v1", "v2"):
-        raise ApiError(err, "Invalid category_version: must be v1 or v2")
-    status_f = None if status in (None, "ALL") else status
-
-    def pred(p):
-        if status_f is not None and p.status != status_f:
-            return False
-        if seller_skus and not any(s.seller_sku in seller_skus for s in p.skus):
-            return False
-        return not (sku_ids and not any(s.id in sku_ids for s in p.skus))
-
-    used = status_f or seller_skus or sku_ids
-    return [status_f, sorted(seller_skus or []), sorted(sku_ids or [])], pred if used else None
+CATEGORY_VERSION = Filter("category_version", None, "enum", ("v1", "v2"))  # one tree for both (docs/sandbox.md)
+CREATED_OR_UPDATED = (*time_range("create_time"), *time_range("update_time"))
+# the order a return or cancellation belongs to, and that order's buyer
+OF_ORDERS = (Filter("order_ids", "order.id", "in"), Filter("buyer_user_ids", "order.user_id", "in"))
 
 
 def _products_window(offset: int, total: int, size: int):
@@ -644,141 +452,9 @@ def _products_window(offset: int, total: int, size: int):
         raise ApiError(PRODUCT_WINDOW, "The total number of search results can not exceed 10000")
 
 
-def _return_filters(ctx: Ctx, err: int):
-    b = ctx.body
-    return_ids = enum_list(b, "return_ids", None, err)
-    order_ids = enum_list(b, "order_ids", None, err)
-    buyers = enum_list(b, "buyer_user_ids", None, err)
-    types = enum_list(b, "return_types", RETURN_TYPES, err)
-    statuses = enum_list(b, "return_status", None, err)
-    arbitration = enum_list(b, "arbitration_status", None, err)
-
-    def pred(r):
-        if return_ids and r.id not in return_ids:
-            return False
-        if order_ids and r.order.id not in order_ids:
-            return False
-        if buyers and r.order.user_id not in buyers:
-            return False
-        if types and r.return_type not in types:
-            return False
-        if statuses and r.status not in statuses:
-            return False
-        return not arbitration  # no return in the sandbox is under arbitration
-
-    sets = (return_ids, order_ids, buyers, types, statuses, arbitration)
-    return [sorted(x or []) for x in sets], pred if any(sets) else None
-
-
-def _cancellation_filters(ctx: Ctx, err: int):
-    b = ctx.body
-    cancel_ids = enum_list(b, "cancel_ids", None, err)
-    order_ids = enum_list(b, "order_ids", None, err)
-    buyers = enum_list(b, "buyer_user_ids", None, err)
-    types = enum_list(b, "cancel_types", CANCEL_TYPES, err)
-    statuses = enum_list(b, "cancel_status", CANCEL_STATUSES, err)
-
-    def pred(c):
-        if cancel_ids and c.id not in cancel_ids:
-            return False
-        if order_ids and c.order.id not in order_ids:
-            return False
-        if buyers and c.order.user_id not in buyers:
-            return False
-        if types and c.cancel_type not in types:
-            return False
-        return not (statuses and c.status not in statuses)
-
-    sets = (cancel_ids, order_ids, buyers, types, statuses)
-    return [sorted(x or []) for x in sets], pred if any(sets) else None
-
-
-def _package_filters(ctx: Ctx, err: int):
-    status = enum_value(ctx.body, "package_status", PACKAGE_STATUSES, err)
-    return [status], (lambda p: p.status == status) if status else None
-
-
-def _statement_filters(ctx: Ctx, err: int):
-    status = enum_value(ctx.q, "payment_status", PAYMENT_STATUSES, err)
-    return [status], (lambda s: s.data["payment_status"] == status) if status else None
-
-
-def _withdrawal_filters(ctx: Ctx, err: int):
-    raw = ctx.q.get("types")
-    if not raw:
-        raise ApiError(err, "types is required (comma-separated: WITHDRAW, SETTLE, TRANSFER, REVERSE)")
-    types = [t.strip() for t in raw.split(",")]
-    bad = [t for t in types if t not in WITHDRAWAL_TYPES]
-    if bad:
-        raise ApiError(err, f"Invalid types: {bad[0]!r} is not one of {', '.join(WITHDRAWAL_TYPES)}")
-    tset = set(types)
-    return [sorted(tset)], lambda w: w.data["type"] in tset
-
-
-def _brand_filters(ctx: Ctx, err: int):
-    q = ctx.q
-    name = (q.get("brand_name") or "").strip().lower()
-    auth = q.get("is_authorized")
-    if auth not in (None, "", "true", "false", "1", "0"):
-        raise ApiError(err, "Invalid is_authorized: must be a boolean")
-    cv = q.get("category_version")
-    if cv not in (None, "", "v1", "v2"):
-        raise ApiError(err, "Invalid category_version: must be v1 or v2")
-    want_auth = None if auth in (None, "") else auth in ("true", "1")
-
-    def pred(b):
-        if name and name not in b.data["name"].lower():
-            return False
-        return want_auth is None or (b.data["authorized_status"] == "AUTHORIZED") == want_auth
-
-    used = name or want_auth is not None
-    return [name, want_auth, q.get("category_id") or ""], pred if used else None
-
-
-def _activity_filters(ctx: Ctx, err: int):
-    b = ctx.body
-    status = enum_value(b, "status", ACTIVITY_STATUSES, err)
-    typ = enum_value(b, "activity_type", ACTIVITY_TYPES, err)
-    title = b.get("activity_title")
-    if title is not None and not isinstance(title, str):
-        raise ApiError(err, "Invalid activity_title")
-    title_l = (title or "").lower()
-
-    def pred(a):
-        d = a.data
-        if status and d["status"] != status:
-            return False
-        if typ and d["activity_type"] != typ:
-            return False
-        return not (title_l and title_l not in d["title"].lower())
-
-    return [status, typ, title_l], pred if (status or typ or title_l) else None
-
-
 def _activities_window(offset: int, _total: int, size: int):
     if offset + size >= 10000:
         raise ApiError(ACTIVITY_WINDOW, "page_token + page_size must be less than 10000")
-
-
-def _coupon_filters(ctx: Ctx, err: int):
-    b = ctx.body
-    statuses = enum_list(b, "status", COUPON_STATUSES, err)
-    display = enum_list(b, "display_type", None, err)
-    kw = b.get("title_keyword")
-    if kw is not None and not isinstance(kw, str):
-        raise ApiError(err, "Invalid title_keyword")
-    kw_l = (kw or "").lower()
-
-    def pred(c):
-        d = c.data
-        if statuses and d["status"] not in statuses:
-            return False
-        if display and d["display_type"] not in display:
-            return False
-        return not (kw_l and kw_l not in d["title"].lower())
-
-    used = statuses or display or kw_l
-    return [sorted(statuses or []), sorted(display or []), kw_l], pred if used else None
 
 
 SEARCH_ORDERS = Search(
@@ -786,21 +462,28 @@ SEARCH_ORDERS = Search(
     "orders",
     page_size=(1, 100, None),
     sort_fields=("create_time", "update_time"),
-    time_filters=CREATE_UPDATE_LT,
-    filters=_order_filters,
+    filters=(
+        *CREATED_OR_UPDATED,
+        Filter("order_status", "status", "enum", ORDER_STATUSES),
+        Filter("shipping_type", "shipping_type", "enum", ("TIKTOK", "SELLER")),
+        Filter("buyer_user_id", "user_id", "string"),
+        Filter("is_buyer_request_cancel", "is_buyer_request_cancel", "bool"),
+        Filter("warehouse_ids", "warehouse_id", "in", max_len=100),
+    ),
 )
 SEARCH_PRODUCTS = Search(
     "products",
     "products",
     page_size=(1, 100, None),
-    time_filters=("create_time_ge", "create_time_le", "update_time_ge", "update_time_le"),
-    filters=_product_filters,
-    errs={
-        "page_size": PRODUCT_PAGE_SIZE,
-        "page_token": PRODUCT_PAGE_TOKEN,
-        "create_time": PRODUCT_CREATE_TIME,
-        "update_time": PRODUCT_UPDATE_TIME,
-    },
+    filters=(
+        *time_range("create_time", "le", err=PRODUCT_CREATE_TIME),
+        *time_range("update_time", "le", err=PRODUCT_UPDATE_TIME),
+        Filter("status", "status", "enum", PRODUCT_STATUSES, wildcard="ALL"),
+        Filter("seller_skus", "seller_skus", "overlaps"),
+        Filter("sku_ids", "sku_ids", "overlaps", max_len=10),
+        CATEGORY_VERSION,
+    ),
+    errs={"page_size": PRODUCT_PAGE_SIZE, "page_token": PRODUCT_PAGE_TOKEN},
     window=_products_window,
 )
 SEARCH_RETURNS = Search(
@@ -809,8 +492,14 @@ SEARCH_RETURNS = Search(
     page_size=(10, 50, 10),
     sort=("create_time", "ASC"),
     sort_fields=("create_time", "update_time"),
-    time_filters=CREATE_UPDATE_LT,
-    filters=_return_filters,
+    filters=(
+        *CREATED_OR_UPDATED,
+        Filter("return_ids", "id", "in"),
+        *OF_ORDERS,
+        Filter("return_types", "return_type", "in", RETURN_TYPES),
+        Filter("return_status", "status", "in"),
+        Filter("arbitration_status", "arbitration_status", "in"),
+    ),
     err=RETURNS_PARAM,
 )
 SEARCH_CANCELLATIONS = Search(
@@ -819,8 +508,13 @@ SEARCH_CANCELLATIONS = Search(
     page_size=(1, 50, 10),
     sort=("create_time", "ASC"),
     sort_fields=("create_time", "update_time"),
-    time_filters=CREATE_UPDATE_LT,
-    filters=_cancellation_filters,
+    filters=(
+        *CREATED_OR_UPDATED,
+        Filter("cancel_ids", "id", "in"),
+        *OF_ORDERS,
+        Filter("cancel_types", "cancel_type", "in", CANCEL_TYPES),
+        Filter("cancel_status", "status", "in", CANCEL_STATUSES),
+    ),
     err=RETURNS_PARAM,
 )
 SEARCH_PACKAGES = Search(
@@ -828,8 +522,10 @@ SEARCH_PACKAGES = Search(
     "packages",
     page_size=(1, 50, None),
     sort_fields=("create_time", "update_time", "order_pay_time"),
-    time_filters=CREATE_UPDATE_LT,
-    filters=_package_filters,
+    filters=(
+        *CREATED_OR_UPDATED,
+        Filter("package_status", "status", "enum", PACKAGE_STATUSES),
+    ),
 )
 GET_STATEMENTS = Search(
     "statements",
@@ -837,9 +533,8 @@ GET_STATEMENTS = Search(
     page_size=(1, 100, 20),
     sort=(None, "ASC"),
     sort_fields=("statement_time",),
-    time_filters=("statement_time_ge", "statement_time_lt"),
-    time_filters_in="query",
-    filters=_statement_filters,
+    filters=(*time_range("statement_time"), Filter("payment_status", "payment_status", "enum", PAYMENT_STATUSES)),
+    filters_in="query",
     with_total=False,
 )
 GET_PAYMENTS = Search(
@@ -848,30 +543,54 @@ GET_PAYMENTS = Search(
     page_size=(1, 100, 20),
     sort=(None, "ASC"),
     sort_fields=("create_time",),
-    time_filters=("create_time_ge", "create_time_lt"),
-    time_filters_in="query",
+    filters=time_range("create_time"),
+    filters_in="query",
     with_total=False,
 )
 GET_WITHDRAWALS = Search(
     "withdrawals",
     "withdrawals",
     page_size=(1, 100, 20),
-    time_filters=("create_time_ge", "create_time_lt"),
-    time_filters_in="query",
-    filters=_withdrawal_filters,
+    filters=(Filter("types", "type", "csv", WITHDRAWAL_TYPES, required=True), *time_range("create_time")),
+    filters_in="query",
     filters_first=True,  # ``types`` is required, and checked before paging
 )
-GET_BRANDS = Search("brands", "brand_rows", page_size=(1, 100, None), sort=("nid", "ASC"), filters=_brand_filters)
+GET_BRANDS = Search(
+    "brands",
+    "brand_rows",
+    page_size=(1, 100, None),
+    sort=("nid", "ASC"),
+    filters=(
+        Filter("brand_name", "name", "contains"),
+        Filter("is_authorized", "is_authorized", "bool"),
+        CATEGORY_VERSION,
+        Filter("category_id", None, "string"),
+    ),
+    filters_in="query",
+)
 SEARCH_ACTIVITIES = Search(
     "activities",
     "activities",
     page_size=(0, 100, 50),
     paging_in="body",
     zero_page_size_is_default=True,
-    filters=_activity_filters,
+    filters=(
+        Filter("status", "status", "enum", ACTIVITY_STATUSES),
+        Filter("activity_type", "activity_type", "enum", ACTIVITY_TYPES),
+        Filter("activity_title", "title", "contains"),
+    ),
     window=_activities_window,
 )
-SEARCH_COUPONS = Search("coupons", "coupons", page_size=(1, 100, 50), filters=_coupon_filters)
+SEARCH_COUPONS = Search(
+    "coupons",
+    "coupons",
+    page_size=(1, 100, 50),
+    filters=(
+        Filter("status", "status", "in", COUPON_STATUSES),
+        Filter("display_type", "display_type", "in"),
+        Filter("title_keyword", "title", "contains"),
+    ),
+)
 
 
 # -- the table -----------------------------------------------------------------------------------------------
