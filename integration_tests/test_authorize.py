@@ -301,3 +301,23 @@ def test_the_browser_is_told_authorized_only_once_the_code_is_exchanged(sandbox,
     assert spent not in answer.text
     assert command.finish() == 1
     assert not output.exists()
+
+
+def test_authorize_end_to_end_through_the_sandbox_consent_page(sandbox, base_config, tmp_path):
+    """The seller opens the printed link; the sandbox's consent page sends the browser to the listener with a
+    fresh code; the page the browser ends on says "authorized" once the tokens are written."""
+    output = tmp_path / "config.json"
+    command = Authorize("--config", str(base_config), "--listen", "127.0.0.1:0", "--output", str(output))
+    link = command.terminal.wait_for(r"Legacy link \(any market\): (\S+)").group(1)
+    listener = command.terminal.wait_for(r"Waiting for TikTok's redirect on (\S+)").group(1)
+    sandbox.redirect_url = listener  # the app's redirect URL, as registered in Partner Center
+    try:
+        page = requests.get(link, timeout=30)  # the browser follows the consent page's redirect
+    finally:
+        sandbox.redirect_url = None
+    assert page.status_code == 200 and f"The app is authorized: the tokens are in {output}" in page.text
+    assert command.finish() == 0
+    assert f"Wrote {output}" in command.terminal.text
+    checked = run("check", json.loads(output.read_text()))
+    assert checked.connection_status.status == Status.SUCCEEDED
+    assert "1 shop(s)" in checked.connection_status.message

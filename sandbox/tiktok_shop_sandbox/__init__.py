@@ -40,6 +40,8 @@ class Sandbox:
         host: str = "127.0.0.1",
         port: int = 0,
         counts: dict | None = None,
+        redirect_url: str | None = None,
+        state_file: str | None = None,
     ):
         self.world = World(seed=seed, shops=shops, orders=orders, start=start, end=end, counts=counts)
         first = self.world.shops[0] if self.world.shops else None  # shops=0: a seller with no authorized shop
@@ -51,6 +53,7 @@ class Sandbox:
             open_id=f"{int(first.id) % 10**12:012d}-open" if first else f"{self.world.seed % 10**12:012d}-open",
             seller_name=first.name if first else "",
             region=first.region if first else "",
+            state_file=state_file,
         )
         self._core = Core(
             self.world,
@@ -60,6 +63,7 @@ class Sandbox:
             RateLimiter(qps_per_shop),
             latency_ms,
         )
+        self._core.redirect_url = redirect_url
         self._host, self._port = host, port
         self._server = None
         self._thread = None
@@ -127,6 +131,20 @@ class Sandbox:
 
     def new_auth_code(self) -> str:
         return self._auth.new_auth_code()
+
+    @property
+    def consent_url(self) -> str:
+        """The legacy authorization link (reference §1.1) a seller opens; each visit mints a fresh code."""
+        return f"{self.base_url}/oauth/authorize?app_key={self._auth.app_key}"
+
+    @property
+    def redirect_url(self) -> str | None:
+        """The app's redirect URL, as registered in Partner Center: where the consent page sends the seller."""
+        return self._core.redirect_url
+
+    @redirect_url.setter
+    def redirect_url(self, url: str | None):
+        self._core.redirect_url = url
 
     def new_tokens(self) -> dict:
         """Extension: a fresh token pair, as the token endpoint's ``data`` would return it."""

@@ -28,11 +28,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fault-rate", type=float, default=0.0, help="fraction of API calls given a random fault")
     p.add_argument("--fault-kinds", default=None, help=f"comma list restricting the random faults ({', '.join(KINDS)})")
     p.add_argument("--token-ttl-s", type=int, default=604800, help="access-token lifetime (default 604800)")
+    p.add_argument(
+        "--redirect-url",
+        help="the app's redirect URL: where the consent page /oauth/authorize sends the seller with a fresh code",
+    )
+    p.add_argument("--auth-codes", type=int, default=1, help="auth codes to print at start (default 1)")
+    p.add_argument("--state-file", help="keep codes and tokens in this file, across restarts")
     return p
 
 
 def main(argv=None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.auth_codes < 1:
+        parser.error("--auth-codes must be 1 or more")
     try:
         kinds = parse_kinds(args.fault_kinds) if args.fault_kinds else None
         sb = Sandbox(
@@ -48,8 +57,10 @@ def main(argv=None) -> int:
             token_ttl_s=args.token_ttl_s,
             host=args.host,
             port=args.port,
+            redirect_url=args.redirect_url,
+            state_file=args.state_file,
         )
-    except ValueError as exc:
+    except (ValueError, OSError) as exc:
         print(f"tiktok-shop-sandbox: {exc}", file=sys.stderr)
         return 2
     stop = threading.Event()
@@ -62,6 +73,8 @@ def main(argv=None) -> int:
     sb.prerender().start()
     try:
         creds = sb.credentials
+        if args.auth_codes > 1:
+            creds["auth_codes"] = [creds["auth_code"]] + [sb.new_auth_code() for _ in range(args.auth_codes - 1)]
         if args.credentials_file:  # written before the lines are printed, so it exists once they are read
             tmp = args.credentials_file + ".tmp"
             with open(tmp, "w") as fh:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import secrets
 import threading
 import time
@@ -47,8 +49,18 @@ class AccessToken:
 
 
 class AuthState:
+    """Codes and tokens; with a ``state_file``, kept there across restarts (read at start, written on each change)."""
+
     def __init__(
-        self, app_key: str, app_secret: str, token_ttl_s: int, scopes=None, open_id="", seller_name="", region=""
+        self,
+        app_key: str,
+        app_secret: str,
+        token_ttl_s: int,
+        scopes=None,
+        open_id="",
+        seller_name="",
+        region="",
+        state_file: str | None = None,
     ):
         self.app_key = app_key
         self.app_secret = app_secret
@@ -64,6 +76,54 @@ class AuthState:
         self.refresh: dict[str, int] = {}  # current refresh token -> family
         self.family_access: dict[int, str] = {}  # family -> current access token
         self._families = 0
+        self.state_file = state_file
+        if state_file and os.path.exists(state_file):
+            self._load(state_file)
+
+    # -- the state file ----------------------------------------------------------------------------------------
+
+    def _load(self, path: str):
+        with open(path) as fh:
+            saved = json.load(fh)
+        if not isinstance(saved, dict) or not {"app_key", "families", "codes", "access", "refresh"} <= set(saved):
+            raise ValueError(f"{path} is not a sandbox state file")
+        if saved.get("app_key") != self.app_key:
+            raise ValueError(
+                f"the state file {path} holds the tokens of app key {saved.get('app_key')!r}, not of this sandbox's "
+                f"{self.app_key!r}: start the sandbox with the same --seed, or use another state file"
+            )
+        self._families = saved["families"]
+        self.codes = {code: list(entry) for code, entry in saved["codes"].items()}
+        self.access = {
+            token: AccessToken(token, family, expires_at)
+            for token, (family, expires_at, _, _) in saved["access"].items()
+        }
+        for token, (_, _, revoked, forced_expired) in saved["access"].items():
+            self.access[token].revoked, self.access[token].forced_expired = revoked, forced_expired
+        self.refresh = dict(saved["refresh"])
+        self.family_access = {int(family): token for family, token in saved["family_access"].items()}
+        self.revoked_scopes = set(saved["revoked_scopes"])
+
+    def _save(self):
+        """Called with the lock held, after every change."""
+        if not self.state_file:
+            return
+        now = time.time()
+        saved = {
+            "app_key": self.app_key,
+            "families": self._families,
+            "codes": {code: entry for code, entry in self.codes.items() if entry[0] >= now},
+            "access": {
+                token: [t.family, t.expires_at, t.revoked, t.forced_expired] for token, t in self.access.items()
+            },
+            "refresh": self.refresh,
+            "family_access": self.family_access,
+            "revoked_scopes": sorted(self.revoked_scopes),
+        }
+        partial = f"{self.state_file}.partial"
+        with open(partial, "w") as fh:
+            json.dump(saved, fh)
+        os.replace(partial, self.state_file)
 
     # -- helpers -------------------------------------------------------------------------------------------------
 
@@ -75,6 +135,7 @@ class AuthState:
         code = "ROW_" + secrets.token_urlsafe(36)
         with self.lock:
             self.codes[code] = [now + AUTH_CODE_TTL_S, False]
+            self._save()
         return code
 
     def _issue(self, family: int, now: float) -> dict:
@@ -84,6 +145,7 @@ class AuthState:
         self.access[access] = AccessToken(access, family, exp)
         self.family_access[family] = access
         self.refresh[refresh] = family
+        self._save()
         return {
             "access_token": access,
             "access_token_expire_in": exp,
@@ -127,7 +189,7 @@ class AuthState:
             entry = self.codes.get(code)
             if entry is None or entry[1] or entry[0] < now:
                 raise AuthError(CODE_INVALID_GRANT, "invalid auth code")
-            entry[1] = True
+            entry[1] = True  # saved by _issue
             self._families += 1
             return self._issue(self._families, now)
 
@@ -170,10 +232,12 @@ class AuthState:
         with self.lock:
             for t in self.access.values():
                 t.forced_expired = True
+            self._save()
 
     def revoke_scope(self, scope: str):
         with self.lock:
             self.revoked_scopes.add(scope)
+            self._save()
 
     def has_scope(self, scope: str) -> bool:
         return scope in self.granted and scope not in self.revoked_scopes

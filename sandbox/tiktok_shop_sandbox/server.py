@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import secrets
@@ -9,7 +10,7 @@ import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from .auth import AuthError
 
@@ -31,6 +32,8 @@ from .signing import verify_sign
 
 TOKEN_GET = "/api/v2/token/get"
 TOKEN_REFRESH = "/api/v2/token/refresh"
+# The seller's consent page of the legacy authorization link (reference §1.1): auth host + this path.
+CONSENT = "/oauth/authorize"
 TIMESTAMP_RE = re.compile(r"^\d{10}$")
 TIMESTAMP_PAST_S = 300
 TIMESTAMP_FUTURE_S = 30
@@ -46,19 +49,29 @@ HTML_PAGE = (
 )
 
 
+def _page(title: str, text: str) -> bytes:
+    return (
+        f"<!DOCTYPE html><html><head><title>TikTok Shop sandbox: {html.escape(title)}</title></head>"
+        f"<body><h1>{html.escape(title)}</h1><p>{text}</p></body></html>"
+    ).encode()
+
+
 def request_id() -> str:
     return time.strftime("%Y%m%d%H%M%S", time.gmtime()) + secrets.token_hex(10).upper()
 
 
 class Response:
-    __slots__ = ("status", "body", "content_type", "code", "action")
+    __slots__ = ("status", "body", "content_type", "code", "action", "headers")
 
-    def __init__(self, status: int, body: bytes, content_type: str = "application/json", code=None, action=None):
+    def __init__(
+        self, status: int, body: bytes, content_type: str = "application/json", code=None, action=None, headers=None
+    ):
         self.status = status
         self.body = body
         self.content_type = content_type
         self.code = code
         self.action = action  # None | "drop"
+        self.headers = headers or {}
 
 
 def envelope(code: int, message: str, data=None) -> bytes:
@@ -86,6 +99,8 @@ class Core:
         self.stop_event = threading.Event()
         self.log_lock = threading.Lock()
         self.log: list[dict] = []
+        # The app's redirect URL, as registered in Partner Center: where the consent page sends the seller.
+        self.redirect_url: str | None = None
 
     # -- entry point ---------------------------------------------------------------------------------------
 
@@ -107,6 +122,8 @@ class Core:
             if path in (TOKEN_GET, TOKEN_REFRESH):
                 entry["query"] = {k: ("***" if k == "app_secret" else v) for k, v in query.items()}
                 resp = self._token(method, path, query)
+            elif path == CONSENT:
+                resp = self._consent(method, query)
             else:
                 resp = self._api(method, path, query, headers, body, entry)
         except Exception as exc:  # a sandbox bug must still produce a well-formed answer
@@ -172,6 +189,32 @@ class Core:
             except AuthError as exc:
                 resp = error(200, exc.code, exc.message)
         return self._post_fault(post, resp) if post else resp
+
+    # -- consent page (the seller's side of reference §1.1) -----------------------------------------------
+
+    def _consent(self, method: str, query: dict) -> Response:
+        """The seller approves at once (the sandbox has no seller to ask): a fresh auth code goes to the app's
+        redirect URL with the link's ``state``; ``decision=deny`` (an extension) declines instead."""
+        if method != "GET":
+            return Response(405, _page("Method not allowed", "Open the authorization link with GET."), "text/html")
+        if query.get("app_key") != self.auth.app_key:
+            return Response(400, _page("Unknown app", "This authorization link has no valid app_key."), "text/html")
+        if query.get("decision") == "deny":
+            params = {"code": "null", "error": "auth_denied"}
+        else:
+            params = {"code": self.auth.new_auth_code()}
+        if "state" in query:  # links without one (Seller App Store installs) get none back
+            params["state"] = query["state"]
+        if not self.redirect_url:
+            redirect = "https://your-redirect-url/?" + urlencode(params)
+            text = (
+                "The seller authorized the app. This sandbox has no redirect URL (start it with --redirect-url), "
+                f"so here is where TikTok would send the browser; paste it where you are asked:<br><code>{html.escape(redirect)}</code>"
+            )
+            return Response(200, _page("Authorized", text), "text/html")
+        location = self.redirect_url + ("&" if "?" in self.redirect_url else "?") + urlencode(params)
+        body = _page("Authorized", f'Continue to <a href="{html.escape(location)}">the app</a>.')
+        return Response(302, body, "text/html", headers={"Location": location})
 
     # -- API -----------------------------------------------------------------------------------------------
 
@@ -315,6 +358,8 @@ class Handler(BaseHTTPRequestHandler):
             ctype = resp.content_type + ("; charset=utf-8" if "json" in resp.content_type else "")
             self.send_header("Content-Type", ctype)
             self.send_header("Content-Length", str(len(resp.body)))
+            for name, value in resp.headers.items():
+                self.send_header(name, value)
             if resp.action == "drop":
                 self.end_headers()
                 self.wfile.write(resp.body[: max(1, len(resp.body) // 3)])
