@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # The image Airbyte's builder makes from metadata.yaml (docker-images/Dockerfile.python-connector),
-# written out so that `docker build -t airbyte/source-tiktok-shop:dev .` works without airbyte-ci.
+# written out so that `docker build -t airbyte/source-tiktok-shop:0.1.0 .` works without airbyte-ci (docs/airbyte.md).
 # Keep BASE_IMAGE equal to connectorBuildOptions.baseImage and the version label equal to
 # dockerImageTag (unit_tests/test_metadata.py checks both).
 ARG BASE_IMAGE=docker.io/airbyte/python-connector-base:4.0.2@sha256:9fdb1888c4264cf6fee473649ecb593f56f58e5d0096a87ee0b231777e2e3e73

@@ -113,6 +113,15 @@ def test_versions_agree_everywhere(data):
     assert labels["io.airbyte.name"] == data["dockerRepository"]
 
 
+def test_every_image_tag_the_docs_give_is_the_declared_one(data):
+    """The tag a user builds and adds in Airbyte, wherever it is written (the image tests' `:dev` is the CDK's own)."""
+    image = re.compile(re.escape(data["dockerRepository"]) + r":([\w.-]+)")
+    texts = {path.name: path.read_text() for path in [ROOT / "README.md", ROOT / "Dockerfile", *ROOT.glob("docs/*.md")]}
+    tags = {(name, tag) for name, text in texts.items() for tag in image.findall(text)}
+    assert {name for name, _ in tags} >= {"README.md", "Dockerfile", "airbyte.md"}
+    assert {tag for _, tag in tags} == {data["dockerImageTag"]}, sorted(tags)
+
+
 def test_dockerfile_builds_from_the_declared_base_image(data):
     built = dockerfile()
     declared = data["connectorBuildOptions"]["baseImage"]
