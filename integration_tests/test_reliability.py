@@ -125,6 +125,8 @@ def test_a_read_of_every_stream_with_no_route_to_tiktok_fails_once_within_two_mi
     assert f"Could not connect to {closed}: Connection refused." in error and setting in error
     assert result.exit_code == 1 and not result.records()
     assert "Traceback" not in result.text
+    for secret in ("app_secret", "auth_code", "access_token", "refresh_token"):
+        assert not config["credentials"].get(secret) or config["credentials"][secret] not in result.text
     retries = [line for line in result.logs if "Retrying in" in line]
     assert len(retries) == 6, "more than one request retried: the streams did not share the failure"
     assert not [line for line in result.logs if "Rate limit" in line]
