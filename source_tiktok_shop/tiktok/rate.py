@@ -28,7 +28,7 @@ MAX_RATE = 200.0
 # TikTok's older documentation: 50 requests/s per API per app × shop. What a (shop, endpoint) may reach
 # before it has been throttled, for deciding how many windows are worth reading in parallel.
 DOCUMENTED_RATE = 50.0
-SLOW_START_STEP = 1.0  # added per success while nothing is known: the rate doubles about every 0.7 s
+SLOW_START_STEP = 2.0  # added per success while nothing is known: the rate doubles about every 0.35 s
 FIRST_CUT = 0.5  # of the rate TikTok refused first: the quota is somewhere below it
 MARGIN = 0.95  # of the quota measured between two refusals
 APPROACH = 0.1  # of the gap to the quota's estimate, closed per success
