@@ -78,6 +78,28 @@ def test_a_tight_per_shop_quota_loses_nothing(pace, expect_429):
     assert bool(refused) is expect_429
 
 
+def test_a_tight_quota_per_shop_and_endpoint_is_found_without_a_ceiling():
+    streams = ["orders", "returns", "packages"]
+    with Sandbox(seed=27, qps_per_endpoint=4, latency_ms=20, shops=2, orders=900, end="2025-03-31") as sandbox:
+        result = run("read", config_for(sandbox), catalog_of({name: SyncMode.incremental for name in streams}))
+        made = [entry for entry in sandbox.requests if not entry["path"].startswith("/api/v2/token")]
+        refused = [entry for entry in made if entry["status"] == 429]
+        assert_exactly_the_ground_truth(sandbox, result, streams)
+    assert refused, "the quota was never reached: the test says nothing"
+    assert len(refused) <= 0.15 * len(made), f"{len(refused)} of {len(made)} requests throttled"
+    assert result.output.is_in_logs(r"Rate: orders, shop \d+: orders_search settled at [\d.]+ requests/s")
+
+
+def test_a_platform_wide_throttle_mid_sync_loses_nothing():
+    streams = ["orders", "order_line_items", "returns", "packages"]
+    with Sandbox(seed=28, latency_ms=50, **{**SMALL, "orders": 300}) as sandbox:
+        sandbox.throttle_all(after_s=0.2, for_s=2.0)
+        result = run("read", config_for(sandbox), catalog_of({name: SyncMode.incremental for name in streams}))
+        refused = [entry for entry in sandbox.requests if entry["status"] == 429]
+        assert_exactly_the_ground_truth(sandbox, result, streams)
+    assert refused, "the throttle did not land during the sync"
+
+
 def test_a_missing_scope_skips_only_its_streams():
     with Sandbox(seed=23, **SMALL) as sandbox:
         sandbox.revoke_scope("seller.finance.info")

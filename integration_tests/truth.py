@@ -61,11 +61,14 @@ def _rows(sandbox: Any, stream: str) -> list[dict[str, Any]]:
         }
         return [row for row in _with_shop(sandbox.records("product_details")) if (row["shop_id"], row["id"]) in visible]
     if stream == "statement_transactions":
-        statement_time = {
-            (row["shop_id"], row["id"]): row["statement_time"] for row in _with_shop(sandbox.records("statements"))
-        }
+        statements = {(row["shop_id"], row["id"]): row for row in _with_shop(sandbox.records("statements"))}
         return [
-            {**row, "statement_time": statement_time[(row["shop_id"], row["statement_id"])]}
+            {
+                **row,
+                "statement_time": statements[(row["shop_id"], row["statement_id"])]["statement_time"],
+                # The currency of a statement's transactions comes with their page, once.
+                "currency": statements[(row["shop_id"], row["statement_id"])]["currency"],
+            }
             for row in _with_shop(sandbox.records("statement_transactions"))
         ]
     raise KeyError(stream)

@@ -198,3 +198,40 @@ def test_rate_limiter_unit():
     f.inject("drop", 2, path_contains="/x")
     assert f.draw("/y", True) is None and f.draw("/x/1", True) == "drop" and f.draw("/x", False) == "drop"
     assert f.draw("/x", True) is None
+
+
+def test_qps_per_endpoint_counts_each_api_of_a_shop_apart(sbx):
+    s, c = sbx
+    s.set_qps_per_endpoint(5)
+    try:
+        c0 = s.shops[0]["cipher"]
+        orders = [c.request("POST", ORDERS, {"page_size": 1}, {}, shop_cipher=c0).status_code for _ in range(10)]
+        assert 5 <= orders.count(200) <= 6 and orders.count(429) >= 4, orders
+        # Another API of the same shop has a bucket of its own.
+        assert c.request("GET", "/logistics/202309/warehouses", {}, None, shop_cipher=c0).status_code == 200
+    finally:
+        s.set_qps_per_endpoint(None)
+
+
+def test_a_platform_wide_throttle_refuses_every_call_for_its_duration_then_lifts(sbx):
+    s, c = sbx
+    c0, c1 = s.shops[0]["cipher"], s.shops[1]["cipher"]
+    s.throttle_all(after_s=0.3, for_s=0.6)
+    assert c.request("POST", ORDERS, {"page_size": 1}, {}, shop_cipher=c0).status_code == 200  # starts the clock
+    time.sleep(0.35)
+    refused = [
+        c.request("POST", ORDERS, {"page_size": 1}, {}, shop_cipher=c1),
+        c.request("GET", "/logistics/202309/warehouses", {}, None, shop_cipher=c0),
+    ]
+    assert [(r.status_code, r.json()["code"]) for r in refused] == [(429, 36009002)] * 2
+    time.sleep(0.7)
+    assert c.request("POST", ORDERS, {"page_size": 1}, {}, shop_cipher=c1).status_code == 200
+
+
+def test_the_cli_takes_the_quota_and_throttle_flags():
+    from tiktok_shop_sandbox.__main__ import build_parser
+
+    args = build_parser().parse_args(
+        ["--qps-per-endpoint", "5", "--throttle-all-after", "2", "--throttle-all-for", "5"]
+    )
+    assert (args.qps_per_endpoint, args.throttle_all_after, args.throttle_all_for) == (5.0, 2.0, 5.0)

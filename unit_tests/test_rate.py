@@ -47,11 +47,11 @@ def drive(
     return sent, throttled
 
 
-def test_given_successes_while_paced_then_the_rate_roughly_doubles_each_second():
+def test_given_successes_while_paced_then_the_rate_at_least_doubles_each_second():
     clock = Clock()
     policy = RatePolicy(clock=clock)
     drive(policy, clock, ORDERS, seconds=1.0)
-    assert 1.8 * INITIAL_RATE <= policy.settled(ORDERS).rate <= 3 * INITIAL_RATE
+    assert policy.settled(ORDERS).rate >= 2 * INITIAL_RATE
 
 
 def test_given_successes_that_the_pace_did_not_hold_back_then_the_rate_stays():
@@ -67,13 +67,10 @@ def test_given_successes_that_the_pace_did_not_hold_back_then_the_rate_stays():
 def test_given_a_first_rate_limit_then_the_rate_is_cut_to_half_of_what_was_sent():
     clock = Clock()
     policy = RatePolicy(clock=clock)
-    drive(policy, clock, ORDERS, seconds=1.0)
+    sent, _ = drive(policy, clock, ORDERS, seconds=1.0)
+    before = policy.settled(ORDERS).rate
     policy.throttled(ORDERS)
-    sent_in_the_last_second = 10 + 1  # the rate grew from 10 during that second, one request more than 10
-    assert (
-        policy.settled(ORDERS).rate <= FIRST_CUT * 30
-        and policy.settled(ORDERS).rate >= sent_in_the_last_second * FIRST_CUT * 0.9
-    )
+    assert policy.settled(ORDERS).rate == pytest.approx(FIRST_CUT * min(before, sent), abs=0.6)
     assert policy.settled(ORDERS).throttled == 1
 
 
@@ -125,12 +122,14 @@ def test_given_every_endpoint_refused_again_and_again_then_everything_pauses_and
         for key in keys:
             if policy.reserve(key) == 0.0:
                 policy.succeeded(key)
-    before = [policy.settled(key).rate for key in keys]
-    for _ in range(3):  # a protective throttle: every request refused
+    cut_once = []
+    for round_ in range(3):  # a protective throttle: every request refused
         for key in keys:
             clock.now += policy.reserve(key)
             policy.reserve(key)
             policy.throttled(key)
+        if round_ == 0:
+            cut_once = [policy.settled(key).rate for key in keys]
     assert policy.reserve(untouched) > 0, "a key not yet refused went on during a platform-wide throttle"
     rates = [policy.settled(key).rate for key in keys]
     clock.now += 60.0
@@ -138,9 +137,7 @@ def test_given_every_endpoint_refused_again_and_again_then_everything_pauses_and
         assert policy.reserve(key) == 0.0
         policy.succeeded(key)
     assert policy.reserve(untouched) == 0.0
-    assert all(rate >= FIRST_CUT * 0.5 * earlier for rate, earlier in zip(rates, before, strict=True)), (
-        "the rates collapsed instead of pausing"
-    )
+    assert rates == cut_once, "refusals in a row kept cutting the rates instead of pausing"
 
 
 def test_given_a_ceiling_then_a_shops_endpoints_share_it_and_no_rate_exceeds_it():

@@ -32,6 +32,7 @@ class Sandbox:
         end: str = "2025-06-30",
         latency_ms: float = 0,
         qps_per_shop: float | None = None,
+        qps_per_endpoint: float | None = None,
         fault_rate: float = 0.0,
         fault_kinds=None,
         token_ttl_s: int = 604800,
@@ -60,7 +61,7 @@ class Sandbox:
             self._auth,
             EndpointState(self.world),
             Faults(fault_rate, fault_kinds, seed=seed),
-            RateLimiter(qps_per_shop),
+            RateLimiter(qps_per_shop, qps_per_endpoint),
             latency_ms,
         )
         self._core.redirect_url = redirect_url
@@ -198,6 +199,14 @@ class Sandbox:
 
     def set_qps_per_shop(self, q: float | None):
         self._core.limiter.set_qps(q)
+
+    def set_qps_per_endpoint(self, q: float | None):
+        self._core.limiter.set_qps_per_endpoint(q)
+
+    def throttle_all(self, after_s: float, for_s: float):
+        """A platform-wide protective throttle: every API call refused with 429 for ``for_s`` seconds,
+        starting ``after_s`` seconds after the next call."""
+        self._core.limiter.throttle_all(after_s, for_s)
 
     def set_latency_ms(self, ms: float):
         self._core.latency_ms = float(ms or 0)

@@ -25,6 +25,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--end", default="2025-06-30", help="last day of the data, YYYY-MM-DD (default 2025-06-30)")
     p.add_argument("--latency-ms", type=float, default=0.0, help="sleep added to every call (default 0)")
     p.add_argument("--qps-per-shop", type=float, default=None, help="token bucket per app x shop (default: off)")
+    p.add_argument(
+        "--qps-per-endpoint", type=float, default=None, help="token bucket per app x shop x API (default: off)"
+    )
+    p.add_argument(
+        "--throttle-all-after",
+        type=float,
+        default=None,
+        help="seconds after the first API call when every call starts being refused with 429 (with --throttle-all-for)",
+    )
+    p.add_argument("--throttle-all-for", type=float, default=None, help="seconds the platform-wide throttle lasts")
     p.add_argument("--fault-rate", type=float, default=0.0, help="fraction of API calls given a random fault")
     p.add_argument("--fault-kinds", default=None, help=f"comma list restricting the random faults ({', '.join(KINDS)})")
     p.add_argument("--token-ttl-s", type=int, default=604800, help="access-token lifetime (default 604800)")
@@ -52,6 +62,7 @@ def main(argv=None) -> int:
             end=args.end,
             latency_ms=args.latency_ms,
             qps_per_shop=args.qps_per_shop,
+            qps_per_endpoint=args.qps_per_endpoint,
             fault_rate=args.fault_rate,
             fault_kinds=kinds,
             token_ttl_s=args.token_ttl_s,
@@ -60,6 +71,10 @@ def main(argv=None) -> int:
             redirect_url=args.redirect_url,
             state_file=args.state_file,
         )
+        if (args.throttle_all_after is None) != (args.throttle_all_for is None):
+            raise ValueError("--throttle-all-after and --throttle-all-for go together")
+        if args.throttle_all_for is not None:
+            sb.throttle_all(args.throttle_all_after, args.throttle_all_for)
     except (ValueError, OSError) as exc:
         print(f"tiktok-shop-sandbox: {exc}", file=sys.stderr)
         return 2

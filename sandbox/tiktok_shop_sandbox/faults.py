@@ -76,12 +76,33 @@ class Faults:
         return None
 
 
-class RateLimiter:
-    """Token bucket per (app_key, shop): ``qps`` tokens per second, capacity max(1, qps)."""
+class Bucket:
+    """A token bucket: ``qps`` tokens per second, holding at most one second's worth (at least one)."""
 
-    def __init__(self, qps: float | None = None):
+    def __init__(self, qps: float, now: float):
+        self.qps = qps
+        self.cap = max(1.0, float(qps))
+        self.tokens = self.cap
+        self.last = now
+
+    def refill(self, now: float) -> bool:
+        """Refills to `now`; whether a token is there to take."""
+        self.tokens = min(self.cap, self.tokens + (now - self.last) * self.qps)
+        self.last = now
+        return self.tokens >= 1.0
+
+
+class RateLimiter:
+    """Counts requests as TikTok does: per app x shop (``qps_per_shop``) and per app x shop x API
+    (``qps_per_endpoint``), each a token bucket; and, when scheduled, a platform-wide throttle that refuses
+    every API call for a while (``throttle_all``)."""
+
+    def __init__(self, qps: float | None = None, qps_per_endpoint: float | None = None):
         self.lock = threading.Lock()
         self.set_qps(qps)
+        self.set_qps_per_endpoint(qps_per_endpoint)
+        self._throttle: tuple[float, float] | None = None  # (after, for) seconds, from the first call after setting
+        self._throttle_window: tuple[float, float] | None = None
 
     def set_qps(self, qps: float | None):
         if qps is not None and qps <= 0:
@@ -90,17 +111,35 @@ class RateLimiter:
             self.qps = qps
             self.buckets: dict = {}
 
-    def allow(self, key) -> bool:
+    def set_qps_per_endpoint(self, qps: float | None):
+        if qps is not None and qps <= 0:
+            raise ValueError("qps_per_endpoint must be > 0 (or None to disable)")
         with self.lock:
-            qps = self.qps
-            if qps is None:
-                return True
+            self.qps_per_endpoint = qps
+            self.endpoint_buckets: dict = {}
+
+    def throttle_all(self, after_s: float, for_s: float):
+        """Refuse every API call for ``for_s`` seconds, starting ``after_s`` seconds after the next call."""
+        if after_s < 0 or for_s <= 0:
+            raise ValueError("throttle_all needs after >= 0 and for > 0 seconds")
+        with self.lock:
+            self._throttle, self._throttle_window = (after_s, for_s), None
+
+    def allow(self, key, endpoint: str = "") -> bool:
+        with self.lock:
             now = time.monotonic()
-            cap = max(1.0, float(qps))
-            tokens, last = self.buckets.get(key, (cap, now))
-            tokens = min(cap, tokens + (now - last) * qps)
-            if tokens >= 1.0:
-                self.buckets[key] = (tokens - 1.0, now)
-                return True
-            self.buckets[key] = (tokens, now)
-            return False
+            if self._throttle is not None and self._throttle_window is None:
+                after, duration = self._throttle
+                self._throttle_window = (now + after, now + after + duration)
+            if self._throttle_window and self._throttle_window[0] <= now < self._throttle_window[1]:
+                return False
+            buckets = []
+            if self.qps is not None:
+                buckets.append(self.buckets.setdefault(key, Bucket(self.qps, now)))
+            if self.qps_per_endpoint is not None:
+                buckets.append(self.endpoint_buckets.setdefault((key, endpoint), Bucket(self.qps_per_endpoint, now)))
+            if not all([bucket.refill(now) for bucket in buckets]):
+                return False
+            for bucket in buckets:
+                bucket.tokens -= 1.0
+            return True

@@ -289,7 +289,7 @@ class Core:
                 return error(200, 101000, "Invalid shop_cipher: the shop is not authorized for this access token.")
         elif cipher is not None:
             return error(401, 36009004, "Unexpected identifier: shop_cipher")
-        if not self.limiter.allow((app_key, shop.id if shop else "")):
+        if not self.limiter.allow((app_key, shop.id if shop else ""), route.key):
             return error(429, 36009002, "Too many requests. The rate limit for this app and shop has been exceeded.")
         parsed = None
         if method == "POST":

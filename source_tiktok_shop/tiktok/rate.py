@@ -22,13 +22,13 @@ from urllib.parse import parse_qs, urlsplit
 
 from airbyte_cdk.sources.streams.call_rate import APIBudget, BaseCallRatePolicy, CallRateLimitHit
 
-INITIAL_RATE = 10.0  # requests/s of a (shop, endpoint) before anything is known
+INITIAL_RATE = 20.0  # requests/s of a (shop, endpoint) before anything is known
 MIN_RATE = 1.0
 MAX_RATE = 200.0
 # TikTok's older documentation: 50 requests/s per API per app × shop. What a (shop, endpoint) may reach
 # before it has been throttled, for deciding how many windows are worth reading in parallel.
 DOCUMENTED_RATE = 50.0
-SLOW_START_STEP = 0.7  # added per success while nothing is known: the rate doubles about every second
+SLOW_START_STEP = 2.0  # added per success while nothing is known: the rate doubles about every 0.35 s
 FIRST_CUT = 0.5  # of the rate TikTok refused first: the quota is somewhere below it
 MARGIN = 0.95  # of the quota measured between two refusals
 APPROACH = 0.1  # of the gap to the quota's estimate, closed per success
