@@ -66,7 +66,7 @@ def main() -> None:
 
         cache = ab.new_local_cache(cache_name="tiktok_shop", cache_dir=args.cache_dir)
         source.select_all_streams()
-        print("discover: the connector exchanged the auth code and PyAirbyte kept the new tokens")
+        print("discover: the auth code is exchanged; config_change_callback keeps the new tokens for the read")
         started = time.monotonic()
         result = source.read(cache=cache)
         # A second run is incremental: PyAirbyte keeps each stream's state in the cache.
