@@ -32,6 +32,9 @@ INVALID_SIGNATURE = 106001
 # gone between the search and Get Product are not documented; these are the sandbox's (docs/tiktok-shop.md).
 MARKET_UNAVAILABLE = 22005010
 PRODUCT_NOT_FOUND = 12052048
+# UNCONFIRMED: TikTok publishes no retention for its analytics, nor the code refusing a date older than it keeps;
+# this is the sandbox's (docs/tiktok-shop.md).
+ANALYTICS_DATE_TOO_OLD = 66007004
 
 MAX_RETRIES = 6
 MAX_BACKOFF_SECONDS = 60.0
@@ -89,6 +92,9 @@ CODE_RESOLUTIONS: Mapping[int, ErrorResolution] = {
     ),
     PRODUCT_NOT_FOUND: ErrorResolution(
         ResponseAction.IGNORE, None, f"The product no longer exists ({PRODUCT_NOT_FOUND})."
+    ),
+    ANALYTICS_DATE_TOO_OLD: ErrorResolution(
+        ResponseAction.IGNORE, None, f"TikTok no longer keeps analytics for this date ({ANALYTICS_DATE_TOO_OLD})."
     ),
     INVALID_SIGNATURE: _config_error(CLOCK_OR_SECRET + " (106001)"),
     101000: _config_error(REAUTHORIZE + " (101000)"),
@@ -243,11 +249,16 @@ class RecordGone(Refusal):
     """The record asked for no longer exists (deleted since it was listed): skip it."""
 
 
+class DateTooOld(Refusal):
+    """TikTok no longer keeps analytics for the date asked: read from the oldest date it still keeps."""
+
+
 REFUSALS: Mapping[int, type[Refusal]] = {
     MISSING_SCOPE: MissingScopeError,
     VERSION_UNAVAILABLE: VersionUnavailable,
     MARKET_UNAVAILABLE: ShopNotEligible,
     PRODUCT_NOT_FOUND: RecordGone,
+    ANALYTICS_DATE_TOO_OLD: DateTooOld,
 }
 
 
