@@ -16,6 +16,7 @@ from __future__ import annotations
 import random
 import time as _time
 
+from . import analytics
 from .common import DAY, DictRow, IdGen, deep_copy, parse_date
 from .finance import StatementRow, generate_statements, generate_withdrawals
 from .orders import generate_orders
@@ -55,6 +56,7 @@ RESOURCES = (
     "brands",
     "promotion_activities",
     "coupons",
+    *analytics.RESOURCES,
 )
 TOUCHABLE_UPDATE_TIME = (
     "orders",
@@ -196,6 +198,8 @@ class World:
             return s.brands
         if resource == "product_details":
             return [p.detail() for p in s.products if p.status not in HIDDEN_FROM_GET_PRODUCT]
+        if resource in analytics.RESOURCES:
+            return analytics.analytics_of(s).records(resource)
         if resource == "statement_transactions":
             out = []
             for st in s.statements:
