@@ -528,18 +528,22 @@ def test_given_no_day_kept_at_all_then_nothing_is_read_and_the_sync_goes_on(capl
     assert any("nothing to read" in record.getMessage() for record in caplog.records)
 
 
-@pytest.mark.parametrize("kept_from", [0, 1, 2, 50, 99, 100, None])
-def test_given_days_kept_from_one_on_then_the_search_finds_it_in_log_asks(kept_from):
+@pytest.mark.parametrize(
+    "kept_from, latest",
+    [(0, 99), (1, 99), (2, 99), (50, 99), (99, 99), (100, 99), (None, 99), (10, 20), (60, 60)],
+)
+def test_given_days_kept_from_one_on_then_the_search_finds_it_in_log_asks_and_few_past_the_latest(kept_from, latest):
     asked: list[int] = []
 
-    def kept(midnight: int) -> bool:
-        asked.append(midnight)
-        return kept_from is not None and midnight >= kept_from * DAY_SECONDS
+    def latest_if_kept(midnight: int) -> int | None:
+        asked.append(midnight // DAY_SECONDS)
+        return latest * DAY_SECONDS if kept_from is not None and midnight >= kept_from * DAY_SECONDS else None
 
-    found = oldest_kept(0, 99 * DAY_SECONDS, kept)
-    expected = None if kept_from is None or kept_from > 99 else kept_from * DAY_SECONDS
+    found = oldest_kept(0, 99 * DAY_SECONDS, latest_if_kept)
+    expected = None if kept_from is None or kept_from > latest else kept_from * DAY_SECONDS
     assert found == expected
     assert len(asked) <= 7 and len(set(asked)) == len(asked)  # log2(100), each day once
+    assert len([number for number in asked if number > latest]) <= 1  # only the first day accepted may be past it
 
 
 def test_given_the_analytics_currency_then_every_analytics_query_sends_it():

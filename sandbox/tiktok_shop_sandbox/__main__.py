@@ -10,6 +10,7 @@ import sys
 import threading
 
 from . import Sandbox
+from .data.analytics import RETENTION_DAYS
 from .faults import KINDS, parse_kinds
 
 
@@ -28,6 +29,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fault-rate", type=float, default=0.0, help="fraction of API calls given a random fault")
     p.add_argument("--fault-kinds", default=None, help=f"comma list restricting the random faults ({', '.join(KINDS)})")
     p.add_argument("--token-ttl-s", type=int, default=604800, help="access-token lifetime (default 604800)")
+    p.add_argument(
+        "--analytics-retention-days",
+        type=int,
+        default=RETENTION_DAYS,
+        help=f"days of analytics kept, up to the latest available day (default {RETENTION_DAYS})",
+    )
     return p
 
 
@@ -46,6 +53,7 @@ def main(argv=None) -> int:
             fault_rate=args.fault_rate,
             fault_kinds=kinds,
             token_ttl_s=args.token_ttl_s,
+            analytics_retention_days=args.analytics_retention_days,
             host=args.host,
             port=args.port,
         )

@@ -154,7 +154,9 @@ class StreamReader:
             try:
                 first = first_pages.pop(day, None) or next(self._api.pages(self._day_query(shop, day)))
             except DateTooOld as error:
-                kept = oldest_kept(day + DAY_SECONDS, last, lambda later: self._kept(shop, later, first_pages))
+                kept = oldest_kept(
+                    day + DAY_SECONDS, last, lambda later: self._latest_if_kept(shop, later, first_pages)
+                )
                 self._logger.warning(
                     f"{self.name}, shop {shop.id}: TikTok no longer keeps analytics for {day_of(day)} ({error}); "
                     + (f"reading from {day_of(kept)}, the oldest day it keeps." if kept else "nothing to read.")
@@ -174,12 +176,14 @@ class StreamReader:
                 self._cursor.read_through(shop.id, day_of(day))
             day += DAY_SECONDS
 
-    def _kept(self, shop: Shop, day: int, first_pages: dict[int, Page]) -> bool:
+    def _latest_if_kept(self, shop: Shop, day: int, first_pages: dict[int, Page]) -> int | None:
+        """None if TikTok refuses the day as too old; else the latest day it has data for (or the day asked)."""
         try:
-            first_pages[day] = next(self._api.pages(self._day_query(shop, day)))
+            first = first_pages[day] = next(self._api.pages(self._day_query(shop, day)))
         except DateTooOld:
-            return False
-        return True
+            return None
+        latest = midnight_of(first.latest_available_date)
+        return day if latest is None else latest
 
     def _rest_of_day(self, shop: Shop, day: int, first: Page) -> Iterator[Page]:
         yield first

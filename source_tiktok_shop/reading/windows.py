@@ -69,14 +69,18 @@ def midnight_of(day: str | None) -> int | None:
         return None
 
 
-def oldest_kept(first: int, last: int, kept: Callable[[int], bool]) -> int | None:
-    """The oldest of the days `first` .. `last` (UTC midnights) that TikTok still keeps, asking `kept` about as few
-    days as a binary search does: TikTok keeps every day after one it keeps. None: it keeps none of them."""
-    low, high, found = first // DAY_SECONDS, last // DAY_SECONDS, None
+def oldest_kept(first: int, last: int, latest_if_kept: Callable[[int], int | None]) -> int | None:
+    """The oldest of the days `first` .. `last` (UTC midnights) TikTok still keeps, in as few questions as a binary
+    search asks: TikTok keeps every day after one it keeps. `latest_if_kept` asks about one day: None if TikTok
+    refuses it, else the latest day TikTok has data for, which bounds the search from then on (so that at most the
+    first day it accepts is past it). None: TikTok keeps none of the days."""
+    low, high, found = first, last, None
     while low <= high:
-        middle = (low + high) // 2
-        if kept(middle * DAY_SECONDS):
-            found, high = middle * DAY_SECONDS, middle - 1
+        middle = low + (high - low) // DAY_SECONDS // 2 * DAY_SECONDS
+        latest = latest_if_kept(middle)
+        if latest is None:
+            low = middle + DAY_SECONDS
         else:
-            low = middle + 1
+            found = max(low, min(middle, latest))
+            high = found - DAY_SECONDS
     return found

@@ -29,7 +29,8 @@ from .products import ORDERABLE_PRODUCT_STATUSES
 
 # The shops' registered timezones, by region: hours from UTC.
 UTC_OFFSET_HOURS = {"US": -8, "GB": 0, "ID": 7, "MY": 8, "TH": 7, "VN": 7, "PH": 8, "SG": 8, "DE": 1, "MX": -6}
-# How many days of analytics the sandbox keeps, up to the latest available day (TikTok publishes no retention).
+# How many days of analytics the sandbox keeps by default, up to the latest available day (TikTok publishes no
+# retention); `World(analytics_retention_days=...)`.
 RETENTION_DAYS = 90
 # For how many days after it is posted a video is watched and sells.
 ACTIVE_DAYS = 14
@@ -163,7 +164,7 @@ class ShopAnalytics:
         world = shop.world
         self.offset = UTC_OFFSET_HOURS.get(shop.region, 0) * HOUR
         self.latest = self.day_of(world.now_ts) - 1  # yesterday, in the shop's timezone
-        self.oldest = self.latest - RETENTION_DAYS + 1
+        self.oldest = self.latest - world.analytics_retention_days + 1
         rng = random.Random(f"analytics:{world.seed}:{shop.id}")
         self.videos = _videos(shop, rng, world.start_ts, world.now_ts, self.day_of)
         self.lives = _lives(shop, rng, world.start_ts, world.now_ts, self.day_of)

@@ -148,6 +148,7 @@ class World:
         start: str = "2025-01-01",
         end: str = "2025-06-30",
         counts: dict | None = None,
+        analytics_retention_days: int = analytics.RETENTION_DAYS,
     ):
         if shops < 0:
             raise ValueError("shops must be >= 0")
@@ -159,6 +160,9 @@ class World:
         if self.now_ts - self.start_ts < 2 * DAY:
             raise ValueError("end must be at least one day after start")
         self.start, self.end = start, end
+        if analytics_retention_days < 1:
+            raise ValueError("analytics_retention_days must be >= 1")
+        self.analytics_retention_days = analytics_retention_days
         self.version = 0  # bumped by every mutation (touch)
         master = random.Random(seed)
         alnum = "abcdefghijklmnopqrstuvwxyz0123456789"
