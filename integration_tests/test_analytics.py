@@ -6,12 +6,12 @@ incremental resume over the lookback, the currency, and the missing-scope skip."
 from collections import Counter, defaultdict
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 from airbyte_cdk.models import SyncMode
 
-from integration_tests.harness import catalog_of, config_for, run
+from integration_tests.harness import Run, catalog_of, config_for, run
 from integration_tests.truth import by_key, expected_rows
 from source_tiktok_shop.catalog import STREAMS
 from tiktok_shop_sandbox import Sandbox
@@ -44,31 +44,33 @@ def requests_of(sandbox: Sandbox, stream: str) -> list[dict[str, Any]]:
     return [entry for entry in sandbox.requests if entry["path"] == PATHS[stream]]
 
 
-@pytest.fixture(scope="module")
-def sandbox():
-    with Sandbox(seed=31, shops=2, orders=400) as sandbox:
-        yield sandbox
+class Synced(NamedTuple):
+    sandbox: Sandbox
+    config: dict[str, Any]
+    result: Run
+    log: list[dict[str, Any]]  # the requests the sandbox served
 
 
 @pytest.fixture(scope="module")
-def first_sync(sandbox):
+def first_sync():
     """Orders and the analytics streams, from the harness's start date: two years before the data TikTok keeps."""
-    config = config_for(sandbox)
-    result = run("read", config, catalog_of({name: SyncMode.incremental for name in ["orders", *ANALYTICS]}))
-    assert not result.output.errors, result.output.errors
-    return config, result, list(sandbox.requests)
+    with Sandbox(seed=31, shops=2, orders=400) as sandbox:
+        config = config_for(sandbox)
+        result = run("read", config, catalog_of({name: SyncMode.incremental for name in ["orders", *ANALYTICS]}))
+        assert not result.output.errors, result.output.errors
+        yield Synced(sandbox, config, result, list(sandbox.requests))
 
 
-def test_every_analytics_stream_reads_every_day_kept_exactly(sandbox, first_sync):
-    result = first_sync[1]
+def test_every_analytics_stream_reads_every_day_kept_exactly(first_sync):
+    sandbox, _, result, _ = first_sync
     for stream in ANALYTICS:
         rows = result.records(stream)
         assert rows, stream
         assert by_key(stream, rows) == by_key(stream, expected_rows(sandbox, stream)), stream
 
 
-def test_a_days_gmv_orders_and_items_are_those_of_the_orders_paid_that_day_in_the_shops_timezone(sandbox, first_sync):
-    result = first_sync[1]
+def test_a_days_gmv_orders_and_items_are_those_of_the_orders_paid_that_day_in_the_shops_timezone(first_sync):
+    sandbox, _, result, _ = first_sync
     region = {str(shop["id"]): shop["region"] for shop in sandbox.shops}
     paid = defaultdict(list)
     for order in result.records("orders"):
@@ -86,7 +88,7 @@ def test_a_days_gmv_orders_and_items_are_those_of_the_orders_paid_that_day_in_th
 
 
 def test_product_sku_video_and_live_rows_add_up_to_the_shops_day(first_sync):
-    result = first_sync[1]
+    result = first_sync.result
     shop_days = {(row["shop_id"], row["date"]): row["sales"] for row in result.records("shop_performance")}
     grouped = {stream: by_shop_and_day(result.records(stream)) for stream in ANALYTICS}
     sold = 0
@@ -106,8 +108,8 @@ def test_product_sku_video_and_live_rows_add_up_to_the_shops_day(first_sync):
     assert sold > 5, "too few days with video or LIVE sales for these sums to mean anything"
 
 
-def test_each_day_is_one_request_and_none_is_read_past_the_latest_available_day(sandbox, first_sync):
-    log = first_sync[2]
+def test_each_day_is_one_request_and_none_is_read_past_the_latest_available_day(first_sync):
+    sandbox, log = first_sync.sandbox, first_sync.log
     latest = {shop.id: shop_latest(sandbox, shop.id) for shop in sandbox.world.shops}
     cipher = {shop["cipher"]: str(shop["id"]) for shop in sandbox.shops}
     for stream in ANALYTICS:
@@ -121,8 +123,8 @@ def test_each_day_is_one_request_and_none_is_read_past_the_latest_available_day(
         assert all(count <= 1 for count in past.values()), (stream, past)
 
 
-def test_days_no_longer_kept_move_the_read_to_the_oldest_kept_in_few_requests_with_one_warning(sandbox, first_sync):
-    _, result, log = first_sync
+def test_days_no_longer_kept_move_the_read_to_the_oldest_kept_in_few_requests_with_one_warning(first_sync):
+    sandbox, _, result, log = first_sync
     for stream in ANALYTICS:
         refused = Counter(
             entry["shop_cipher"] for entry in log if entry["path"] == PATHS[stream] and entry["code"] == TOO_OLD
@@ -133,8 +135,8 @@ def test_days_no_longer_kept_move_the_read_to_the_oldest_kept_in_few_requests_wi
         assert len(warnings) == len(sandbox.shops), stream
 
 
-def test_a_second_sync_reads_again_only_the_lookback(sandbox, first_sync):
-    config, first, _ = first_sync
+def test_a_second_sync_reads_again_only_the_lookback(first_sync):
+    sandbox, config, first, _ = first_sync
     sandbox.clear_requests()
     second = run(
         "read", first.config_after(config), catalog_of({name: SyncMode.incremental for name in ANALYTICS}), first.state
@@ -158,7 +160,8 @@ def test_a_second_sync_reads_again_only_the_lookback(sandbox, first_sync):
         assert again.items() <= by_key(stream, first.records(stream)).items(), stream
 
 
-def test_the_analytics_currency_is_asked_for_and_served(sandbox):
+def test_the_analytics_currency_is_asked_for_and_served(first_sync):
+    sandbox = first_sync.sandbox
     config = {**config_for(sandbox), "analytics_currency": "USD", "shop_ids": [str(sandbox.shops[1]["id"])]}
     sandbox.clear_requests()
     result = run("read", config, catalog_of({"shop_sku_performance": SyncMode.incremental}))

@@ -24,7 +24,7 @@ import threading
 import weakref
 from collections import defaultdict
 
-from .common import DAY, HOUR, IdGen, money
+from .common import DAY, HOUR, DictRow, IdGen, money
 from .products import ORDERABLE_PRODUCT_STATUSES
 
 # The shops' registered timezones, by region: hours from UTC.
@@ -136,21 +136,15 @@ class Figures:
         return self
 
 
-class Ranked:
-    """A row of a performance list, with the values it sorts on (``sort``) and a numeric id for ties."""
+class Ranked(DictRow):
+    """A row of a performance list: the values it sorts on (``data``, read as attributes), with a numeric id for
+    ties, and the record served."""
 
-    __slots__ = ("nid", "sort", "record")
+    __slots__ = ("record",)
 
     def __init__(self, nid: int, sort: dict, record: dict):
-        self.nid = nid
-        self.sort = sort
+        super().__init__({"id": str(nid), **sort})
         self.record = record
-
-    def __getattr__(self, name):
-        try:
-            return self.sort[name]
-        except KeyError:
-            raise AttributeError(name) from None
 
     def render(self) -> dict:
         return self.record
