@@ -142,6 +142,7 @@ class StreamReader:
             )
 
     def _edge(self, time: int) -> str:
+        """A window's edge as the log says it (the end excluded, as for times)."""
         return day_of(time) if self.declaration.by_day else utc(time)
 
     def _records_of_days(self, shop: Shop, window: Window, partition: StreamSlice) -> Iterator[Record]:
@@ -159,7 +160,11 @@ class StreamReader:
                 )
                 self._logger.warning(
                     f"{self.name}, shop {shop.id}: TikTok no longer keeps analytics for {day_of(day)} ({error}); "
-                    + (f"reading from {day_of(kept)}, the oldest day it keeps." if kept else "nothing to read.")
+                    + (
+                        f"reading from {day_of(kept)}, the oldest day it keeps."
+                        if kept is not None
+                        else "nothing to read."
+                    )
                 )
                 if kept is None:
                     return

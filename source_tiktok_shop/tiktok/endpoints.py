@@ -208,7 +208,7 @@ ENDPOINTS = _endpoints(
         by_day=True,
         query={"granularity": "1D"},
     ),
-    # The lists are sorted by GMV unless told otherwise; ascending keeps the order stable as a day's figures change.
+    # The lists sort by GMV by default (TikTok's notes); asking for it keeps the order from hanging on that default.
     Endpoint(
         "shop_products_performance",
         "GET",
