@@ -8,6 +8,7 @@ from a state far in the future.
 """
 
 import json
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,14 @@ pytest_plugins = ["airbyte_cdk.test.standard_tests.pytest_hooks"]
 
 ROOT = Path(__file__).resolve().parents[1]
 INCREMENTAL_KEYS = {"config_path", "configured_catalog_path", "future_state"}
-LOOKBACK_SECONDS = {stream.name: 60 * stream.incremental.lookback_minutes for stream in STREAMS if stream.incremental}
+LOOKBACK_MINUTES = {stream.name: stream.incremental.lookback_minutes for stream in STREAMS if stream.incremental}
+
+
+def restart_of(stream: str, saved: int | str) -> int | str:
+    """Where a sync resumes from a saved cursor: its value less the stream's lookback (whole days for days)."""
+    if isinstance(saved, str):
+        return (date.fromisoformat(saved) - timedelta(days=LOOKBACK_MINUTES[stream] // (24 * 60))).isoformat()
+    return saved - 60 * LOOKBACK_MINUTES[stream]
 
 
 def incremental_entries() -> list[dict[str, Any]]:
@@ -104,7 +112,7 @@ class TestIncremental:
             for shop_id, shop_state in before.items():
                 assert after[shop_id][cursor] >= shop_state[cursor], f"{stream} state went back for shop {shop_id}"
             for record in second.records(stream):
-                restart = before[record["shop_id"]][cursor] - LOOKBACK_SECONDS[stream]
+                restart = restart_of(stream, before[record["shop_id"]][cursor])
                 assert record[cursor] >= restart, f"{stream} re-read a record older than its state and lookback"
 
     def test_read_from_a_future_state_reads_nothing(self, entry):

@@ -61,6 +61,8 @@ BAD_CONFIGS = {
     "negative lookback": (changed("lookback_window_minutes", -5), "lookback_window_minutes"),
     "zero workers": (changed("num_workers", 0), "num_workers"),
     "state length too short": (changed("credentials.state_length", 2), "credentials.state_length"),
+    "unknown analytics currency": (changed("analytics_currency", "EUR"), "analytics_currency"),
+    "negative analytics lookback": (changed("analytics_lookback_days", -1), "analytics_lookback_days"),
 }
 
 

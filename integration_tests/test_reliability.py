@@ -20,7 +20,8 @@ from source_tiktok_shop.tiktok import client as tiktok_client
 from tiktok_shop_sandbox import KINDS, Sandbox
 
 SMALL = {"shops": 2, "orders": 60, "start": "2025-01-01", "end": "2025-02-15"}
-FAULTY = {**SMALL, "orders": 120, "end": "2025-03-31"}
+# Three weeks of analytics: a hundred days read one request a day would make faults the whole test's length.
+FAULTY = {**SMALL, "orders": 120, "end": "2025-03-31", "analytics_retention_days": 21}
 
 
 def assert_exactly_the_ground_truth(sandbox, result, streams=STREAM_NAMES):

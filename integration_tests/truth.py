@@ -19,6 +19,12 @@ DIRECT = {
     "brands": "brands",
     "promotion_activities": "promotion_activities",
     "coupons": "coupons",
+    # Every day the sandbox keeps, with the day as `date`, as the connector adds it.
+    "shop_performance": "shop_performance",
+    "shop_product_performance": "shop_product_performance",
+    "shop_sku_performance": "shop_sku_performance",
+    "shop_video_performance": "shop_video_performance",
+    "shop_live_performance": "shop_live_performance",
 }
 HIDDEN_FROM_GET_PRODUCT = ("FREEZE", "DELETED")
 SEA = ("ID", "MY", "PH", "SG", "TH", "VN")

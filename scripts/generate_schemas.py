@@ -40,7 +40,14 @@ WHAT = {
     "brands": "A brand the shop can use",
     "promotion_activities": "A promotion activity (product discount, flash sale, shipping discount, ...)",
     "coupons": "A seller coupon",
+    "shop_performance": "A day of the shop's sales, GMV by channel and traffic",
+    "shop_product_performance": "A day of one product's sales and traffic, in all and by channel",
+    "shop_sku_performance": "A day of one SKU's sales",
+    "shop_video_performance": "A day of one shoppable video's views, engagement and sales",
+    "shop_live_performance": "A LIVE session of the day, with its traffic, engagement and sales",
 }
+
+DAY = "The day the row covers (YYYY-MM-DD, in the shop's timezone): the cursor; added by the connector."
 
 SECONDS = "Unix time in seconds."
 MONEY = "A decimal string, in `currency`."
@@ -175,6 +182,39 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
         "claim_duration": "When buyers can claim it (Unix seconds).",
         "redemption_duration": "When a claimed coupon can be used: fixed times (Unix seconds) or days after the claim.",
         "usage_limits": "How often it can be claimed and redeemed.",
+    },
+    "shop_performance": {
+        "date": DAY,
+        "start_date": "The first day of the interval (YYYY-MM-DD), the same as `date`.",
+        "end_date": "The day after the interval (YYYY-MM-DD, exclusive).",
+        "sales": "Orders, items, customers and GMV (in all, and by video, LIVE and product card), amounts with their"
+        " currency.",
+        "traffic": "Product impressions, clicks, page views and visitors.",
+        "breakdowns": "GMV by content type and channel, product card and Shop Tab or search.",
+    },
+    "shop_product_performance": {
+        "date": DAY,
+        "id": "The product id (the `id` of `products`).",
+        "total_performance": "The product's sales and traffic over every channel.",
+    },
+    "shop_sku_performance": {
+        "date": DAY,
+        "id": "The SKU id (the `id` of `skus`), an integer as TikTok's model has it.",
+        "product_id": "The product the SKU belongs to (the `id` of `products`), an integer as TikTok's model has it.",
+        "gmv": "The SKU's GMV, a decimal string with its currency.",
+    },
+    "shop_video_performance": {
+        "date": DAY,
+        "id": "The video id.",
+        "gmv": "The GMV of orders placed from the video, a decimal string with its currency.",
+        "video_post_time": "When the video was posted.",
+    },
+    "shop_live_performance": {
+        "date": DAY,
+        "id": "The LIVE session id.",
+        "start_time": "When the session started: Unix seconds, as a string.",
+        "end_time": "When the session ended: Unix seconds, as a string.",
+        "sales_performance": "The session's orders, items and GMV, amounts with their currency.",
     },
 }
 

@@ -15,6 +15,10 @@ SETTLING = 7 * DAY_MINUTES
 SEA = frozenset({"ID", "MY", "PH", "SG", "TH", "VN"})
 # US shops read the 7-level v2 category tree (reference §7.5), and brands of it.
 US_V2 = {"US": {"category_version": "v2"}}
+# Analytics: one row per day and entity; TikTok revises recent days, so a week is read again (`analytics_lookback_days`).
+DAILY = Incremental("date", 7 * DAY_MINUTES)
+ANALYTICS_CURRENCY = {"currency": "analytics_currency"}
+DAY_KEY = ("shop_id", "id", "date")
 
 STREAMS: tuple[StreamDeclaration, ...] = (
     StreamDeclaration("shops", ENDPOINTS["authorized_shops"], primary_key=("id",)),
@@ -72,6 +76,41 @@ STREAMS: tuple[StreamDeclaration, ...] = (
     StreamDeclaration("brands", ENDPOINTS["brands"], query_by_region=US_V2),
     StreamDeclaration("promotion_activities", ENDPOINTS["activities_search"]),
     StreamDeclaration("coupons", ENDPOINTS["coupons_search"]),
+    StreamDeclaration(
+        "shop_performance",
+        ENDPOINTS["shop_performance"],
+        primary_key=("shop_id", "date"),
+        incremental=DAILY,
+        query_from_config=ANALYTICS_CURRENCY,
+    ),
+    StreamDeclaration(
+        "shop_product_performance",
+        ENDPOINTS["shop_products_performance"],
+        primary_key=DAY_KEY,
+        incremental=DAILY,
+        query_from_config=ANALYTICS_CURRENCY,
+    ),
+    StreamDeclaration(
+        "shop_sku_performance",
+        ENDPOINTS["shop_skus_performance"],
+        primary_key=DAY_KEY,
+        incremental=DAILY,
+        query_from_config=ANALYTICS_CURRENCY,
+    ),
+    StreamDeclaration(
+        "shop_video_performance",
+        ENDPOINTS["shop_videos_performance"],
+        primary_key=DAY_KEY,
+        incremental=DAILY,
+        query_from_config=ANALYTICS_CURRENCY,
+    ),
+    StreamDeclaration(
+        "shop_live_performance",
+        ENDPOINTS["shop_lives_performance"],
+        primary_key=DAY_KEY,
+        incremental=DAILY,
+        query_from_config=ANALYTICS_CURRENCY,
+    ),
 )
 
 STREAMS_BY_NAME: Mapping[str, StreamDeclaration] = {stream.name: stream for stream in STREAMS}

@@ -19,6 +19,8 @@ DEFAULT_AUTH_URL = "https://auth.tiktok-shops.com"
 DEFAULT_ENDPOINT_URL = "https://open-api.tiktokglobalshop.com"
 DEFAULT_NUM_WORKERS = 16
 GRANT_TYPES = ("authorized_code", "authorization_code")
+# The currency of the analytics streams' amounts: the shop's own (TikTok's default) or US dollars.
+ANALYTICS_CURRENCIES = ("LOCAL", "USD")
 
 
 class ConfigError(AirbyteTracedException):
@@ -40,6 +42,8 @@ class Settings:
     lookback_minutes: int | None
     num_workers: int
     requests_per_second_per_shop: float | None  # a ceiling; None: the rate policy finds TikTok's quota
+    analytics_currency: str = "LOCAL"
+    analytics_lookback_days: int | None = None  # None: the streams' default
 
     @cached_property
     def sync_end(self) -> int:
@@ -51,7 +55,14 @@ class Settings:
 
     @property
     def bounds(self) -> SyncBounds:
-        return SyncBounds(int(self.start.timestamp()), self.sync_end, self.lookback_minutes)
+        return SyncBounds(
+            int(self.start.timestamp()), self.sync_end, self.lookback_minutes, self.analytics_lookback_days
+        )
+
+    @property
+    def options(self) -> dict[str, str]:
+        """The config fields a stream's query may take values from (`StreamDeclaration.query_from_config`)."""
+        return {"analytics_currency": self.analytics_currency}
 
     @property
     def client(self) -> ClientSettings:
@@ -184,6 +195,14 @@ def parse_settings(config: Mapping[str, Any]) -> Settings:
     lookback = config.get("lookback_window_minutes")
     if lookback is not None and (isinstance(lookback, bool) or not isinstance(lookback, int) or lookback < 0):
         raise ConfigError("lookback_window_minutes", "must be a whole number of minutes, 0 or more.")
+    lookback_days = config.get("analytics_lookback_days")
+    if lookback_days is not None and (
+        isinstance(lookback_days, bool) or not isinstance(lookback_days, int) or lookback_days < 0
+    ):
+        raise ConfigError("analytics_lookback_days", "must be a whole number of days, 0 or more.")
+    currency = config.get("analytics_currency") or "LOCAL"
+    if currency not in ANALYTICS_CURRENCIES:
+        raise ConfigError("analytics_currency", f"must be one of {', '.join(ANALYTICS_CURRENCIES)}.")
 
     return Settings(
         app_key=app_key,
@@ -196,4 +215,6 @@ def parse_settings(config: Mapping[str, Any]) -> Settings:
         lookback_minutes=lookback,
         num_workers=_positive_number(config, "num_workers", DEFAULT_NUM_WORKERS, int),
         requests_per_second_per_shop=_positive_number(config, "requests_per_second_per_shop", None, float),
+        analytics_currency=currency,
+        analytics_lookback_days=lookback_days,
     )

@@ -163,6 +163,7 @@ class Sync:
                 self._state_manager,
                 self._repository,
                 declaration.endpoint.page_size or DEFAULT_CHECKPOINT_EVERY,
+                days=declaration.by_day,
             )
         reader = StreamReader(
             declaration,
@@ -174,6 +175,7 @@ class Sync:
             Estimates(declaration.name, self._repository),
             LOGGER,
             most_parts=self._settings.num_workers,
+            options=self._settings.options,
         )
         return DefaultStream(
             partition_generator=ShopPartitions(reader),

@@ -1,5 +1,6 @@
 """The reading logic against an in-memory TikTok: windows, the split at the result cap, the per-shop cursor,
-lookback, estimates per row shape, the missing-scope skip and shared pages. No HTTP; runs in about a second."""
+lookback, estimates per row shape, the missing-scope skip, shared pages, and the analytics days. No HTTP; runs in
+about a second."""
 
 import json
 import logging
@@ -23,10 +24,10 @@ from source_tiktok_shop.reading.parallel_windows import cut, parts_for, resumed_
 from source_tiktok_shop.reading.partitions import ShopPartitions, StreamReader
 from source_tiktok_shop.reading.shared_pages import SharedPages
 from source_tiktok_shop.reading.shops import ShopDirectory
-from source_tiktok_shop.reading.windows import SyncBounds, window_for
-from source_tiktok_shop.tiktok.endpoints import Endpoint, Query, Shop, Window
+from source_tiktok_shop.reading.windows import SyncBounds, day_window_for, oldest_kept, window_for
+from source_tiktok_shop.tiktok.endpoints import DAY_SECONDS, Endpoint, Query, Shop, Window, day_of
 from source_tiktok_shop.tiktok.envelope import Envelope, Page
-from source_tiktok_shop.tiktok.errors import MissingScopeError
+from source_tiktok_shop.tiktok.errors import DateTooOld, MissingScopeError
 from source_tiktok_shop.tiktok.rate import Settled
 
 SHOPS = [Shop("1", "cipher-1", "US", {"id": "1", "name": "One"}), Shop("2", "cipher-2", "GB", {"id": "2"})]
@@ -34,18 +35,24 @@ BOUNDS = SyncBounds(start=1_000, end=100_000)
 
 
 class FakeTikTok:
-    """Serves each endpoint's records per shop as TikTok would: filtered by window, sorted, paged."""
+    """Serves each endpoint's records per shop as TikTok would: filtered by window, sorted, paged. Analytics records
+    say their day in `day`; days before `kept_from` are refused as too old, and `latest_day` is the last with data."""
 
     def __init__(
         self,
         records: Mapping[str, Mapping[str, list[dict[str, Any]]]],
         missing_scope: frozenset = frozenset(),
         in_flight: int = 1,
+        latest_day: str = "2100-01-01",
+        kept_from: str = "1970-01-01",
     ):
         self.records = records
         self.missing_scope = missing_scope
         self.in_flight = in_flight
+        self.latest_day = latest_day
+        self.kept_from = kept_from
         self.requests: list[tuple[str, str | None, Window | None, str | None]] = []
+        self.params: list[Mapping[str, str]] = []
 
     def pages(self, query: Query, page_token: str | None = None):
         endpoint, shop, window, path_params = query.endpoint, query.shop, query.window, query.path_params
@@ -53,9 +60,16 @@ class FakeTikTok:
             raise MissingScopeError("code 105005")
         key = endpoint.name if not path_params else f"{endpoint.name}/{next(iter(path_params.values()))}"
         rows = list(self.records.get(key, {}).get(shop.id if shop else "", []))
+        self.params.append(query.params)
         if window is not None and endpoint.time_filter:
             rows = [row for row in rows if window.start <= row[endpoint.time_filter] < window.end]
-        if endpoint.sort_field:
+        if window is not None and endpoint.by_day:
+            if day_of(window.start) < self.kept_from:
+                self.requests.append((endpoint.name, shop.id if shop else None, window, page_token))
+                raise DateTooOld(f"code 66007004: {day_of(window.start)} is older than the data kept")
+            days = (day_of(window.start), day_of(window.end))
+            rows = [{k: v for k, v in row.items() if k != "day"} for row in rows if days[0] <= row["day"] < days[1]]
+        if endpoint.sort_field and not endpoint.by_day:
             rows.sort(key=lambda row: row.get(endpoint.sort_field, 0))
         size = endpoint.page_size or len(rows) or 1
         number = int(page_token or 0)
@@ -68,6 +82,7 @@ class FakeTikTok:
                 "total_count": len(rows),
                 "next_page_token": str(number + 1) if more else "",
                 "currency": "GBP",
+                "latest_available_date": self.latest_day,
             }
             yield Page.parse(json.dumps({"code": 0, "message": "success", "data": data}).encode(), endpoint.records_key)
             if not more:
@@ -94,8 +109,18 @@ def endpoint(name: str, **changes: Any) -> Endpoint:
 class Sync:
     """Reads streams the way the CDK's PartitionReader does: records, `observe`, then `close_partition`."""
 
-    def __init__(self, api: FakeTikTok, state: dict[str, Any] | None = None, folder: Path | None = None, shared=()):
+    def __init__(
+        self,
+        api: FakeTikTok,
+        state: dict[str, Any] | None = None,
+        folder: Path | None = None,
+        shared=(),
+        bounds: SyncBounds = BOUNDS,
+        options: Mapping[str, str] | None = None,
+    ):
         self.api = api
+        self.bounds = bounds
+        self.options = options or {"analytics_currency": "LOCAL"}
         self.messages = InMemoryMessageRepository()
         self.state_manager = ConnectorStateManager(_state_messages(state))
         self.shared_pages = SharedPages(folder, set(shared))
@@ -111,10 +136,20 @@ class Sync:
                 self.state_manager,
                 self.messages,
                 checkpoint_every=declaration.endpoint.page_size or 100,
+                days=declaration.by_day,
             )
         estimates = Estimates(declaration.name, self.messages)
         reader = StreamReader(
-            declaration, self.api, self.directory, BOUNDS, cursor, self.shared_pages, estimates, _logger(), most_parts
+            declaration,
+            self.api,
+            self.directory,
+            self.bounds,
+            cursor,
+            self.shared_pages,
+            estimates,
+            _logger(),
+            most_parts,
+            self.options,
         )
         return reader, cursor
 
@@ -379,3 +414,139 @@ def test_given_a_state_with_parts_read_then_only_what_they_had_not_reached_is_re
 )
 def test_given_parts_read_then_the_window_resumes_around_them(parts_read, expected):
     assert resumed_parts(Window(0, 100), parts_read, lookback=5) == expected
+
+
+# -- analytics: one request per day --------------------------------------------------------------------------------
+
+JAN_1 = 1_735_689_600  # 2025-01-01T00:00:00Z
+DAYS_BOUNDS = SyncBounds(start=JAN_1 + 5 * 3_600, end=JAN_1 + 29 * DAY_SECONDS + 12 * 3_600 + 1)  # to day 30, noon
+
+
+def day(number: int) -> str:
+    """2025-01-01 is day 1."""
+    return day_of(JAN_1 + (number - 1) * DAY_SECONDS)
+
+
+def skus_api(days: list[int], **kwargs: Any) -> FakeTikTok:
+    """Two SKUs sold on each of `days`, in every shop."""
+    skus = [{"id": sku, "gmv": {"amount": "1.00", "currency": "GBP"}, "day": day(d)} for d in days for sku in (7, 8)]
+    return FakeTikTok({"shop_skus_performance": {shop.id: skus for shop in SHOPS}}, **kwargs)
+
+
+def days_asked(api: FakeTikTok, shop_id: str = "1") -> list[str]:
+    return [day_of(window.start) for _, shop, window, _ in api.requests if shop == shop_id and window]
+
+
+@pytest.mark.parametrize(
+    "saved, lookback_days, expected",
+    [
+        (None, None, (1, 31)),
+        ("2025-01-20", None, (13, 31)),
+        ("2025-01-20", 0, (20, 31)),
+        ("2025-01-03", None, (1, 31)),
+        ("2025-02-20", None, (44, 44)),
+        ("not a day", None, (1, 31)),
+    ],
+    ids=[
+        "no state: start_date's day to end's",
+        "state: the saved day less 7 days",
+        "analytics_lookback_days 0: the saved day again",
+        "never before start_date's day",
+        "future state: no day",
+        "a saved value that is not a day: start_date",
+    ],
+)
+def test_given_a_saved_day_then_the_days_start_at_it_less_the_lookback(saved, lookback_days, expected):
+    bounds = replace(DAYS_BOUNDS, lookback_days=lookback_days, lookback_minutes=5)  # minutes: not the analytics'
+    first, after_last = expected  # days: the window ends at the midnight after the last
+    assert day_window_for(bounds, saved, 7 * 24 * 60) == Window(
+        JAN_1 + (first - 1) * DAY_SECONDS, JAN_1 + (after_last - 1) * DAY_SECONDS
+    )
+
+
+def test_given_no_state_then_each_day_is_one_request_up_to_the_latest_available_day_and_the_cursor_reaches_it():
+    api = skus_api([2, 3], latest_day=day(6))
+    rows, cursor = Sync(api, bounds=DAYS_BOUNDS).read(STREAMS_BY_NAME["shop_sku_performance"])
+    assert days_asked(api) == [day(n) for n in range(1, 7)]  # never past the latest day, learnt on the first
+    assert all(window.end - window.start == DAY_SECONDS for _, _, window, _ in api.requests)
+    assert sorted((row["date"], row["id"]) for row in rows if row["shop_id"] == "1") == [
+        (day(2), 7), (day(2), 8), (day(3), 7), (day(3), 8)
+    ]  # fmt: skip
+    # Days without rows count as read: the next sync starts from the last day, not from the last row.
+    assert cursor.state == {"1": {"date": day(6)}, "2": {"date": day(6)}}
+
+
+def test_given_a_day_state_then_only_the_lookback_is_read_again_and_the_cursor_never_moves_back():
+    state = {"shop_sku_performance": {"1": {"date": day(20)}, "2": {"date": day(29)}}}
+    api = skus_api([14, 20, 25], latest_day=day(25))
+    rows, cursor = Sync(api, state=state, bounds=DAYS_BOUNDS).read(STREAMS_BY_NAME["shop_sku_performance"])
+    assert days_asked(api, "1") == [day(n) for n in range(13, 26)]
+    assert days_asked(api, "2") == [day(n) for n in range(22, 26)]  # up to the latest day, before the saved one
+    assert cursor.state == {"1": {"date": day(25)}, "2": {"date": day(29)}}
+
+
+def test_given_a_stream_of_days_then_int_and_malformed_saved_values_are_ignored_and_int_streams_keep_theirs():
+    state = {"shop_sku_performance": {"1": {"date": 1_735_689_600}, "2": {"date": "yesterday"}}}
+    _, cursor = Sync(skus_api([]), state=state).reader(STREAMS_BY_NAME["shop_sku_performance"])
+    assert cursor.state == {}
+    _, cursor = Sync(orders_api(), state={"orders": {"1": {"update_time": "2025-01-01"}}}).reader(
+        STREAMS_BY_NAME["orders"]
+    )
+    assert cursor.state == {}
+
+
+def test_given_days_then_records_in_a_partition_move_the_cursor_as_strings_compare():
+    sync = Sync(skus_api([]))
+    _, cursor = sync.reader(STREAMS_BY_NAME["shop_sku_performance"])
+    for value in ("2025-01-09", "2025-01-10", "2024-12-31"):
+        cursor.read_through("1", value)
+    assert cursor.state == {"1": {"date": "2025-01-10"}}
+
+
+def test_given_a_day_tiktok_no_longer_keeps_then_the_read_moves_to_the_oldest_kept_in_few_requests_with_a_warning(
+    caplog,
+):
+    bounds = SyncBounds(start=JAN_1 - 365 * DAY_SECONDS, end=DAYS_BOUNDS.end)  # a year before 2025-01-01
+    api = skus_api([10, 20], latest_day=day(25), kept_from=day(8))
+    rows, cursor = Sync(api, bounds=bounds).read(STREAMS_BY_NAME["shop_sku_performance"])
+    asked = days_asked(api)
+    refused = [d for d in asked if d < day(8)]
+    assert len(refused) <= 1 + 9  # the first day, then a binary search over about 390 days
+    assert len(asked) == len(set(asked))  # the days the search asked about are not asked again
+    assert set(asked) >= {day(n) for n in range(8, 26)}
+    assert sorted(row["date"] for row in rows if row["shop_id"] == "1") == [day(10), day(10), day(20), day(20)]
+    assert cursor.state["1"] == {"date": day(25)}
+    warnings = [r.getMessage() for r in caplog.records if "no longer keeps" in r.getMessage()]
+    assert len(warnings) == 2 and all(f"reading from {day(8)}" in warning for warning in warnings)  # one per shop
+
+
+def test_given_no_day_kept_at_all_then_nothing_is_read_and_the_sync_goes_on(caplog):
+    api = skus_api([10], latest_day=day(25), kept_from=day(40))
+    rows, cursor = Sync(api, bounds=DAYS_BOUNDS).read(STREAMS_BY_NAME["shop_sku_performance"])
+    assert rows == [] and cursor.state == {}
+    assert len(days_asked(api)) <= 1 + 5
+    assert any("nothing to read" in record.getMessage() for record in caplog.records)
+
+
+@pytest.mark.parametrize(
+    "kept_from, latest",
+    [(0, 99), (1, 99), (2, 99), (50, 99), (99, 99), (100, 99), (None, 99), (10, 20), (60, 60)],
+)
+def test_given_days_kept_from_one_on_then_the_search_finds_it_in_log_asks_and_few_past_the_latest(kept_from, latest):
+    asked: list[int] = []
+
+    def latest_if_kept(midnight: int) -> int | None:
+        asked.append(midnight // DAY_SECONDS)
+        return latest * DAY_SECONDS if kept_from is not None and midnight >= kept_from * DAY_SECONDS else None
+
+    found = oldest_kept(0, 99 * DAY_SECONDS, latest_if_kept)
+    expected = None if kept_from is None or kept_from > latest else kept_from * DAY_SECONDS
+    assert found == expected
+    assert len(asked) <= 7 and len(set(asked)) == len(asked)  # log2(100), each day once
+    assert len([number for number in asked if number > latest]) <= 1  # only the first day accepted may be past it
+
+
+def test_given_the_analytics_currency_then_every_analytics_query_sends_it():
+    api = skus_api([2], latest_day=day(3))
+    Sync(api, bounds=DAYS_BOUNDS, options={"analytics_currency": "USD"}).read(STREAMS_BY_NAME["shop_sku_performance"])
+    assert api.params and all(params == {"currency": "USD"} for params in api.params)

@@ -21,7 +21,7 @@ MODELS = json.loads((ROOT / "unit_tests" / "resources" / "tiktok_models.json").r
 # lead: replace with the declarations table (Record, SHOP, SHOP_KEY and RECORDS down to STREAMS)
 class Record(NamedTuple):
     operation: str  # "METHOD path", a key of the vendored models
-    records_key: str | None  # the list under `data` whose items are the records; None: `data` is the record
+    records_key: str | None  # the list under `data` (a dotted path) whose items are the records; None: `data` is
     nested: str | None  # a list in each of those records whose items are the rows instead
     added: Mapping[str, str]  # columns the connector adds to each row, with their model types
     primary_key: tuple[str, ...]
@@ -30,6 +30,9 @@ class Record(NamedTuple):
 
 SHOP = {"shop_id": "string"}
 SHOP_KEY = ("shop_id", "id")
+# The analytics rows: the day each covers is added, and keys them.
+DAY = {**SHOP, "date": "datetime.date"}
+DAY_KEY = ("shop_id", "id", "date")
 RECORDS: Mapping[str, Record] = {
     "shops": Record("GET /authorization/202309/shops", "shops", None, SHOP, ("id",)),
     "orders": Record("POST /order/202309/orders/search", "orders", None, SHOP, SHOP_KEY, "update_time"),
@@ -84,6 +87,19 @@ RECORDS: Mapping[str, Record] = {
     "brands": Record("GET /product/202309/brands", "brands", None, SHOP, SHOP_KEY),
     "promotion_activities": Record("POST /promotion/202309/activities/search", "activities", None, SHOP, SHOP_KEY),
     "coupons": Record("POST /promotion/202406/coupons/search", "coupons", None, SHOP, SHOP_KEY),
+    "shop_performance": Record(
+        "GET /analytics/202609/shop/performance", "performance.intervals", None, DAY, ("shop_id", "date"), "date"
+    ),
+    "shop_product_performance": Record(
+        "GET /analytics/202605/shop_products/performance", "products", None, DAY, DAY_KEY, "date"
+    ),
+    "shop_sku_performance": Record("GET /analytics/202509/shop_skus/performance", "skus", None, DAY, DAY_KEY, "date"),
+    "shop_video_performance": Record(
+        "GET /analytics/202605/shop_videos/performance", "videos", None, DAY, DAY_KEY, "date"
+    ),
+    "shop_live_performance": Record(
+        "GET /analytics/202609/shop_lives/performance", "live_stream_sessions", None, DAY, DAY_KEY, "date"
+    ),
 }
 STREAMS = sorted(RECORDS)
 
@@ -109,7 +125,10 @@ def record_model(stream: str) -> dict[str, Any]:
     record = RECORDS[stream]
     model = MODELS[record.operation]["response_data"]
     if record.records_key:
-        model = only_item(model.get(record.records_key), f"data.{record.records_key}")
+        *path, key = record.records_key.split(".")
+        for name in path:
+            model = model[name]
+        model = only_item(model.get(key), f"data.{record.records_key}")
     if record.nested:
         model = only_item(model.get(record.nested), record.nested)
     clash = set(model) & set(record.added)
@@ -174,7 +193,7 @@ def test_primary_key_and_cursor_are_in_the_model(stream):
     record = RECORDS[stream]
     assert set(record.primary_key) <= set(model), f"{stream}: {record.primary_key}"
     if record.cursor_field:
-        assert model.get(record.cursor_field) == "integer", f"{stream}.{record.cursor_field}"
+        assert model.get(record.cursor_field) in ("integer", "datetime.date"), f"{stream}.{record.cursor_field}"
 
 
 def obj(**properties: Any) -> dict[str, Any]:

@@ -29,8 +29,9 @@ from tiktok_shop_sandbox import Sandbox
 HERE = Path(__file__).resolve().parent
 GENERATED = HERE / "generated"
 INCREMENTAL_CATALOG = HERE / "incremental_catalog.json"
-# Far beyond any record, for the abnormal (future) state: 2100-01-01T00:00:00Z.
+# Far beyond any record, for the abnormal (future) state: 2100-01-01T00:00:00Z, and that day for the analytics streams.
 FUTURE_CURSOR = 4_102_444_800
+FUTURE_DAY = "2100-01-01"
 START_DATE = "2025-05-01T00:00:00Z"
 # Small, so that a full read of every stream takes seconds, but with rows in every stream.
 SANDBOX = {
@@ -77,7 +78,14 @@ def abnormal_state(sandbox: Sandbox) -> list[dict[str, Any]]:
             "type": "STREAM",
             "stream": {
                 "stream_descriptor": {"name": configured["stream"]["name"]},
-                "stream_state": {shop["id"]: {configured["cursor_field"][0]: FUTURE_CURSOR} for shop in sandbox.shops},
+                "stream_state": {
+                    shop["id"]: {
+                        configured["cursor_field"][0]: FUTURE_DAY
+                        if configured["cursor_field"] == ["date"]
+                        else FUTURE_CURSOR
+                    }
+                    for shop in sandbox.shops
+                },
             },
         }
         for configured in catalog["streams"]

@@ -13,6 +13,7 @@ import threading
 
 from .auth import AuthState
 from .data import RESOURCES, World
+from .data.analytics import RETENTION_DAYS
 from .endpoints import EndpointState
 from .faults import KINDS, Faults, RateLimiter
 from .server import Core, make_server
@@ -43,8 +44,17 @@ class Sandbox:
         counts: dict | None = None,
         redirect_url: str | None = None,
         state_file: str | None = None,
+        analytics_retention_days: int = RETENTION_DAYS,
     ):
-        self.world = World(seed=seed, shops=shops, orders=orders, start=start, end=end, counts=counts)
+        self.world = World(
+            seed=seed,
+            shops=shops,
+            orders=orders,
+            start=start,
+            end=end,
+            counts=counts,
+            analytics_retention_days=analytics_retention_days,
+        )
         first = self.world.shops[0] if self.world.shops else None  # shops=0: a seller with no authorized shop
         self._auth = AuthState(
             self.world.app_key,

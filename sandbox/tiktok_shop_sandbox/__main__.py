@@ -10,6 +10,7 @@ import sys
 import threading
 
 from . import Sandbox
+from .data.analytics import RETENTION_DAYS
 from .faults import KINDS, parse_kinds
 
 
@@ -44,6 +45,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--auth-codes", type=int, default=1, help="auth codes to print at start (default 1)")
     p.add_argument("--state-file", help="keep codes and tokens in this file, across restarts")
+    p.add_argument(
+        "--analytics-retention-days",
+        type=int,
+        default=RETENTION_DAYS,
+        help=f"days of analytics kept, up to the latest available day (default {RETENTION_DAYS})",
+    )
     return p
 
 
@@ -66,6 +73,7 @@ def main(argv=None) -> int:
             fault_rate=args.fault_rate,
             fault_kinds=kinds,
             token_ttl_s=args.token_ttl_s,
+            analytics_retention_days=args.analytics_retention_days,
             host=args.host,
             port=args.port,
             redirect_url=args.redirect_url,

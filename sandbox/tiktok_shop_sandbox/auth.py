@@ -21,6 +21,7 @@ ALL_SCOPES = (
     "seller.finance.info",
     "seller.logistics",
     "seller.promotion.info",
+    "data.shop_analytics.public.read",
 )
 
 # Auth-host error codes.  36004004 is integrator-observed (reference §1.3); the others are sandbox choices.

@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from . import analytics
 from .data.common import money
 from .data.products import HIDDEN_FROM_GET_PRODUCT
 from .paging import SortedIndex, TokenCodec, TokenError, binding_hash, count, page
@@ -741,6 +742,10 @@ ROUTES = [
         "seller.promotion.info",
         True,
         SEARCH_COUPONS,
+    ),
+    *(
+        Route(key, "GET", "analytics", [version], parts, analytics.SCOPE, True, handler)
+        for key, version, parts, handler in analytics.ROUTES
     ),
 ]
 

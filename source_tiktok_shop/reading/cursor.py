@@ -1,10 +1,14 @@
-"""The per-shop cursor: the only owner of an incremental stream's state, `{"<shop_id>": {"<cursor_field>": value}}`."""
+"""The per-shop cursor: the only owner of an incremental stream's state, `{"<shop_id>": {"<cursor_field>": value}}`.
+
+A value is Unix seconds or, for the analytics streams, a day (`YYYY-MM-DD`): days order as their strings do.
+"""
 
 import json
+import re
 import threading
 from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 from airbyte_cdk.models import FailureType
 from airbyte_cdk.sources.connector_state_manager import ConnectorStateManager
@@ -23,6 +27,8 @@ PartitionKey = tuple[str, int | None, int | None]
 # The parts of a window beyond the shop's value that were read, to their end or up to a value, while the
 # parts before them were still being read: `[[start, end, read_to], ...]`.
 PARTS_READ = "parts_read"
+CursorValue = int | str
+DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass
@@ -69,17 +75,19 @@ class ShopCursor(Cursor):
         state_manager: ConnectorStateManager,
         message_repository: MessageRepository,
         checkpoint_every: int,
+        days: bool = False,
     ):
         self._stream_name = stream_name
         self._field = cursor_field
+        self._days = days  # values are days, not Unix seconds
         self._advances_per_record = advances_per_record
         self._state_manager = state_manager
         self._message_repository = message_repository
         self._checkpoint_every = checkpoint_every
         self._lock = threading.Lock()
-        self._values: dict[str, int] = {}
+        self._values: dict[str, CursorValue] = {}
         self._parts_read: dict[str, list[PartRead]] = {}
-        self._partition_max: dict[PartitionKey, int] = {}
+        self._partition_max: dict[PartitionKey, CursorValue] = {}
         self._parts: dict[str, list[Part]] = {}
         self._since_checkpoint = 0
         for shop_id, entry in self.saved_entries(state_manager.get_stream_state(stream_name, None)).items():
@@ -92,10 +100,11 @@ class ShopCursor(Cursor):
         for shop_id, entry in (state or {}).items():
             if str(shop_id).startswith(CDK_STATE_MARKER):
                 continue
-            if not isinstance(entry, Mapping) or type(entry.get(self._field)) is not int:
+            if not isinstance(entry, Mapping) or not self._is_value(entry.get(self._field)):
+                form = '"YYYY-MM-DD"' if self._days else "<Unix seconds>"
                 raise AirbyteTracedException(
                     message=f"The state of stream `{self._stream_name}` is not of the form this connector writes, "
-                    f'{{"<shop_id>": {{"{self._field}": <Unix seconds>}}}}: the entry {str(shop_id)!r} holds '
+                    f'{{"<shop_id>": {{"{self._field}": {form}}}}}: the entry {str(shop_id)!r} holds '
                     f"{json.dumps(entry, default=str)[:80]}. Fix it, or remove the stream's state to read it from "
                     "`start_date`.",
                     failure_type=FailureType.config_error,
@@ -118,7 +127,7 @@ class ShopCursor(Cursor):
             state[shop_id] = entry
         return state
 
-    def value_for(self, shop_id: str) -> int | None:
+    def value_for(self, shop_id: str) -> CursorValue | None:
         with self._lock:
             return self._values.get(shop_id)
 
@@ -140,13 +149,18 @@ class ShopCursor(Cursor):
             self._advance_over_parts(shop_id)
         self._checkpoint()
 
+    def read_through(self, shop_id: str, value: CursorValue) -> None:
+        """The shop is read up to `value`, whether any record has it or not (an analytics day without rows)."""
+        with self._lock:
+            self._advance(shop_id, value)
+
     def observe(self, record: Record) -> None:
         value = record.data.get(self._field)
-        if isinstance(value, int):
+        if self._is_value(value):
             shop_id = str(record.data["shop_id"])
             number = record.associated_slice.get("part") if record.associated_slice else None
             with self._lock:
-                if number is not None and shop_id in self._parts:
+                if isinstance(value, int) and number is not None and shop_id in self._parts:
                     part = self._parts[shop_id][number]
                     part.max = value if part.max is None else max(part.max, value)
                     self._advance_over_parts(shop_id)
@@ -154,7 +168,8 @@ class ShopCursor(Cursor):
                     self._advance(shop_id, value)
                 else:
                     key = self._key(record.associated_slice)
-                    self._partition_max[key] = max(value, self._partition_max.get(key, value))
+                    if _later(value, self._partition_max.get(key)):
+                        self._partition_max[key] = value
         with self._lock:
             self._since_checkpoint += 1
             due = self._since_checkpoint >= self._checkpoint_every
@@ -199,15 +214,29 @@ class ShopCursor(Cursor):
         after = parts[pending[0] + 1 :] if pending else []
         return [PartRead(part.window, read_to) for part in after if (read_to := part.read_to) is not None]
 
-    def _advance(self, shop_id: str, value: int) -> None:
-        if value > self._values.get(shop_id, -1):
+    def _advance(self, shop_id: str, value: CursorValue) -> None:
+        if _later(value, self._values.get(shop_id)):
             self._values[shop_id] = value
+
+    def _is_value(self, value: Any) -> TypeGuard[CursorValue]:
+        if self._days:
+            return isinstance(value, str) and DAY.fullmatch(value) is not None
+        return isinstance(value, int) and not isinstance(value, bool)
 
     def _checkpoint(self) -> None:
         with self._lock:
             self._since_checkpoint = 0
             self._state_manager.update_state_for_stream(self._stream_name, None, self._state())
             self._message_repository.emit_message(self._state_manager.create_state_message(self._stream_name, None))
+
+
+def _later(value: CursorValue, than: CursorValue | None) -> bool:
+    """Whether `value` is past `than`; one stream's values are all Unix seconds, or all days."""
+    if than is None:
+        return True
+    if isinstance(value, int) and isinstance(than, int):
+        return value > than
+    return str(value) > str(than)
 
 
 def _parts_read(saved: Any) -> list[PartRead]:

@@ -63,10 +63,17 @@ class StreamDeclaration:
     query_by_region: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     # Markets (shop regions) TikTok does not offer the endpoint in: their shops are skipped for this stream.
     unavailable_in: frozenset[str] = frozenset()
+    # Query parameters the user chooses in the config: parameter → config field (the analytics `currency`).
+    query_from_config: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def cursor_field(self) -> str | None:
         return self.incremental.field if self.incremental else None
+
+    @property
+    def by_day(self) -> bool:
+        """Read one day per request, the cursor being the day (`YYYY-MM-DD`) each row covers."""
+        return self.incremental is not None and self.endpoint.by_day
 
     @property
     def rows_are_records(self) -> bool:

@@ -10,9 +10,9 @@ from airbyte_cdk.sources.streams.concurrent.partitions.partition import Partitio
 from airbyte_cdk.sources.streams.concurrent.partitions.partition_generator import PartitionGenerator
 from airbyte_cdk.sources.types import Record, StreamSlice
 
-from ..tiktok.endpoints import Query, Shop, Window
+from ..tiktok.endpoints import DAY_SECONDS, Query, Shop, Window, day_of
 from ..tiktok.envelope import Page
-from ..tiktok.errors import MissingScopeError, RecordGone, ShopNotEligible
+from ..tiktok.errors import DateTooOld, MissingScopeError, RecordGone, ShopNotEligible
 from ..tiktok.rate import Settled
 from .cursor import ShopCursor
 from .declarations import AsIs, ChildPages, Detail, Nested, StreamDeclaration
@@ -20,7 +20,16 @@ from .estimates import Estimates
 from .parallel_windows import Parts, Source, cut, parts_for, resumed_parts, until
 from .shared_pages import SharedPages
 from .shops import ShopDirectory
-from .windows import SyncBounds, lookback_minutes, over_result_cap, utc, window_for
+from .windows import (
+    SyncBounds,
+    day_window_for,
+    lookback_minutes,
+    midnight_of,
+    oldest_kept,
+    over_result_cap,
+    utc,
+    window_for,
+)
 
 Row = Mapping[str, Any]
 
@@ -60,6 +69,7 @@ class StreamReader:
         estimates: Estimates,
         logger: logging.Logger,
         most_parts: int = 1,
+        options: Mapping[str, str] | None = None,
     ):
         self.declaration = declaration
         self._api = api
@@ -70,6 +80,7 @@ class StreamReader:
         self._estimates = estimates
         self._logger = logger
         self._most_parts = most_parts  # windows are cut in at most this many parts read side by side
+        self._options = options or {}  # the config's values of the declaration's `query_from_config`
         self._scope_lock = threading.Lock()
         self._missing_scope = False
 
@@ -96,7 +107,10 @@ class StreamReader:
         incremental = self.declaration.incremental
         if incremental is None or self._cursor is None:
             return None
-        return window_for(self._bounds, self._cursor.value_for(shop.id), incremental.lookback_minutes)
+        saved = self._cursor.value_for(shop.id)
+        if self.declaration.by_day:
+            return day_window_for(self._bounds, saved if isinstance(saved, str) else None, incremental.lookback_minutes)
+        return window_for(self._bounds, saved if isinstance(saved, int) else None, incremental.lookback_minutes)
 
     def records(self, shop: Shop | None, window: Window | None, partition: StreamSlice) -> Iterator[Record]:
         """The partition's rows as records; each says its partition (and part of the window, if cut in parts)."""
@@ -106,6 +120,8 @@ class StreamReader:
             if shop is None:
                 for listed in self._directory.shops():
                     yield Record({**listed.record, "shop_id": listed.id}, self.name, partition)
+            elif window is not None and self.declaration.by_day:
+                yield from self._counted(shop, window, self._records_of_days(shop, window, partition), Tally())
             else:
                 parents = Tally()
                 records = self._records_of_window(shop, window, partition, whole=True, parents=parents)
@@ -124,12 +140,12 @@ class StreamReader:
         if window is not None:
             self._logger.info(
                 f"Progress: {self.name}, shop {shop.id}: reading {self.declaration.cursor_field} "
-                f"from {utc(window.start)} to {utc(window.end)}."
+                f"from {self._edge(window.start)} to {self._edge(window.end)}."
             )
         for count, record in enumerate(records, start=1):  # noqa: B007
             yield record
         source = "" if self.declaration.rows_are_records else f" from {parents.count} {self._parent_noun}"
-        upto = f" up to {utc(window.end)}" if window is not None else ""
+        upto = f" up to {self._edge(window.end)}" if window is not None else ""
         self._logger.info(f"Progress: {self.name}, shop {shop.id}: {count} rows{source}{upto}.")
         settled = self._api.settled(self._query(shop, window))
         if settled.sent:
@@ -141,6 +157,63 @@ class StreamReader:
     @property
     def _parent_noun(self) -> str:
         return self.declaration.endpoint.records_key or f"{self.declaration.endpoint.name} records"
+
+    def _edge(self, time: int) -> str:
+        """A window's edge as the log says it (the end excluded, as for times)."""
+        return day_of(time) if self.declaration.by_day else utc(time)
+
+    def _records_of_days(self, shop: Shop, window: Window, partition: StreamSlice) -> Iterator[Record]:
+        """One query per day, from the window's first day to its last or TikTok's latest available day, which the
+        first answer tells. A day TikTok no longer keeps moves the read on to the oldest day it does."""
+        field = self.declaration.cursor_field or ""
+        day, last = window.start, window.end - DAY_SECONDS
+        first_pages: dict[int, Page] = {}  # of the days asked about while looking for the oldest day kept
+        while day <= last:
+            try:
+                first = first_pages.pop(day, None) or next(self._api.pages(self._day_query(shop, day)))
+            except DateTooOld as error:
+                kept = oldest_kept(
+                    day + DAY_SECONDS, last, lambda later: self._latest_if_kept(shop, later, first_pages)
+                )
+                self._logger.warning(
+                    f"{self.name}, shop {shop.id}: TikTok no longer keeps analytics for {day_of(day)} ({error}); "
+                    + (
+                        f"reading from {day_of(kept)}, the oldest day it keeps."
+                        if kept is not None
+                        else "nothing to read."
+                    )
+                )
+                if kept is None:
+                    return
+                day = kept
+                continue
+            latest = midnight_of(first.latest_available_date)
+            last = last if latest is None else min(last, latest)
+            if day > last:  # the window starts after the latest day TikTok has
+                return
+            for page in self._rest_of_day(shop, day, first):
+                for record in page.records:
+                    yield Record({**record, "shop_id": shop.id, field: day_of(day)}, self.name, partition)
+            if self._cursor:
+                self._cursor.read_through(shop.id, day_of(day))
+            day += DAY_SECONDS
+
+    def _latest_if_kept(self, shop: Shop, day: int, first_pages: dict[int, Page]) -> int | None:
+        """None if TikTok refuses the day as too old; else the latest day it has data for (or the day asked)."""
+        try:
+            first = first_pages[day] = next(self._api.pages(self._day_query(shop, day)))
+        except DateTooOld:
+            return None
+        latest = midnight_of(first.latest_available_date)
+        return day if latest is None else latest
+
+    def _rest_of_day(self, shop: Shop, day: int, first: Page) -> Iterator[Page]:
+        yield first
+        if first.next_page_token:
+            yield from self._api.pages(self._day_query(shop, day), first.next_page_token)
+
+    def _day_query(self, shop: Shop, day: int) -> Query:
+        return self._query(shop, Window(day, day + DAY_SECONDS))
 
     def _records_of_window(
         self, shop: Shop, window: Window | None, partition: StreamSlice, whole: bool, parents: Tally
@@ -226,9 +299,9 @@ class StreamReader:
             yield from self._rows_of(record, shop)
 
     def _query(self, shop: Shop, window: Window | None) -> Query:
-        return Query(
-            self.declaration.endpoint, shop, window, params=self.declaration.query_by_region.get(shop.region, {})
-        )
+        chosen = {parameter: self._options[name] for parameter, name in self.declaration.query_from_config.items()}
+        params = {**chosen, **self.declaration.query_by_region.get(shop.region, {})}
+        return Query(self.declaration.endpoint, shop, window, params=params)
 
     def _pages(self, shop: Shop, window: Window | None) -> Generator[Page, None, None]:
         endpoint = self.declaration.endpoint

@@ -7,6 +7,7 @@ built by `build_request`, the same way for every endpoint.
 import json
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 # TikTok moves endpoints to new versions one at a time (reference §0), so each has its own: the current one
@@ -28,6 +29,11 @@ API_VERSIONS: Mapping[str, tuple[str, ...]] = {
     "brands": ("202309",),
     "activities_search": ("202309",),
     "coupons_search": ("202406",),
+    "shop_performance": ("202609",),
+    "shop_products_performance": ("202605",),
+    "shop_skus_performance": ("202509",),
+    "shop_videos_performance": ("202605",),
+    "shop_lives_performance": ("202609",),
 }
 
 
@@ -36,7 +42,7 @@ class Endpoint:
     name: str
     method: str
     path: str  # with `{version}` and any path parameters, e.g. `{statement_id}`
-    records_key: str | None  # None: `data` is the record itself
+    records_key: str | None  # a dotted path under `data`; None: `data` is the record itself
     scope: str
     page_size: int | None = None  # the largest the endpoint allows; None: not paged
     paging_in_body: bool = False
@@ -44,6 +50,9 @@ class Endpoint:
     time_filter: str | None = None  # sends `<time_filter>_ge` and `<time_filter>_lt` (or `_le`)
     time_filter_in_body: bool = True
     inclusive_upper_bound: bool = False
+    # Filtered by dates instead (`start_date_ge`, `end_date_lt` as YYYY-MM-DD in the shop's timezone) and read one
+    # day per request: the analytics endpoints.
+    by_day: bool = False
     sort_field: str | None = None  # always read ascending, so a cursor can checkpoint mid-window
     result_cap: int | None = None  # results one query may page through (reference §3)
     query: Mapping[str, str] = field(default_factory=dict)
@@ -57,6 +66,9 @@ class Endpoint:
         versions = API_VERSIONS[self.name]
         later = versions[versions.index(version) + 1 :] if version in versions else ()
         return later[0] if later else None
+
+
+ANALYTICS = "data.shop_analytics.public.read"
 
 
 def _endpoints(*endpoints: Endpoint) -> Mapping[str, Endpoint]:
@@ -186,12 +198,70 @@ ENDPOINTS = _endpoints(
         "seller.promotion.info",
         page_size=100,
     ),
+    # One interval per day with `granularity=1D` (the default, ALL, sums the range).
+    Endpoint(
+        "shop_performance",
+        "GET",
+        "/analytics/{version}/shop/performance",
+        "performance.intervals",
+        ANALYTICS,
+        by_day=True,
+        query={"granularity": "1D"},
+    ),
+    # The lists sort by GMV by default (TikTok's notes); asking for it keeps the order from hanging on that default.
+    Endpoint(
+        "shop_products_performance",
+        "GET",
+        "/analytics/{version}/shop_products/performance",
+        "products",
+        ANALYTICS,
+        page_size=100,
+        by_day=True,
+        sort_field="gmv",
+    ),
+    Endpoint(
+        "shop_skus_performance",
+        "GET",
+        "/analytics/{version}/shop_skus/performance",
+        "skus",
+        ANALYTICS,
+        page_size=100,
+        by_day=True,
+        sort_field="gmv",
+    ),
+    Endpoint(
+        "shop_videos_performance",
+        "GET",
+        "/analytics/{version}/shop_videos/performance",
+        "videos",
+        ANALYTICS,
+        page_size=100,
+        by_day=True,
+        sort_field="gmv",
+    ),
+    Endpoint(
+        "shop_lives_performance",
+        "GET",
+        "/analytics/{version}/shop_lives/performance",
+        "live_stream_sessions",
+        ANALYTICS,
+        page_size=100,
+        by_day=True,
+        sort_field="gmv",
+    ),
 )
+
+
+DAY_SECONDS = 86_400
 
 
 @dataclass(frozen=True)
 class Window:
-    """A time range of one query: `start` inclusive, `end` exclusive (or inclusive for `_le` filters)."""
+    """A time range of one query: `start` inclusive, `end` exclusive (or inclusive for `_le` filters).
+
+    For endpoints filtered `by_day`, the UTC midnights of the first day and of the day after the last: the dates
+    sent are those days, which TikTok reads in the shop's timezone.
+    """
 
     start: int
     end: int
@@ -232,6 +302,9 @@ def build_request(
     if endpoint.sort_field:
         params["sort_field"] = endpoint.sort_field
         params["sort_order"] = "ASC"
+    if window and endpoint.by_day:
+        params["start_date_ge"] = day_of(window.start)
+        params["end_date_lt"] = day_of(window.end)
     if window and endpoint.time_filter:
         filters = body if endpoint.time_filter_in_body else params
         upper = "le" if endpoint.inclusive_upper_bound else "lt"
@@ -240,6 +313,11 @@ def build_request(
     path = endpoint.path.format(version=version or endpoint.version, **(path_params or {}))
     text = json.dumps(body, separators=(",", ":")) if endpoint.method == "POST" else None
     return Request(endpoint.method, path, {key: str(value) for key, value in params.items()}, text)
+
+
+def day_of(midnight: int) -> str:
+    """The date (`YYYY-MM-DD`) a `by_day` window's edge stands for."""
+    return datetime.fromtimestamp(midnight, tz=UTC).date().isoformat()
 
 
 @dataclass(frozen=True)

@@ -47,9 +47,11 @@ def parse_envelope(content: bytes) -> Envelope:
 
 
 def records_in(body: Envelope, records_key: str | None) -> list[Record]:
-    """The records of a successful answer: `data[records_key]`, or `data` itself for single-record endpoints."""
-    data = body.data or {}
-    records = data if records_key is None else data.get(records_key)
+    """The records of a successful answer: `data[records_key]` (a dotted path, like `performance.intervals`), or
+    `data` itself for single-record endpoints."""
+    records: Any = body.data or {}
+    for key in records_key.split(".") if records_key else ():
+        records = records.get(key) if isinstance(records, Mapping) else None
     if records is None:
         return []
     if isinstance(records, Mapping):
@@ -87,3 +89,9 @@ class Page:
     @property
     def next_page_token(self) -> str | None:
         return self.data.get("next_page_token") or None
+
+    @property
+    def latest_available_date(self) -> str | None:
+        """The last day (`YYYY-MM-DD`) the analytics endpoints have data for."""
+        latest = self.data.get("latest_available_date")
+        return latest if isinstance(latest, str) else None

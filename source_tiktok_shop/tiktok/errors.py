@@ -38,6 +38,9 @@ MARKET_UNAVAILABLE = 22005010
 PRODUCT_NOT_FOUND = 12052048
 # The token host's answer to a spent, expired or unknown auth code or refresh token (reference §1.3).
 INVALID_GRANT = 36004004
+# UNCONFIRMED: TikTok publishes no retention for its analytics, nor the code refusing a date older than it keeps;
+# this is the sandbox's (docs/tiktok-shop.md).
+ANALYTICS_DATE_TOO_OLD = 66007004
 
 MAX_RETRIES = 6
 MAX_BACKOFF_SECONDS = 60.0
@@ -175,6 +178,9 @@ CODE_RESOLUTIONS: Mapping[int, ErrorResolution] = {
     ),
     PRODUCT_NOT_FOUND: ErrorResolution(
         ResponseAction.IGNORE, None, f"The product no longer exists ({PRODUCT_NOT_FOUND})."
+    ),
+    ANALYTICS_DATE_TOO_OLD: ErrorResolution(
+        ResponseAction.IGNORE, None, f"TikTok no longer keeps analytics for this date ({ANALYTICS_DATE_TOO_OLD})."
     ),
     INVALID_SIGNATURE: _config_error(CLOCK_OR_SECRET + " (106001)"),
     101000: _config_error(REAUTHORIZE + " (101000)"),
@@ -403,11 +409,16 @@ class RecordGone(Refusal):
     """The record asked for no longer exists (deleted since it was listed): skip it."""
 
 
+class DateTooOld(Refusal):
+    """TikTok no longer keeps analytics for the date asked: read from the oldest date it still keeps."""
+
+
 REFUSALS: Mapping[int, type[Refusal]] = {
     MISSING_SCOPE: MissingScopeError,
     VERSION_UNAVAILABLE: VersionUnavailable,
     MARKET_UNAVAILABLE: ShopNotEligible,
     PRODUCT_NOT_FOUND: RecordGone,
+    ANALYTICS_DATE_TOO_OLD: DateTooOld,
 }
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import random
 import time as _time
 
+from . import analytics
 from .common import DAY, DictRow, IdGen, deep_copy, parse_date
 from .finance import StatementRow, generate_statements, generate_withdrawals
 from .orders import generate_orders
@@ -55,6 +56,7 @@ RESOURCES = (
     "brands",
     "promotion_activities",
     "coupons",
+    *analytics.RESOURCES,
 )
 TOUCHABLE_UPDATE_TIME = (
     "orders",
@@ -146,6 +148,7 @@ class World:
         start: str = "2025-01-01",
         end: str = "2025-06-30",
         counts: dict | None = None,
+        analytics_retention_days: int = analytics.RETENTION_DAYS,
     ):
         if shops < 0:
             raise ValueError("shops must be >= 0")
@@ -157,6 +160,9 @@ class World:
         if self.now_ts - self.start_ts < 2 * DAY:
             raise ValueError("end must be at least one day after start")
         self.start, self.end = start, end
+        if analytics_retention_days < 1:
+            raise ValueError("analytics_retention_days must be >= 1")
+        self.analytics_retention_days = analytics_retention_days
         self.version = 0  # bumped by every mutation (touch)
         master = random.Random(seed)
         alnum = "abcdefghijklmnopqrstuvwxyz0123456789"
@@ -196,6 +202,8 @@ class World:
             return s.brands
         if resource == "product_details":
             return [p.detail() for p in s.products if p.status not in HIDDEN_FROM_GET_PRODUCT]
+        if resource in analytics.RESOURCES:
+            return analytics.analytics_of(s).records(resource)
         if resource == "statement_transactions":
             out = []
             for st in s.statements:
