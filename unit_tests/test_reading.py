@@ -10,11 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from airbyte_cdk.models import Type
+from airbyte_cdk.models import FailureType, Type
 from airbyte_cdk.sources.connector_state_manager import ConnectorStateManager
 from airbyte_cdk.sources.message import InMemoryMessageRepository
 from airbyte_cdk.sources.types import Record, StreamSlice
 from airbyte_cdk.test.state_builder import StateBuilder
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from source_tiktok_shop.catalog import STREAMS_BY_NAME
 from source_tiktok_shop.reading.cursor import PartRead, ShopCursor
@@ -485,14 +486,19 @@ def test_given_a_day_state_then_only_the_lookback_is_read_again_and_the_cursor_n
     assert cursor.state == {"1": {"date": day(25)}, "2": {"date": day(29)}}
 
 
-def test_given_a_stream_of_days_then_int_and_malformed_saved_values_are_ignored_and_int_streams_keep_theirs():
-    state = {"shop_sku_performance": {"1": {"date": 1_735_689_600}, "2": {"date": "yesterday"}}}
-    _, cursor = Sync(skus_api([]), state=state).reader(STREAMS_BY_NAME["shop_sku_performance"])
-    assert cursor.state == {}
-    _, cursor = Sync(orders_api(), state={"orders": {"1": {"update_time": "2025-01-01"}}}).reader(
-        STREAMS_BY_NAME["orders"]
-    )
-    assert cursor.state == {}
+@pytest.mark.parametrize(
+    "stream, saved, form",
+    [
+        ("shop_sku_performance", {"1": {"date": 1_735_689_600}}, '"YYYY-MM-DD"'),
+        ("shop_sku_performance", {"2": {"date": "yesterday"}}, '"YYYY-MM-DD"'),
+        ("orders", {"1": {"update_time": "2025-01-01"}}, "<Unix seconds>"),
+    ],
+    ids=["seconds for a day", "not a day", "a day for seconds"],
+)
+def test_given_a_saved_value_of_the_other_kind_then_the_state_is_refused_naming_the_form(stream, saved, form):
+    with pytest.raises(AirbyteTracedException) as refused:
+        Sync(skus_api([]), state={stream: saved}).reader(STREAMS_BY_NAME[stream])
+    assert refused.value.failure_type == FailureType.config_error and form in refused.value.message
 
 
 def test_given_days_then_records_in_a_partition_move_the_cursor_as_strings_compare():
