@@ -40,6 +40,7 @@ class Sandbox:
         host: str = "127.0.0.1",
         port: int = 0,
         counts: dict | None = None,
+        deleted_products: str = "listed",
     ):
         self.world = World(seed=seed, shops=shops, orders=orders, start=start, end=end, counts=counts)
         first = self.world.shops[0] if self.world.shops else None  # shops=0: a seller with no authorized shop
@@ -55,7 +56,7 @@ class Sandbox:
         self._core = Core(
             self.world,
             self._auth,
-            EndpointState(self.world),
+            EndpointState(self.world, deleted_products),
             Faults(fault_rate, fault_kinds, seed=seed),
             RateLimiter(qps_per_shop),
             latency_ms,
@@ -144,6 +145,10 @@ class Sandbox:
     def touch(self, resource: str, n: int, shop_id: str | None = None) -> list[str]:
         with self._core.state.lock:
             return self.world.touch(resource, n, shop_id=shop_id)
+
+    def delete_products(self, n: int, shop_id: str | None = None) -> list[str]:
+        with self._core.state.lock:
+            return self.world.delete_products(n, shop_id=shop_id)
 
     # -- request log -----------------------------------------------------------------------------------------
 

@@ -28,6 +28,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fault-rate", type=float, default=0.0, help="fraction of API calls given a random fault")
     p.add_argument("--fault-kinds", default=None, help=f"comma list restricting the random faults ({', '.join(KINDS)})")
     p.add_argument("--token-ttl-s", type=int, default=604800, help="access-token lifetime (default 604800)")
+    p.add_argument(
+        "--deleted-products",
+        choices=("listed", "asked"),
+        default="listed",
+        help="Search Products lists DELETED products unasked (listed, the default) or only to status DELETED (asked)",
+    )
     return p
 
 
@@ -46,6 +52,7 @@ def main(argv=None) -> int:
             fault_rate=args.fault_rate,
             fault_kinds=kinds,
             token_ttl_s=args.token_ttl_s,
+            deleted_products=args.deleted_products,
             host=args.host,
             port=args.port,
         )

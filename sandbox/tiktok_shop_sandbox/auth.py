@@ -19,6 +19,7 @@ ALL_SCOPES = (
     "seller.finance.info",
     "seller.logistics",
     "seller.promotion.info",
+    "seller.affiliate_collaboration.read",
 )
 
 # Auth-host error codes.  36004004 is integrator-observed (reference §1.3); the others are sandbox choices.
