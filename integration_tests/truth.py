@@ -19,8 +19,24 @@ DIRECT = {
     "brands": "brands",
     "promotion_activities": "promotion_activities",
     "coupons": "coupons",
+    "unsettled_transactions": "unsettled_transactions",
+    "affiliate_orders": "affiliate_orders",
+    "open_collaborations": "open_collaborations",
+    "target_collaborations": "target_collaborations",
+    "sample_applications": "sample_applications",
 }
-HIDDEN_FROM_GET_PRODUCT = ("FREEZE", "DELETED")
+# A deleted product's detail is its search record, less the fields Get Product does not have.
+SEARCH_ONLY = ("sales_regions", "product_sync_fail_reasons")
+# The order's fields on each of its SKU settlements: column, and the field in Get Transactions by Order.
+ORDER_FIELDS = {
+    "order_id": "order_id",
+    "order_create_time": "order_create_time",
+    "currency": "currency",
+    "order_revenue_amount": "revenue_amount",
+    "order_fee_and_tax_amount": "fee_and_tax_amount",
+    "order_shipping_cost_amount": "shipping_cost_amount",
+    "order_settlement_amount": "settlement_amount",
+}
 SEA = ("ID", "MY", "PH", "SG", "TH", "VN")
 
 
@@ -54,12 +70,13 @@ def _rows(sandbox: Any, stream: str) -> list[dict[str, Any]]:
             for sku in product.get("skus") or []
         ]
     if stream == "product_details":
-        visible = {
-            (product["shop_id"], product["id"])
+        # Get Product answers for every product but FREEZE and DELETED ones; a deleted one's row is its search record.
+        deleted = [
+            {key: value for key, value in product.items() if key not in SEARCH_ONLY}
             for product in _with_shop(sandbox.records("products"))
-            if product.get("status") not in HIDDEN_FROM_GET_PRODUCT
-        }
-        return [row for row in _with_shop(sandbox.records("product_details")) if (row["shop_id"], row["id"]) in visible]
+            if product["status"] == "DELETED"
+        ]
+        return deleted + list(_with_shop(sandbox.records("product_details")))
     if stream == "statement_transactions":
         statements = {(row["shop_id"], row["id"]): row for row in _with_shop(sandbox.records("statements"))}
         return [
@@ -70,6 +87,24 @@ def _rows(sandbox: Any, stream: str) -> list[dict[str, Any]]:
                 "currency": statements[(row["shop_id"], row["statement_id"])]["currency"],
             }
             for row in _with_shop(sandbox.records("statement_transactions"))
+        ]
+    if stream == "order_settlements":  # each order settled, through its statement: one statement per order here
+        statements = {(row["shop_id"], row["id"]): row for row in _with_shop(sandbox.records("statements"))}
+        return [
+            {
+                **sku,
+                **{column: order[field] for column, field in ORDER_FIELDS.items()},
+                "statement_time": statements[(order["shop_id"], sku["statement_id"])]["statement_time"],
+                "shop_id": order["shop_id"],
+            }
+            for order in _with_shop(sandbox.records("order_transactions"))
+            for sku in order["sku_transactions"]
+        ]
+    if stream == "affiliate_order_skus":
+        return [
+            {**sku, "order_id": order["id"], "create_time": order["create_time"], "shop_id": order["shop_id"]}
+            for order in _with_shop(sandbox.records("affiliate_orders"))
+            for sku in order["skus"]
         ]
     raise KeyError(stream)
 
