@@ -4,6 +4,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from source_tiktok_shop.catalog import STREAMS_BY_NAME
+from source_tiktok_shop.reading.declarations import Followed
 
 DIRECT = {
     "orders": "orders",
@@ -27,16 +28,6 @@ DIRECT = {
 }
 # A deleted product's detail is its search record, less the fields Get Product does not have.
 SEARCH_ONLY = ("sales_regions", "product_sync_fail_reasons")
-# The order's fields on each of its SKU settlements: column, and the field in Get Transactions by Order.
-ORDER_FIELDS = {
-    "order_id": "order_id",
-    "order_create_time": "order_create_time",
-    "currency": "currency",
-    "order_revenue_amount": "revenue_amount",
-    "order_fee_and_tax_amount": "fee_and_tax_amount",
-    "order_shipping_cost_amount": "shipping_cost_amount",
-    "order_settlement_amount": "settlement_amount",
-}
 SEA = ("ID", "MY", "PH", "SG", "TH", "VN")
 
 
@@ -89,11 +80,13 @@ def _rows(sandbox: Any, stream: str) -> list[dict[str, Any]]:
             for row in _with_shop(sandbox.records("statement_transactions"))
         ]
     if stream == "order_settlements":  # each order settled, through its statement: one statement per order here
+        rows = STREAMS_BY_NAME[stream].rows
+        order_fields = rows.page_fields if isinstance(rows, Followed) else {}
         statements = {(row["shop_id"], row["id"]): row for row in _with_shop(sandbox.records("statements"))}
         return [
             {
                 **sku,
-                **{column: order[field] for column, field in ORDER_FIELDS.items()},
+                **{column: order[field] for column, field in order_fields.items()},
                 "statement_time": statements[(order["shop_id"], sku["statement_id"])]["statement_time"],
                 "shop_id": order["shop_id"],
             }

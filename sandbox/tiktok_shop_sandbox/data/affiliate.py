@@ -186,7 +186,7 @@ class Affiliate:
                 if open_id and rng.random() < 0.2:
                     open_id = ""
                 target_id = "" if open_id else rng.choice(self.target_collaborations).id
-                commission = -share.affiliate
+                commission = -share.fin.affiliate
                 actual = commission if settled else (0 if status == "INELIGIBLE" else None)
                 row = AffiliateSkuRow()
                 row.nid, row.order, row.create_time = o.nid * 10 + k, o, o.create_time
@@ -207,13 +207,16 @@ class Affiliate:
                     "commission_rate": str(AFFILIATE_RATE_BP),
                     "partner_commission_rate": "0",
                     "shop_ads_commission_rate": "0",
-                    "estimated_commission_base": {"amount": display(share.revenue, shop), "currency": shop.currency},
+                    "estimated_commission_base": {
+                        "amount": display(share.fin.revenue, shop),
+                        "currency": shop.currency,
+                    },
                     "estimated_paid_commission": _money(commission, shop),
                     "estimated_paid_partner_commission": _money(0, shop),
                     "estimated_paid_shop_ads_commission": _money(0, shop),
                     "estimated_cofunded_creator_bonus_amount": _money(0, shop),
                     "actual_commission_base": {
-                        "amount": "" if actual is None else display(share.revenue if settled else 0, shop),
+                        "amount": "" if actual is None else display(share.fin.revenue if settled else 0, shop),
                         "currency": shop.currency,
                     },
                     "actual_paid_commission": _money(actual, shop),

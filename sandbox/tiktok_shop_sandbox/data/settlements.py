@@ -23,34 +23,12 @@ UNSETTLED_SINCE = 1735689600
 
 
 class SkuShare:
-    """One SKU of an order (all its units) and its share of the order's settlement, minor units; costs negative."""
+    """One SKU of an order (all its units) and its share of the order's settlement figures (``fin``)."""
 
-    __slots__ = (
-        "product",
-        "sku",
-        "quantity",
-        "subtotal_before_discount",
-        "seller_discount",
-        "revenue",
-        "commission",
-        "txn_fee",
-        "affiliate",
-        "actual_shipping",
-        "customer_shipping",
-        "shipping_subsidy",
-    )
+    __slots__ = ("product", "sku", "quantity", "fin")
 
-    @property
-    def fee(self) -> int:
-        return self.commission + self.txn_fee + self.affiliate
-
-    @property
-    def shipping_cost(self) -> int:
-        return -self.actual_shipping + self.customer_shipping + self.shipping_subsidy
-
-    @property
-    def settlement(self) -> int:
-        return self.revenue + self.fee + self.shipping_cost
+    def __init__(self, product, sku, quantity: int, fin: Fin):
+        self.product, self.sku, self.quantity, self.fin = product, sku, quantity, fin
 
 
 def split(total: int, weights: list[int]) -> list[int]:
@@ -64,26 +42,22 @@ def split(total: int, weights: list[int]) -> list[int]:
 def sku_shares(o: OrderRow, f: Fin) -> list[SkuShare]:
     """The order's SKUs in the order they first appear, with the settlement figures split by their revenue; the
     order's shipping falls on its first SKU."""
-    shares: dict[str, SkuShare] = {}
+    units: dict[str, list] = {}  # sku id: [product, sku, quantity, subtotal before discount, seller discount]
     for i, (prod, sku) in enumerate(o.units):
-        share = shares.get(sku.id)
-        if share is None:
-            share = shares[sku.id] = SkuShare()
-            share.product, share.sku = prod, sku
-            share.quantity = share.subtotal_before_discount = share.seller_discount = 0
-        share.quantity += 1
-        share.subtotal_before_discount += sku.list_price
-        share.seller_discount += o.pay.unit_disc[i][0]
-    listed = list(shares.values())
-    revenues = [s.subtotal_before_discount - s.seller_discount for s in listed]
-    parts = zip(split(f.commission, revenues), split(f.txn_fee, revenues), split(f.affiliate, revenues), strict=True)
-    for k, (share, revenue, (commission, txn_fee, affiliate)) in enumerate(zip(listed, revenues, parts, strict=True)):
-        share.revenue, share.commission, share.txn_fee, share.affiliate = revenue, commission, txn_fee, affiliate
-        first = k == 0
-        share.actual_shipping = f.actual_shipping if first else 0
-        share.customer_shipping = f.customer_shipping if first else 0
-        share.shipping_subsidy = f.shipping_subsidy if first else 0
-    return listed
+        unit = units.setdefault(sku.id, [prod, sku, 0, 0, 0])
+        unit[2] += 1
+        unit[3] += sku.list_price
+        unit[4] += o.pay.unit_disc[i][0]
+    listed = list(units.values())
+    revenues = [subtotal - discount for *_, subtotal, discount in listed]
+    fees = zip(split(f.commission, revenues), split(f.txn_fee, revenues), split(f.affiliate, revenues), strict=True)
+    shares = []
+    for k, ((prod, sku, quantity, subtotal, discount), revenue, fee) in enumerate(
+        zip(listed, revenues, fees, strict=True)
+    ):
+        shipping = (f.actual_shipping, f.customer_shipping, f.shipping_subsidy) if k == 0 else (0, 0, 0)
+        shares.append(SkuShare(prod, sku, quantity, Fin(subtotal, discount, revenue, *fee, *shipping)))
+    return shares
 
 
 def estimated_fin(o: OrderRow, affiliate: bool) -> Fin:
@@ -108,32 +82,29 @@ def estimated_fin(o: OrderRow, affiliate: bool) -> Fin:
     )
 
 
-def _revenue_breakdown(share: SkuShare, dec: int) -> dict:
+def _amounts(f: Fin, dec: int) -> dict:
+    """The breakdowns of a settlement (of an order or of one of its SKUs), decimal strings; costs negative."""
     return {
-        "subtotal_before_discount_amount": money(share.subtotal_before_discount, dec),
-        "seller_discount_amount": money(-share.seller_discount, dec),
-        "refund_subtotal_before_discount_amount": money(0, dec),
-        "seller_discount_refund_amount": money(0, dec),
-    }
-
-
-def _shipping_breakdown(actual: int, customer: int, subsidy: int, dec: int) -> dict:
-    return {
-        "actual_shipping_fee_amount": money(-actual, dec),
-        "shipping_fee_discount_amount": money(subsidy, dec),
-        "customer_paid_shipping_fee_amount": money(customer, dec),
-        "return_shipping_fee_amount": money(0, dec),
-    }
-
-
-def _fee_tax_breakdown(commission: int, txn_fee: int, affiliate: int, dec: int) -> dict:
-    return {
-        "fee": {
-            "platform_commission_amount": money(commission, dec),
-            "transaction_fee_amount": money(txn_fee, dec),
-            "affiliate_commission_amount": money(affiliate, dec),
+        "revenue_breakdown": {
+            "subtotal_before_discount_amount": money(f.subtotal_before_discount, dec),
+            "seller_discount_amount": money(-f.seller_discount, dec),
+            "refund_subtotal_before_discount_amount": money(0, dec),
+            "seller_discount_refund_amount": money(0, dec),
         },
-        "tax": {"vat_amount": money(0, dec)},
+        "shipping_cost_breakdown": {
+            "actual_shipping_fee_amount": money(-f.actual_shipping, dec),
+            "shipping_fee_discount_amount": money(f.shipping_subsidy, dec),
+            "customer_paid_shipping_fee_amount": money(f.customer_shipping, dec),
+            "return_shipping_fee_amount": money(0, dec),
+        },
+        "fee_tax_breakdown": {
+            "fee": {
+                "platform_commission_amount": money(f.commission, dec),
+                "transaction_fee_amount": money(f.txn_fee, dec),
+                "affiliate_commission_amount": money(f.affiliate, dec),
+            },
+            "tax": {"vat_amount": money(0, dec)},
+        },
     }
 
 
@@ -152,15 +123,11 @@ def order_transactions(o: OrderRow) -> dict:
             "statement_id": o.statement.id,
             "product_name": s.product.title,
             "quantity": str(s.quantity),
-            "settlement_amount": money(s.settlement, dec),
-            "revenue_amount": money(s.revenue, dec),
-            "revenue_breakdown": _revenue_breakdown(s, dec),
-            "shipping_cost_amount": money(s.shipping_cost, dec),
-            "shipping_cost_breakdown": _shipping_breakdown(
-                s.actual_shipping, s.customer_shipping, s.shipping_subsidy, dec
-            ),
-            "fee_tax_amount": money(s.fee, dec),
-            "fee_tax_breakdown": _fee_tax_breakdown(s.commission, s.txn_fee, s.affiliate, dec),
+            "settlement_amount": money(s.fin.settlement, dec),
+            "revenue_amount": money(s.fin.revenue, dec),
+            "shipping_cost_amount": money(s.fin.shipping_cost, dec),
+            "fee_tax_amount": money(s.fin.fee, dec),
+            **_amounts(s.fin, dec),
         }
         for s in sku_shares(o, f)
     ]
@@ -208,18 +175,9 @@ def generate_unsettled(shop, affiliate_order_ids: set[str]) -> list[DictRow]:
                     "est_adjustment_amount": money(0, dec),
                     "est_settlement_amount": money(f.settlement, dec),
                     "est_revenue_amount": money(f.revenue, dec),
-                    "revenue_breakdown": {
-                        "subtotal_before_discount_amount": money(f.subtotal_before_discount, dec),
-                        "seller_discount_amount": money(-f.seller_discount, dec),
-                        "refund_subtotal_before_discount_amount": money(0, dec),
-                        "seller_discount_refund_amount": money(0, dec),
-                    },
                     "est_shipping_cost_amount": money(f.shipping_cost, dec),
-                    "shipping_cost_breakdown": _shipping_breakdown(
-                        f.actual_shipping, f.customer_shipping, f.shipping_subsidy, dec
-                    ),
                     "est_fee_tax_amount": money(f.fee, dec),
-                    "fee_tax_breakdown": _fee_tax_breakdown(f.commission, f.txn_fee, f.affiliate, dec),
+                    **_amounts(f, dec),
                 }
             )
         )
