@@ -21,18 +21,28 @@ import requests
 
 from integration_tests.harness import config_for
 from integration_tests.truth import by_key, expected_rows
+from source_tiktok_shop.catalog import STREAMS_BY_NAME
 from source_tiktok_shop.config import DEFAULT_NUM_WORKERS
 from source_tiktok_shop.tiktok.signing import sign
 from tiktok_shop_sandbox import Sandbox
 
 ROOT = Path(__file__).resolve().parent.parent
 CONNECTOR = str(Path(sys.executable).parent / "source-tiktok-shop")
-# Benchmark 2 reads these streams; order_line_items and skus are rows of the orders and products pages.
+# Benchmark 2 reads these streams; order_line_items, skus and affiliate_order_skus are rows of the orders, products
+# and affiliate orders pages.
 LATENCY_STREAMS = ["orders", "order_line_items", "products", "skus", "returns", "cancellations", "packages",
-                   "statements", "payments", "withdrawals"]  # fmt: skip
+                   "statements", "payments", "withdrawals", "unsettled_transactions", "affiliate_orders",
+                   "affiliate_order_skus", "open_collaborations", "target_collaborations",
+                   "sample_applications"]  # fmt: skip
 # The endpoints behind them, by the sandbox resource each pages through, at its largest page size.
 PAGE_SIZES = {"orders": 100, "products": 100, "returns": 50, "cancellations": 50, "packages": 50,
-              "statements": 100, "payments": 100, "withdrawals": 100}  # fmt: skip
+              "statements": 100, "payments": 100, "withdrawals": 100, "unsettled_transactions": 100,
+              "affiliate_orders": 100, "open_collaborations": 100, "target_collaborations": 100,
+              "sample_applications": 50}  # fmt: skip
+# What a page counts, where it is not the records: affiliate orders' pages count their SKU orders.
+PAGED_ITEMS = {"affiliate_orders": "skus"}
+# Records asked for by a query of their own besides (deleted products): its pages count too, one at least.
+ASKED_SEPARATELY = {"products": ("status", "DELETED")}
 
 
 def catalog(streams: list[str]) -> dict[str, Any]:
@@ -167,10 +177,25 @@ def minimum_requests(sandbox: Sandbox) -> dict[str, int]:
     needed: dict[str, int] = {}
     for shop in sandbox.shops:
         shop_id = str(shop["id"])
+        # The resources are named as their streams; a stream TikTok does not offer in the shop's market is not read.
+        offered = {
+            name: size
+            for name, size in PAGE_SIZES.items()
+            if shop["region"] not in STREAMS_BY_NAME[name].unavailable_in
+        }
         needed[shop_id] = sum(
-            max(1, math.ceil(len(sandbox.records(resource)[shop_id]) / size)) for resource, size in PAGE_SIZES.items()
+            max(1, math.ceil(paged(sandbox.records(resource)[shop_id], PAGED_ITEMS.get(resource)) / size))
+            for resource, size in offered.items()
+        ) + sum(
+            max(1, math.ceil(sum(1 for row in sandbox.records(resource)[shop_id] if row[field] == value) / size))
+            for resource, (field, value) in ASKED_SEPARATELY.items()
+            for size in (PAGE_SIZES[resource],)
         )
     return needed
+
+
+def paged(records: list[dict[str, Any]], items: str | None) -> int:
+    return sum(len(record[items]) for record in records) if items else len(records)
 
 
 def latency_bound(folder: Path, workers: int) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from airbyte_cdk.sources.streams.http import rate_limiting
 
 from integration_tests.harness import STREAM_NAMES, catalog_of, config_for, every_stream, run, token_config
 from integration_tests.truth import by_key, expected_rows, key_of
+from source_tiktok_shop.catalog import STREAMS
 from source_tiktok_shop.tiktok import client as tiktok_client
 from tiktok_shop_sandbox import KINDS, Sandbox
 
@@ -101,15 +102,17 @@ def test_a_platform_wide_throttle_mid_sync_loses_nothing():
     assert refused, "the throttle did not land during the sync"
 
 
-def test_a_missing_scope_skips_only_its_streams():
+@pytest.mark.parametrize("scope", ["seller.finance.info", "seller.affiliate_collaboration.read"])
+def test_a_missing_scope_skips_only_its_streams_with_one_warning_each(scope):
+    skipped = {declaration.name for declaration in STREAMS if declaration.endpoint.scope == scope}
     with Sandbox(seed=23, **SMALL) as sandbox:
-        sandbox.revoke_scope("seller.finance.info")
+        sandbox.revoke_scope(scope)
         result = run("read", config_for(sandbox), every_stream())
-        finance = {"statements", "statement_transactions", "payments", "withdrawals"}
-        assert_exactly_the_ground_truth(sandbox, result, [name for name in STREAM_NAMES if name not in finance])
-        for stream in finance:
-            assert not result.records(stream)
-        assert result.output.is_in_logs("Skipping stream statements: .*seller.finance.info")
+        assert_exactly_the_ground_truth(sandbox, result, [name for name in STREAM_NAMES if name not in skipped])
+    for stream in skipped:
+        assert not result.records(stream)
+        warnings = [line for line in result.messages if f"Skipping stream {stream}: " in line and scope in line]
+        assert len(warnings) == 1, stream
 
 
 def closed_port() -> str:

@@ -1,8 +1,11 @@
-"""Every stream against the sandbox (2 shops): ground truth, schemas, keys, and incremental follow-ups."""
+"""Every stream against the sandbox (2 shops): ground truth, schemas, keys, the identities between the settlement,
+unsettled and affiliate streams and the orders and statements (on what the connector read), and incremental
+follow-ups."""
 
 import json
 import re
-from collections import Counter
+from collections import Counter, defaultdict
+from decimal import Decimal
 
 import jsonschema
 import pytest
@@ -10,8 +13,10 @@ from airbyte_cdk.models import SyncMode
 
 from integration_tests.harness import STREAM_NAMES, catalog_of, config_for, every_stream, run
 from integration_tests.truth import by_key, expected_rows, key_of
+from source_tiktok_shop.catalog import STREAMS_BY_NAME
 from tiktok_shop_sandbox import Sandbox
 
+UNSETTLED_SINCE = 1735689600  # TikTok keeps no unsettled transaction created before 2025-01-01
 TOUCHED = {"orders": ("orders", "order_line_items"), "products": ("products", "skus", "product_details"),
            "returns": ("returns",), "cancellations": ("cancellations",), "packages": ("packages",)}  # fmt: skip
 
@@ -73,11 +78,20 @@ def test_every_record_validates_against_its_published_schema(catalog, first_sync
         )
 
 
-def test_second_sync_after_touching_returns_the_touched_records(world, catalog, first_sync):
+@pytest.fixture(scope="module")
+def second_sync(world, catalog, first_sync):
+    """A sync from the first one's state, after touching some records; what it asked TikTok."""
     config, first = first_sync
     touched = {resource: set(world.touch(resource, 4)) for resource in TOUCHED}
+    world.clear_requests()
     second = run("read", first.config_after(config), catalog[1], first.state)
     assert not second.output.errors, second.output.errors
+    return touched, second, world.requests
+
+
+def test_second_sync_after_touching_returns_the_touched_records(first_sync, second_sync):
+    first = first_sync[1]
+    touched, second, _ = second_sync
     for resource, streams in TOUCHED.items():
         for stream in streams:
             parent_field = {"order_line_items": "order_id", "skus": "product_id"}.get(stream, "id")
@@ -86,6 +100,138 @@ def test_second_sync_after_touching_returns_the_touched_records(world, catalog, 
             assert touched[resource] <= returned, f"{stream} missed touched {resource}"
     # Nothing else was re-read beyond the lookback: far fewer rows than the first sync.
     assert len(second.records("orders")) < len(first.records("orders")) / 2
+
+
+def amount(text: str) -> Decimal:
+    return Decimal(text or "0")
+
+
+def by_shop_and(field: str, rows: list[dict]) -> dict[tuple[str, str], dict]:
+    return {(row["shop_id"], row[field]): row for row in rows}
+
+
+def test_an_orders_sku_settlements_add_up_to_its_statement_transaction(first_sync):
+    result = first_sync[1]
+    settlements: dict[tuple, list[dict]] = defaultdict(list)
+    for row in result.records("order_settlements"):
+        settlements[(row["shop_id"], row["order_id"], row["statement_id"])].append(row)
+    transactions = [row for row in result.records("statement_transactions") if row["order_id"]]
+    assert transactions and len(settlements) == len(transactions)
+    for transaction in transactions:
+        skus = settlements[(transaction["shop_id"], transaction["order_id"], transaction["statement_id"])]
+        assert skus, f"order {transaction['order_id']} was settled but has no SKU settlement"
+        for sku_field, transaction_field, order_field in (
+            ("revenue_amount", "revenue_amount", "order_revenue_amount"),
+            ("fee_tax_amount", "fee_tax_amount", "order_fee_and_tax_amount"),
+            ("shipping_cost_amount", "shipping_cost_amount", "order_shipping_cost_amount"),
+            ("settlement_amount", "settlement_amount", "order_settlement_amount"),
+        ):
+            total = sum(amount(sku[sku_field]) for sku in skus)
+            assert total == amount(transaction[transaction_field]), (transaction["order_id"], sku_field)
+            assert {amount(sku[order_field]) for sku in skus} == {total}
+        assert {sku["currency"] for sku in skus} == {transaction["currency"]}
+        assert {sku["order_create_time"] for sku in skus} == {transaction["order_create_time"]}
+        assert {sku["statement_time"] for sku in skus} == {transaction["statement_time"]}
+
+
+def test_an_orders_skus_settled_are_its_line_items(first_sync):
+    result = first_sync[1]
+    orders = by_shop_and("id", result.records("orders"))
+    settled: dict[tuple, Counter] = defaultdict(Counter)
+    for row in result.records("order_settlements"):
+        settled[(row["shop_id"], row["order_id"])][row["sku_id"]] += int(row["quantity"])
+    for key, quantities in settled.items():
+        assert quantities == Counter(item["sku_id"] for item in orders[key]["line_items"]), key
+
+
+def test_unsettled_transactions_are_exactly_the_delivered_orders_no_statement_holds(first_sync):
+    result = first_sync[1]
+    in_statements = {(row["shop_id"], row["order_id"]) for row in result.records("statement_transactions")}
+    delivered = {
+        (order["shop_id"], order["id"])
+        for order in result.records("orders")
+        if order.get("delivery_time") and order["create_time"] >= UNSETTLED_SINCE
+    }
+    unsettled = [row for row in result.records("unsettled_transactions") if row["type"] == "ORDER"]
+    assert unsettled
+    assert {(row["shop_id"], row["order_id"]) for row in unsettled} == delivered - in_statements
+    assert all(row["status"] == "UNSETTLED" for row in unsettled)
+    orders = by_shop_and("id", result.records("orders"))
+    for row in unsettled:
+        order = orders[(row["shop_id"], row["order_id"])]
+        assert (row["order_create_time"], row["order_delivery_time"]) == (order["create_time"], order["delivery_time"])
+        assert row["currency"] == order["payment"]["currency"]
+        parts = amount(row["est_revenue_amount"]) + amount(row["est_fee_tax_amount"])
+        assert amount(row["est_settlement_amount"]) == parts + amount(row["est_shipping_cost_amount"])
+
+
+def test_affiliate_orders_are_orders_with_their_skus_creators_and_commissions(first_sync):
+    result = first_sync[1]
+    orders = by_shop_and("id", result.records("orders"))
+    affiliate = result.records("affiliate_orders")
+    assert affiliate
+    for row in affiliate:
+        order = orders[(row["shop_id"], row["id"])]
+        assert (row["create_time"], row.get("delivery_time")) == (order["create_time"], order.get("delivery_time"))
+        units = Counter((item["sku_id"], item["product_id"]) for item in order["line_items"])
+        assert {(sku["sku_id"], sku["product_id"]): sku["quantity"] for sku in row["skus"]} == units
+        for sku in row["skus"]:
+            assert sku["creator_username"]
+            assert sku["open_collaboration_id"] or sku["target_collaboration_id"]
+            rate = Decimal(sku["commission_rate"]) / 10_000  # hundredths of a percent
+            estimated = amount(sku["estimated_paid_commission"]["amount"])
+            assert estimated > 0 and rate == Decimal("0.1")
+    skus = [{**sku, "order_id": row["id"]} for row in affiliate for sku in row["skus"]]
+    assert sorted((sku["order_id"], sku["sku_id"]) for sku in skus) == sorted(
+        (row["order_id"], row["sku_id"]) for row in result.records("affiliate_order_skus")
+    )
+
+
+def test_a_settled_affiliate_commission_is_what_the_order_settlement_charged_for_it(first_sync):
+    result = first_sync[1]
+    charged = {
+        (row["shop_id"], row["order_id"], row["sku_id"]): -amount(
+            row["fee_tax_breakdown"]["fee"]["affiliate_commission_amount"]
+        )
+        for row in result.records("order_settlements")
+    }
+    paid = {
+        (row["shop_id"], row["order_id"], row["sku_id"]): amount(row["actual_paid_commission"]["amount"])
+        for row in result.records("affiliate_order_skus")
+        if row["settlement_status"] == "SETTLED"
+    }
+    assert paid
+    assert paid == {key: value for key, value in charged.items() if value}
+
+
+def test_affiliate_skus_name_collaborations_that_exist_for_their_products(first_sync):
+    result = first_sync[1]
+    open_ones = by_shop_and("id", result.records("open_collaborations"))
+    targets = by_shop_and("id", result.records("target_collaborations"))
+    products = by_shop_and("id", result.records("products"))
+    for sku in result.records("affiliate_order_skus"):
+        if sku["open_collaboration_id"]:
+            collaboration = open_ones[(sku["shop_id"], sku["open_collaboration_id"])]
+            assert collaboration["product"]["id"] == sku["product_id"]
+        else:
+            assert (sku["shop_id"], sku["target_collaboration_id"]) in targets
+    for application in result.records("sample_applications"):
+        product = products[(application["shop_id"], application["product"]["id"])]
+        assert application["product"]["sku_id"] in {sku["id"] for sku in product["skus"]}
+
+
+def test_a_second_sync_reads_the_settlements_and_affiliate_orders_of_the_lookback_only(first_sync, second_sync):
+    first, (_, second, requests) = first_sync[1], second_sync
+    for stream in ("order_settlements", "affiliate_orders", "affiliate_order_skus"):
+        field = STREAMS_BY_NAME[stream].cursor_field
+        lookback = 60 * STREAMS_BY_NAME[stream].incremental.lookback_minutes
+        state = first.state_of(stream)
+        rows = second.records(stream)
+        assert 0 < len(rows) < len(first.records(stream)), stream
+        assert all(row[field] >= state[row["shop_id"]][field] - lookback for row in rows), stream
+    # One Get Transactions by Order per order the statements of the lookback settled, and no other.
+    calls = [entry["path"] for entry in requests if "/finance/202501/orders/" in entry["path"]]
+    assert len(calls) == len(set(calls)) == len({row["order_id"] for row in second.records("order_settlements")})
 
 
 def test_product_windows_are_split_below_the_search_cap():
@@ -112,14 +258,16 @@ def test_no_page_is_fetched_twice_in_one_sync():
     repeated = [query for query, count in Counter(queries).items() if count > 1]
     assert not repeated, repeated[:3]
     # Search Orders is read once for both streams built on it.
-    assert sum(1 for query in queries if query[1].endswith("/orders/search")) == sum(
+    assert sum(1 for query in queries if query[1].startswith("/order/")) == sum(
         max(1, -(-len(orders) // 100)) for orders in sandbox.records("orders").values()
     )
 
 
 PROGRESS = re.compile(r"^Progress: (\w+), shop (\d+): (\d+) rows(?: from (\d+) (\w+))?(?: up to \S+)?\.$")
-PARENTS = {"order_line_items": "orders", "skus": "products", "product_details": "products",
-           "statement_transactions": "statements"}  # fmt: skip
+# The stream of the records each stream's rows come from, and what its progress lines call them.
+PARENTS = {"order_line_items": ("orders", "orders"), "skus": ("products", "products"),
+           "product_details": ("products", "products"), "statement_transactions": ("statements", "statements"),
+           "order_settlements": ("statements", "statements"), "affiliate_order_skus": ("affiliate_orders", "orders")}  # fmt: skip
 
 
 def test_progress_counts_the_rows_emitted_and_the_parent_records_they_came_from(first_sync):
@@ -133,12 +281,12 @@ def test_progress_counts_the_rows_emitted_and_the_parent_records_they_came_from(
             stream, shop, count, parent_count, noun = match.groups()
             rows[stream] += int(count)
             if parent_count is not None:
-                assert noun == PARENTS[stream], line
+                assert noun == PARENTS[stream][1], line
                 parents[(stream, shop)] = parents.get((stream, shop), 0) + int(parent_count)
     emitted = {stream: len(result.records(stream)) for stream in STREAM_NAMES}
     shop_scoped = [stream for stream in STREAM_NAMES if stream != "shops"]
     assert {stream: rows[stream] for stream in shop_scoped} == {stream: emitted[stream] for stream in shop_scoped}
     assert {stream for stream, _ in parents} == set(PARENTS)
     for (stream, shop), count in parents.items():
-        parent_rows = [record for record in result.records(PARENTS[stream]) if record["shop_id"] == shop]
+        parent_rows = [record for record in result.records(PARENTS[stream][0]) if record["shop_id"] == shop]
         assert count == len(parent_rows), f"{stream}, shop {shop}: parents"

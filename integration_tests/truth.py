@@ -4,6 +4,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from source_tiktok_shop.catalog import STREAMS_BY_NAME
+from source_tiktok_shop.reading.declarations import Followed
 
 DIRECT = {
     "orders": "orders",
@@ -25,8 +26,14 @@ DIRECT = {
     "shop_sku_performance": "shop_sku_performance",
     "shop_video_performance": "shop_video_performance",
     "shop_live_performance": "shop_live_performance",
+    "unsettled_transactions": "unsettled_transactions",
+    "affiliate_orders": "affiliate_orders",
+    "open_collaborations": "open_collaborations",
+    "target_collaborations": "target_collaborations",
+    "sample_applications": "sample_applications",
 }
-HIDDEN_FROM_GET_PRODUCT = ("FREEZE", "DELETED")
+# A deleted product's detail is its search record, less the fields Get Product does not have.
+SEARCH_ONLY = ("sales_regions", "product_sync_fail_reasons")
 SEA = ("ID", "MY", "PH", "SG", "TH", "VN")
 
 
@@ -60,12 +67,13 @@ def _rows(sandbox: Any, stream: str) -> list[dict[str, Any]]:
             for sku in product.get("skus") or []
         ]
     if stream == "product_details":
-        visible = {
-            (product["shop_id"], product["id"])
+        # Get Product answers for every product but FREEZE and DELETED ones; a deleted one's row is its search record.
+        deleted = [
+            {key: value for key, value in product.items() if key not in SEARCH_ONLY}
             for product in _with_shop(sandbox.records("products"))
-            if product.get("status") not in HIDDEN_FROM_GET_PRODUCT
-        }
-        return [row for row in _with_shop(sandbox.records("product_details")) if (row["shop_id"], row["id"]) in visible]
+            if product["status"] == "DELETED"
+        ]
+        return deleted + list(_with_shop(sandbox.records("product_details")))
     if stream == "statement_transactions":
         statements = {(row["shop_id"], row["id"]): row for row in _with_shop(sandbox.records("statements"))}
         return [
@@ -76,6 +84,26 @@ def _rows(sandbox: Any, stream: str) -> list[dict[str, Any]]:
                 "currency": statements[(row["shop_id"], row["statement_id"])]["currency"],
             }
             for row in _with_shop(sandbox.records("statement_transactions"))
+        ]
+    if stream == "order_settlements":  # each order settled, through its statement: one statement per order here
+        rows = STREAMS_BY_NAME[stream].rows
+        order_fields = rows.page_fields if isinstance(rows, Followed) else {}
+        statements = {(row["shop_id"], row["id"]): row for row in _with_shop(sandbox.records("statements"))}
+        return [
+            {
+                **sku,
+                **{column: order[field] for column, field in order_fields.items()},
+                "statement_time": statements[(order["shop_id"], sku["statement_id"])]["statement_time"],
+                "shop_id": order["shop_id"],
+            }
+            for order in _with_shop(sandbox.records("order_transactions"))
+            for sku in order["sku_transactions"]
+        ]
+    if stream == "affiliate_order_skus":
+        return [
+            {**sku, "order_id": order["id"], "create_time": order["create_time"], "shop_id": order["shop_id"]}
+            for order in _with_shop(sandbox.records("affiliate_orders"))
+            for sku in order["skus"]
         ]
     raise KeyError(stream)
 

@@ -45,6 +45,13 @@ WHAT = {
     "shop_sku_performance": "A day of one SKU's sales",
     "shop_video_performance": "A day of one shoppable video's views, engagement and sales",
     "shop_live_performance": "A LIVE session of the day, with its traffic, engagement and sales",
+    "order_settlements": "A SKU's settlement in an order a statement settled, with the order's fields and totals",
+    "unsettled_transactions": "An order or adjustment not settled yet, with estimated amounts (gone once settled)",
+    "affiliate_orders": "An order credited to affiliate creators, with its affiliate SKU orders",
+    "affiliate_order_skus": "An affiliate SKU order: a SKU of an affiliate order, its creator and commission",
+    "open_collaborations": "An open collaboration: a product any creator may promote, at a commission rate",
+    "target_collaborations": "A target collaboration: an invitation of chosen creators to promote products",
+    "sample_applications": "A creator's application for a free sample of a product",
 }
 
 DAY = "The day the row covers (YYYY-MM-DD, in the shop's timezone): the cursor; added by the connector."
@@ -173,6 +180,66 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
         "end_time": "When the activity ends. Unix time in seconds.",
         "activity_type": "FIXED_PRICE, DIRECT_DISCOUNT, FLASHSALE, SHIPPING_DISCOUNT, BUY_MORE_SAVE_MORE,"
         " GIFT_WITH_PURCHASE or BUY_X_GET_Y.",
+    },
+    "order_settlements": {
+        "order_id": "The order settled; given once per answer beside its SKU transactions, added to each by the"
+        " connector.",
+        "order_create_time": "When the order was placed (Unix seconds); added by the connector from the answer.",
+        "currency": "ISO 4217 code of the amounts, given once per order; added by the connector from the answer.",
+        "order_revenue_amount": "The order's revenue at settlement (its `revenue_amount`): a decimal string in"
+        " `currency`; added by the connector.",
+        "order_fee_and_tax_amount": "The order's fees and taxes at settlement (its `fee_and_tax_amount`); added by the"
+        " connector.",
+        "order_shipping_cost_amount": "The order's shipping costs at settlement (its `shipping_cost_amount`); added by"
+        " the connector.",
+        "order_settlement_amount": "What the seller is paid for the order (its `settlement_amount`); added by the"
+        " connector.",
+        "statement_time": "The `statement_time` (Unix seconds) of the statement through which the sync found the order,"
+        " the cursor of this stream; added by the connector.",
+        "statement_id": "The statement that settled this SKU transaction.",
+        "quantity": "The units of the SKU settled, as a string.",
+        "settlement_amount": "What the seller is paid for the SKU: a decimal string in `currency`.",
+    },
+    "unsettled_transactions": {
+        "est_settlement_amount": "The settlement expected, an estimate that changes until the statement: a decimal"
+        " string in `currency`.",
+        "estimated_settlement": "When it is expected to settle: Unix seconds as a string once the order is delivered,"
+        " else a rule such as `Delivered + N days`.",
+        "type": "ORDER, or the kind of adjustment.",
+    },
+    "affiliate_orders": {
+        "id": "The order id (an `orders` id).",
+        "create_time": "When the order was placed. Unix time in seconds. The cursor of incremental syncs.",
+        "status": "Deprecated by TikTok and not returned; see each SKU's `settlement_status`.",
+        "skus": "The order's affiliate SKU orders; also synced one per row as `affiliate_order_skus`.",
+    },
+    "affiliate_order_skus": {
+        "order_id": "The affiliate order the SKU belongs to; added by the connector.",
+        "create_time": "The order's `create_time` (Unix seconds), the cursor of this stream; added by the connector.",
+        "commission_rate": "The creator's commission rate in hundredths of a percent, as a string: 1550 is 15.50 %.",
+        "partner_commission_rate": "The affiliate partner's commission rate in hundredths of a percent, as a string.",
+        "shop_ads_commission_rate": "The Shop Ads commission rate in hundredths of a percent, as a string.",
+        "estimated_commission_base": "The estimated commission base. Its `amount` is a display string in the shop's"
+        " locale (currency symbol, grouping and decimal separators), not a decimal string.",
+        "actual_commission_base": "The actual commission base once settled. Its `amount` is a display string in the"
+        " shop's locale, empty until settled.",
+        "settlement_status": "AWAITING_PAYMENT, TO_SETTLE, SETTLED or INELIGIBLE (TikTok writes them in several ways).",
+        "refunded_quantity": "Deprecated by TikTok and not returned; see `fully_return`.",
+        "returned_quantity": "Deprecated by TikTok and not returned; see `fully_return`.",
+    },
+    "open_collaborations": {
+        "current_commission": "The commission rate now (`rate` in hundredths of a percent, an integer: 1000 is"
+        " 10.00 %) and when it applies.",
+        "status": "NORMAL, or TERMINATING once the seller removed it (removed ones that expired are not listed).",
+    },
+    "target_collaborations": {
+        "creator_inivited_count": "The creators invited (TikTok's spelling).",
+        "type": "STANDARD or TOP_CREATOR_PROGRAM.",
+    },
+    "sample_applications": {
+        "commission_rate": "The creator's commission rate as a decimal fraction string: 0.20 is 20 %.",
+        "status": "PENDING, AWAITING_SHIPMENT, SHIPPED, CONTENT_PENDING, COMPLETED, or a cancellation (..._CANCELLED).",
+        "creator": "The creator; counts a creator did not agree to share may come as empty strings.",
     },
     "coupons": {
         "create_time": "When it was created. Unix time in milliseconds, unlike most TikTok times.",

@@ -5,7 +5,7 @@ Everything else (discover, partitions, estimates, which streams share pages) is 
 
 from collections.abc import Mapping
 
-from .reading.declarations import ChildPages, Detail, Incremental, Nested, StreamDeclaration
+from .reading.declarations import ChildPages, Detail, Followed, Incremental, Nested, StreamDeclaration
 from .tiktok.endpoints import ENDPOINTS
 
 DAY_MINUTES = 24 * 60
@@ -19,6 +19,22 @@ US_V2 = {"US": {"category_version": "v2"}}
 DAILY = Incremental("date", 7 * DAY_MINUTES)
 ANALYTICS_CURRENCY = {"currency": "analytics_currency"}
 DAY_KEY = ("shop_id", "id", "date")
+# Affiliate orders' status and commissions change for weeks after they are created, and nothing says when.
+COMMISSIONS_SETTLING = 60 * DAY_MINUTES
+# The currency of a statement's amounts comes once per page, beside its transactions.
+STATEMENT_TRANSACTIONS = ChildPages(
+    ENDPOINTS["statement_transactions"], "statement_id", parent_key="statement_id", page_fields=("currency",)
+)
+# The order's own fields beside its SKU transactions; its totals, whose names its SKUs' amounts have, as `order_*`.
+ORDER_FIELDS = {
+    "order_id": "order_id",
+    "order_create_time": "order_create_time",
+    "currency": "currency",
+    "order_revenue_amount": "revenue_amount",
+    "order_fee_and_tax_amount": "fee_and_tax_amount",
+    "order_shipping_cost_amount": "shipping_cost_amount",
+    "order_settlement_amount": "settlement_amount",
+}
 
 STREAMS: tuple[StreamDeclaration, ...] = (
     StreamDeclaration("shops", ENDPOINTS["authorized_shops"], primary_key=("id",)),
@@ -40,8 +56,15 @@ STREAMS: tuple[StreamDeclaration, ...] = (
         "product_details",
         ENDPOINTS["products_search"],
         incremental=Incremental("update_time"),
-        # Get Product does not return frozen or deleted products (reference §4.3).
-        rows=Detail(ENDPOINTS["product_detail"], "product_id", skip_statuses=frozenset({"FREEZE", "DELETED"})),
+        # Get Product does not return frozen or deleted products (reference §4.3): a deleted product's row is the
+        # search's, so that the table shows the deletion.
+        rows=Detail(
+            ENDPOINTS["product_detail"],
+            "product_id",
+            skip_statuses=frozenset({"FREEZE"}),
+            listed_statuses=frozenset({"DELETED"}),
+            listed_only=("sales_regions", "product_sync_fail_reasons"),
+        ),
     ),
     StreamDeclaration(
         "returns",
@@ -62,11 +85,17 @@ STREAMS: tuple[StreamDeclaration, ...] = (
         ENDPOINTS["statements"],
         primary_key=("shop_id", "statement_id", "id"),
         incremental=Incremental("statement_time", SETTLING),
-        # The currency of a statement's amounts comes once per page, beside its transactions.
-        rows=ChildPages(
-            ENDPOINTS["statement_transactions"], "statement_id", parent_key="statement_id", page_fields=("currency",)
-        ),
+        rows=STATEMENT_TRANSACTIONS,
     ),
+    StreamDeclaration(
+        "order_settlements",
+        ENDPOINTS["statements"],
+        primary_key=("shop_id", "order_id", "statement_id", "sku_id"),
+        incremental=Incremental("statement_time", SETTLING),
+        # The orders the statements settled, each read once: one row per SKU transaction.
+        rows=Followed(STATEMENT_TRANSACTIONS, "order_id", ENDPOINTS["order_transactions"], "order_id", ORDER_FIELDS),
+    ),
+    StreamDeclaration("unsettled_transactions", ENDPOINTS["unsettled_transactions"]),
     StreamDeclaration(
         "payments", ENDPOINTS["payments"], incremental=Incremental("create_time", SETTLING), unavailable_in=SEA
     ),
@@ -111,6 +140,21 @@ STREAMS: tuple[StreamDeclaration, ...] = (
         incremental=DAILY,
         query_from_config=ANALYTICS_CURRENCY,
     ),
+    StreamDeclaration(
+        "affiliate_orders",
+        ENDPOINTS["affiliate_orders_search"],
+        incremental=Incremental("create_time", COMMISSIONS_SETTLING),
+    ),
+    StreamDeclaration(
+        "affiliate_order_skus",
+        ENDPOINTS["affiliate_orders_search"],
+        primary_key=("shop_id", "order_id", "sku_id"),
+        incremental=Incremental("create_time", COMMISSIONS_SETTLING),
+        rows=Nested("skus", parent_key="order_id"),
+    ),
+    StreamDeclaration("open_collaborations", ENDPOINTS["open_collaborations_search"]),
+    StreamDeclaration("target_collaborations", ENDPOINTS["target_collaborations_search"]),
+    StreamDeclaration("sample_applications", ENDPOINTS["sample_applications_search"]),
 )
 
 STREAMS_BY_NAME: Mapping[str, StreamDeclaration] = {stream.name: stream for stream in STREAMS}

@@ -96,7 +96,7 @@ class SourceTiktokShop(Source):
         queue: Queue[QueueItem] = Queue(maxsize=QUEUE_SIZE)
         # State goes through the records' queue, so it is never printed ahead of the records it covers.
         repository = ConcurrentMessageRepository(queue, InMemoryMessageRepository())
-        readers = Counter(declaration.endpoint.name for declaration in selected)
+        readers = Counter(name for declaration in selected for name in declaration.paged_endpoints)
         shared = {name for name, count in readers.items() if count > 1}
         with tempfile.TemporaryDirectory(prefix="tiktok-shop-pages-") as folder:
             shared_pages = SharedPages(Path(folder), shared)

@@ -46,14 +46,17 @@ class FakeTikTok:
         in_flight: int = 1,
         latest_day: str = "2100-01-01",
         kept_from: str = "1970-01-01",
+        unlisted: Mapping[str, str] | None = None,
     ):
         self.records = records
         self.missing_scope = missing_scope
         self.in_flight = in_flight
         self.latest_day = latest_day
         self.kept_from = kept_from
+        self.unlisted = unlisted or {}  # records with these values are listed only when a body filter asks for them
         self.requests: list[tuple[str, str | None, Window | None, str | None]] = []
         self.params: list[Mapping[str, str]] = []
+        self.filters: list[Mapping[str, str]] = []  # the body filters of each query
 
     def pages(self, query: Query, page_token: str | None = None):
         endpoint, shop, window, path_params = query.endpoint, query.shop, query.window, query.path_params
@@ -63,13 +66,18 @@ class FakeTikTok:
         rows = list(self.records.get(key, {}).get(shop.id if shop else "", []))
         self.params.append(query.params)
         if window is not None and endpoint.time_filter:
-            rows = [row for row in rows if window.start <= row[endpoint.time_filter] < window.end]
+            field = FILTERED_FIELD.get(endpoint.time_filter, endpoint.time_filter)
+            rows = [row for row in rows if window.start <= row[field] < window.end]
         if window is not None and endpoint.by_day:
             if day_of(window.start) < self.kept_from:
                 self.requests.append((endpoint.name, shop.id if shop else None, window, page_token))
                 raise DateTooOld(f"code 66007004: {day_of(window.start)} is older than the data kept")
             days = (day_of(window.start), day_of(window.end))
             rows = [{k: v for k, v in row.items() if k != "day"} for row in rows if days[0] <= row["day"] < days[1]]
+        self.filters.append(query.filters)
+        rows = [row for row in rows if all(row.get(key) == value for key, value in query.filters.items())]
+        if self.unlisted and not query.filters:
+            rows = [row for row in rows if any(row.get(key) != value for key, value in self.unlisted.items())]
         if endpoint.sort_field and not endpoint.by_day:
             rows.sort(key=lambda row: row.get(endpoint.sort_field, 0))
         size = endpoint.page_size or len(rows) or 1
@@ -77,6 +85,8 @@ class FakeTikTok:
         while True:
             self.requests.append((endpoint.name, shop.id if shop else None, window, page_token))
             chunk = rows[number * size : (number + 1) * size]
+            if endpoint.continued_across_pages:  # pages count the items and group them by record
+                chunk = grouped(chunk, endpoint.continued_across_pages)
             more = (number + 1) * size < len(rows)
             data = {
                 endpoint.records_key: chunk,
@@ -99,8 +109,26 @@ class FakeTikTok:
 
     def call(self, query: Query) -> Page:
         self.requests.append((query.endpoint.name, query.shop.id, None, None))
+        if query.endpoint.records_key:  # an answer with records, like Get Transactions by Order
+            (key,) = query.path_params.values()
+            data = self.records[f"{query.endpoint.name}/{key}"][query.shop.id][0]
+            return Page.parse(json.dumps({"code": 0, "data": data}).encode(), query.endpoint.records_key)
         data = {"id": query.path_params["product_id"], "title": "detail"}
         return Page(b"", Envelope(0, "success", "r", data), [data])
+
+
+# The record field a time filter filters on, where it is not the filter's name.
+FILTERED_FIELD = {"search_time": "order_create_time"}
+
+
+def grouped(records: list[dict[str, Any]], items: str) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for record in records:
+        if out and out[-1]["id"] == record["id"]:
+            out[-1] = {**out[-1], items: out[-1][items] + record[items]}
+        else:
+            out.append(record)
+    return out
 
 
 def endpoint(name: str, **changes: Any) -> Endpoint:
@@ -273,7 +301,7 @@ def test_given_records_as_rows_then_the_estimate_sums_every_shops_total():
 
 
 def test_given_a_detail_stream_then_each_record_costs_one_call_and_skipped_statuses_none():
-    products = [{"id": "a", "update_time": 2_000}, {"id": "b", "update_time": 2_500, "status": "DELETED"}]
+    products = [{"id": "a", "update_time": 2_000}, {"id": "b", "update_time": 2_500, "status": "FREEZE"}]
     api = FakeTikTok({"products_search": {"1": products}})
     rows, _ = Sync(api).read(STREAMS_BY_NAME["product_details"])
     assert rows == [{"id": "a", "title": "detail", "shop_id": "1"}]

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from jsonschema import Draft7Validator
 
+from integration_tests.truth import expected_rows
 from tiktok_shop_sandbox.data import World
 from unit_tests.test_schemas_match_models import RECORDS, STREAMS, load_schema
 
@@ -64,6 +65,8 @@ def rows(seed: int, stream: str) -> list[dict[str, Any]]:
             statement_time = {st["id"]: st.get("statement_time") for st in statements[shop_id]}
             for txn in transactions:
                 out.append({**txn, "statement_time": statement_time[txn["statement_id"]], "shop_id": shop_id})
+    elif stream in ("order_settlements", "affiliate_order_skus"):  # rows made of several records
+        out = expected_rows(w, stream)
     elif stream == "shops":
         for shops in w.records("shops").values():
             out.extend({**shop, "shop_id": str(shop["id"])} for shop in shops)

@@ -13,6 +13,9 @@ from typing import Any, NamedTuple
 
 import pytest
 
+from source_tiktok_shop.catalog import STREAMS_BY_NAME
+from source_tiktok_shop.reading.declarations import AsIs, Detail
+
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMAS = ROOT / "source_tiktok_shop" / "schemas"
 MODELS = json.loads((ROOT / "unit_tests" / "resources" / "tiktok_models.json").read_text())["operations"]
@@ -99,6 +102,45 @@ RECORDS: Mapping[str, Record] = {
     ),
     "shop_live_performance": Record(
         "GET /analytics/202609/shop_lives/performance", "live_stream_sessions", None, DAY, DAY_KEY, "date"
+    ),
+    "order_settlements": Record(
+        "GET /finance/202501/orders/{order_id}/statement_transactions",
+        "sku_transactions",
+        None,
+        {
+            **SHOP,
+            "order_id": "string",
+            "order_create_time": "integer",
+            "currency": "string",
+            "order_revenue_amount": "string",
+            "order_fee_and_tax_amount": "string",
+            "order_shipping_cost_amount": "string",
+            "order_settlement_amount": "string",
+            "statement_time": "integer",
+        },
+        ("shop_id", "order_id", "statement_id", "sku_id"),
+        "statement_time",
+    ),
+    "unsettled_transactions": Record("GET /finance/202507/orders/unsettled", "transactions", None, SHOP, SHOP_KEY),
+    "affiliate_orders": Record(
+        "POST /affiliate_seller/202410/orders/search", "orders", None, SHOP, SHOP_KEY, "create_time"
+    ),
+    "affiliate_order_skus": Record(
+        "POST /affiliate_seller/202410/orders/search",
+        "orders",
+        "skus",
+        {**SHOP, "order_id": "string", "create_time": "integer"},
+        ("shop_id", "order_id", "sku_id"),
+        "create_time",
+    ),
+    "open_collaborations": Record(
+        "POST /affiliate_seller/202412/open_collaborations/search", "open_collaborations", None, SHOP, SHOP_KEY
+    ),
+    "target_collaborations": Record(
+        "POST /affiliate_seller/202508/target_collaborations/search", "target_collaborations", None, SHOP, SHOP_KEY
+    ),
+    "sample_applications": Record(
+        "POST /affiliate_seller/202508/sample_applications/search", "sample_applications", None, SHOP, SHOP_KEY
     ),
 }
 STREAMS = sorted(RECORDS)
@@ -194,6 +236,29 @@ def test_primary_key_and_cursor_are_in_the_model(stream):
     assert set(record.primary_key) <= set(model), f"{stream}: {record.primary_key}"
     if record.cursor_field:
         assert model.get(record.cursor_field) in ("integer", "datetime.date"), f"{stream}.{record.cursor_field}"
+
+
+@pytest.mark.parametrize("stream", STREAMS)
+def test_the_table_has_the_declared_key_and_cursor(stream):
+    declared = STREAMS_BY_NAME[stream]
+    assert (RECORDS[stream].primary_key, RECORDS[stream].cursor_field) == (declared.primary_key, declared.cursor_field)
+
+
+STANDING_IN = [
+    name for name in STREAMS if isinstance(rows := STREAMS_BY_NAME[name].rows, Detail) and rows.listed_statuses
+]
+
+
+@pytest.mark.parametrize("stream", STANDING_IN)
+def test_a_listed_record_standing_in_for_its_detail_leaves_out_only_the_fields_the_detail_lacks(stream):
+    declared = STREAMS_BY_NAME[stream]
+    (listing,) = [
+        name
+        for name in STREAMS
+        if STREAMS_BY_NAME[name].endpoint == declared.endpoint and isinstance(STREAMS_BY_NAME[name].rows, AsIs)
+    ]
+    assert isinstance(declared.rows, Detail)
+    assert set(declared.rows.listed_only) == set(record_model(listing)) - set(record_model(stream))
 
 
 def obj(**properties: Any) -> dict[str, Any]:

@@ -45,6 +45,7 @@ class Sandbox:
         redirect_url: str | None = None,
         state_file: str | None = None,
         analytics_retention_days: int = RETENTION_DAYS,
+        deleted_products: str = "listed",
     ):
         self.world = World(
             seed=seed,
@@ -69,7 +70,7 @@ class Sandbox:
         self._core = Core(
             self.world,
             self._auth,
-            EndpointState(self.world),
+            EndpointState(self.world, deleted_products),
             Faults(fault_rate, fault_kinds, seed=seed),
             RateLimiter(qps_per_shop, qps_per_endpoint),
             latency_ms,
@@ -173,6 +174,10 @@ class Sandbox:
     def touch(self, resource: str, n: int, shop_id: str | None = None) -> list[str]:
         with self._core.state.lock:
             return self.world.touch(resource, n, shop_id=shop_id)
+
+    def delete_products(self, n: int, shop_id: str | None = None) -> list[str]:
+        with self._core.state.lock:
+            return self.world.delete_products(n, shop_id=shop_id)
 
     # -- request log -----------------------------------------------------------------------------------------
 

@@ -51,6 +51,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=RETENTION_DAYS,
         help=f"days of analytics kept, up to the latest available day (default {RETENTION_DAYS})",
     )
+    p.add_argument(
+        "--deleted-products",
+        choices=("listed", "asked"),
+        default="listed",
+        help="Search Products lists DELETED products unasked (listed, the default) or only to status DELETED (asked)",
+    )
     return p
 
 
@@ -74,6 +80,7 @@ def main(argv=None) -> int:
             fault_kinds=kinds,
             token_ttl_s=args.token_ttl_s,
             analytics_retention_days=args.analytics_retention_days,
+            deleted_products=args.deleted_products,
             host=args.host,
             port=args.port,
             redirect_url=args.redirect_url,

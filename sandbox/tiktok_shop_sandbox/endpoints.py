@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import operator
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -83,8 +84,11 @@ class Ctx:
 class EndpointState:
     """Shared caches: sorted indexes (rebuilt when the world changes) and total counts."""
 
-    def __init__(self, world):
+    def __init__(self, world, deleted_products: str = "listed"):
         self.world = world
+        # Whether Search Products lists DELETED products unasked ("listed") or only to a status DELETED filter
+        # ("asked"): TikTok does not say (docs/sandbox.md).
+        self.lists_unasked = {"listed": True, "asked": False}[deleted_products]
         self.codec = TokenCodec(world.token_secret)
         self.lock = threading.Lock()
         self._indexes: dict = {}
@@ -156,8 +160,11 @@ def run_list(
     render,
     with_total: bool = True,
     before_page=None,
+    encode: bool = True,
 ):
-    """Generic keyset listing: returns (records, next_page_token, total_count or None, offset)."""
+    """Generic keyset listing: returns (records, next_page_token, total_count or None, offset).
+
+    Records are encoded once per data version; with ``encode=False`` they are what ``render`` makes of each row."""
     shop_id = ctx.shop.id if ctx.shop is not None else ""
     binding = binding_hash(ctx.route.key, shop_id, sort_attr, desc, narrowed.binding)
     after, offset = None, 0
@@ -178,6 +185,8 @@ def run_list(
     if has_more and rows:
         last = rows[-1]
         nxt = ctx.state.codec.encode(binding, (getattr(last, sort_attr), last.nid), offset + len(rows))
+    if not encode:
+        return [render(r) for r in rows], nxt, (total if with_total else None), offset
     records = [ctx.state.rendered((name, shop_id, r.nid), r, render) for r in rows]
     return records, nxt, (total if with_total else None), offset
 
@@ -206,8 +215,9 @@ class Search:
     """
 
     records_key: str  # the list's key in ``data``
-    rows: str  # the Shop attribute holding the rows; also names the caches
+    rows: str  # the Shop attribute (dotted) holding the rows; also names the caches
     page_size: tuple[int, int, int | None]  # lowest, highest, default (None: page_size is required)
+    page_sizes: tuple[int, ...] = ()  # the only page sizes allowed, where TikTok lists them
     sort: tuple[str | None, str] = ("create_time", "DESC")  # default sort_field (None: required) and sort_order
     sort_fields: tuple[str, ...] = ()  # sort_field values taken from the query; () : always sorted by ``sort``
     filters: tuple[Filter, ...] = ()  # see params.py
@@ -219,6 +229,11 @@ class Search:
     zero_page_size_is_default: bool = False
     window: Callable | None = None  # (offset, total, size): raises ApiError past the endpoint's result window
     with_total: bool = True
+    # (rows of a page) -> its records, where a record is made of several rows (affiliate orders of their SKU orders)
+    group: Callable | None = None
+    # (field, value): rows with that value are left out unless a filter on ``field`` asks for them, when the
+    # sandbox is set so (``EndpointState.lists_unasked``)
+    unlisted_unless_asked: tuple[str, str] | None = None
 
     def __call__(self, ctx: Ctx):
         paging = ctx.body if self.paging_in == "body" else ctx.q
@@ -237,17 +252,20 @@ class Search:
         records, next_token, total, _ = run_list(
             ctx,
             name=self.rows,
-            rows_fn=lambda: getattr(shop, self.rows),
+            rows_fn=lambda: operator.attrgetter(self.rows)(shop),
             sort_attr=sort_attr,
             desc=desc,
             size=size,
             token=token,
-            narrowed=narrowing(filters, sort_attr),
+            narrowed=self._narrowing(ctx, filters, sort_attr),
             token_err=self._err("page_token"),
-            render=as_served,
+            render=as_served if self.group is None else (lambda row: row),
             with_total=self.with_total,
             before_page=None if window is None else (lambda offset, total: window(offset, total, size)),
+            encode=self.group is None,
         )
+        if self.group is not None:
+            records = self.group(records)
         out = {self.records_key: records, "next_page_token": next_token}
         if self.with_total:
             out["total_count"] = total
@@ -255,6 +273,18 @@ class Search:
 
     def _err(self, param: str) -> int:
         return self.errs.get(param, self.err)
+
+    def _narrowing(self, ctx: Ctx, filters: list, sort_attr: str) -> Narrowing:
+        narrowed = narrowing(filters, sort_attr)
+        if self.unlisted_unless_asked is None or ctx.state.lists_unasked:
+            return narrowed
+        name, value = self.unlisted_unless_asked
+        if any(f.field == name for f, _ in filters):
+            return narrowed
+        asked, get = narrowed.pred, operator.attrgetter(name)
+        narrowed.pred = lambda row: get(row) != value and (asked is None or asked(row))
+        narrowed.binding[f"unlisted_{name}"] = value
+        return narrowed
 
     def _filters(self, ctx: Ctx) -> list:
         query = self.filters_in == "query"
@@ -265,6 +295,9 @@ class Search:
         if self.zero_page_size_is_default and src.get("page_size") in (None, "", 0):
             return default
         size = page_size(src, lo, hi, default, self._err("page_size"))
+        if self.page_sizes and size not in self.page_sizes:
+            listed = ", ".join(str(n) for n in self.page_sizes)
+            raise ApiError(self._err("page_size"), f"Invalid page_size: must be one of {listed}")
         return default if self.zero_page_size_is_default and size == 0 else size
 
 
@@ -359,72 +392,6 @@ def h_statement_transactions(ctx: Ctx):
     }
 
 
-def _split(total: int, weights: list[int]) -> list[int]:
-    """Split ``total`` proportionally to ``weights``; the remainder goes to the first part."""
-    s = sum(weights) or 1
-    parts = [total * w // s if total >= 0 else -((-total) * w // s) for w in weights]
-    parts[0] += total - sum(parts)
-    return parts
-
-
-def h_order_transactions(ctx: Ctx):
-    oid = ctx.params["order_id"]
-    o = ctx.shop.order_by_id.get(oid)
-    if o is None:
-        raise ApiError(INVALID_PARAM, f"Invalid order_id: {oid} not found for this shop")
-    out = {"order_id": o.id, "order_create_time": o.create_time, "currency": ctx.shop.currency, "sku_transactions": []}
-    f = o.fin
-    if f is None or o.statement is None:
-        return out  # not settled (yet)
-    dec = ctx.shop.dec
-    groups: dict[str, list] = {}
-    for i, (prod, sku) in enumerate(o.units):
-        g = groups.setdefault(sku.id, [prod, sku, 0, 0, 0])
-        sd, _pd = o.pay.unit_disc[i]
-        g[2] += 1
-        g[3] += sku.list_price
-        g[4] += sd
-    gl = list(groups.values())
-    revs = [g[3] - g[4] for g in gl]
-    comm = _split(f.commission, revs)
-    txn = _split(f.txn_fee, revs)
-    aff = _split(f.affiliate, revs)
-    ship = [f.shipping_cost] + [0] * (len(gl) - 1)
-    for k, (prod, sku, qty, sbd, sd) in enumerate(gl):
-        fee = comm[k] + txn[k] + aff[k]
-        out["sku_transactions"].append(
-            {
-                "statement_id": o.statement.id,
-                "sku_id": sku.id,
-                "sku_name": sku.name,
-                "product_name": prod.title,
-                "quantity": str(qty),
-                "revenue_amount": money(revs[k], dec),
-                "revenue_breakdown": {
-                    "subtotal_before_discount_amount": money(sbd, dec),
-                    "seller_discount_amount": money(-sd, dec),
-                },
-                "fee_tax_amount": money(fee, dec),
-                "fee_tax_breakdown": {
-                    "fee": {
-                        "platform_commission_amount": money(comm[k], dec),
-                        "transaction_fee_amount": money(txn[k], dec),
-                        "affiliate_commission_amount": money(aff[k], dec),
-                    },
-                    "tax": {"vat_amount": money(0, dec)},
-                },
-                "shipping_cost_amount": money(ship[k], dec),
-                "shipping_cost_breakdown": {
-                    "actual_shipping_fee_amount": money(-f.actual_shipping if k == 0 else 0, dec),
-                    "customer_paid_shipping_fee_amount": money(f.customer_shipping if k == 0 else 0, dec),
-                    "shipping_fee_discount_amount": money(f.shipping_subsidy if k == 0 else 0, dec),
-                },
-                "settlement_amount": money(revs[k] + fee + ship[k], dec),
-            }
-        )
-    return out
-
-
 def h_warehouses(ctx: Ctx):
     return {"warehouses": [w.render() for w in ctx.shop.warehouses]}
 
@@ -486,6 +453,7 @@ SEARCH_PRODUCTS = Search(
     ),
     errs={"page_size": PRODUCT_PAGE_SIZE, "page_token": PRODUCT_PAGE_TOKEN},
     window=_products_window,
+    unlisted_unless_asked=("status", "DELETED"),
 )
 SEARCH_RETURNS = Search(
     "return_orders",
@@ -708,16 +676,6 @@ ROUTES = [
         True,
         h_statement_transactions,
     ),
-    Route(
-        "order_transactions",
-        "GET",
-        "finance",
-        ["202501"],
-        ["orders", "{order_id}", "statement_transactions"],
-        "seller.finance.info",
-        True,
-        h_order_transactions,
-    ),
     Route("payments", "GET", "finance", ["202309"], ["payments"], "seller.finance.info", True, GET_PAYMENTS),
     Route("withdrawals", "GET", "finance", ["202309"], ["withdrawals"], "seller.finance.info", True, GET_WITHDRAWALS),
     Route("warehouses", "GET", "logistics", ["202309"], ["warehouses"], "seller.logistics", True, h_warehouses),
@@ -748,6 +706,13 @@ ROUTES = [
         for key, version, parts, handler in analytics.ROUTES
     ),
 ]
+
+
+# Settlement by order and affiliate, built from the declarations above in modules of their own.
+from .affiliate_search import ROUTES as AFFILIATE_ROUTES  # noqa: E402
+from .finance_by_order import ROUTES as FINANCE_BY_ORDER_ROUTES  # noqa: E402
+
+ROUTES += FINANCE_BY_ORDER_ROUTES + AFFILIATE_ROUTES
 
 
 class Resolution:

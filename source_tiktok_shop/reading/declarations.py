@@ -31,11 +31,15 @@ class Nested:
 
 @dataclass(frozen=True)
 class Detail:
-    """One call of `endpoint` per record (its id as `path_param`) gives the row; records in `skip_statuses` have none."""
+    """One call of `endpoint` per record (its id as `path_param`) gives the row; records in `skip_statuses` have none.
+    Records in `listed_statuses`, which the endpoint does not return, are their own row, less `listed_only` (the
+    fields of the list that the detail does not have)."""
 
     endpoint: Endpoint
     path_param: str
     skip_statuses: frozenset[str] = frozenset()
+    listed_statuses: frozenset[str] = frozenset()
+    listed_only: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -49,7 +53,20 @@ class ChildPages:
     page_fields: tuple[str, ...] = ()
 
 
-RowShape = AsIs | Nested | Detail | ChildPages
+@dataclass(frozen=True)
+class Followed:
+    """The records that the rows of `via` name in `reference`, each read once per shop and sync by one call of
+    `endpoint` (the id as `path_param`): the records of its answer are the rows, with `page_fields` copied from
+    beside them (column: the field's name in the answer)."""
+
+    via: ChildPages
+    reference: str
+    endpoint: Endpoint
+    path_param: str
+    page_fields: Mapping[str, str] = field(default_factory=dict)
+
+
+RowShape = AsIs | Nested | Detail | ChildPages | Followed
 
 
 @dataclass(frozen=True)
@@ -77,8 +94,23 @@ class StreamDeclaration:
 
     @property
     def rows_are_records(self) -> bool:
-        """Whether the endpoint's `total_count` counts this stream's rows (for estimates)."""
+        """Each record of the endpoint is one row (progress then counts rows only)."""
         return isinstance(self.rows, AsIs)
+
+    @property
+    def total_count_counts_rows(self) -> bool:
+        """Whether the endpoint's `total_count` counts this stream's rows (for estimates)."""
+        counted = self.endpoint.total_count_of
+        if isinstance(self.rows, AsIs):
+            return counted is None
+        return isinstance(self.rows, Nested) and self.rows.items == counted
+
+    @property
+    def paged_endpoints(self) -> tuple[str, ...]:
+        """The endpoints whose pages the stream reads (and may share with other streams reading them)."""
+        rows = self.rows
+        child = rows.via if isinstance(rows, Followed) else rows
+        return (self.endpoint.name, child.endpoint.name) if isinstance(child, ChildPages) else (self.endpoint.name,)
 
     @property
     def splittable(self) -> bool:

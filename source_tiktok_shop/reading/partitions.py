@@ -15,8 +15,9 @@ from ..tiktok.envelope import Page
 from ..tiktok.errors import DateTooOld, MissingScopeError, RecordGone, ShopNotEligible
 from ..tiktok.rate import Settled
 from .cursor import ShopCursor
-from .declarations import AsIs, ChildPages, Detail, Nested, StreamDeclaration
+from .declarations import AsIs, ChildPages, Detail, Followed, Nested, StreamDeclaration
 from .estimates import Estimates
+from .page_records import joined, without
 from .parallel_windows import Parts, Source, cut, parts_for, resumed_parts, until
 from .shared_pages import SharedPages
 from .shops import ShopDirectory
@@ -25,6 +26,7 @@ from .windows import (
     day_window_for,
     lookback_minutes,
     midnight_of,
+    not_before,
     oldest_kept,
     over_result_cap,
     utc,
@@ -83,6 +85,8 @@ class StreamReader:
         self._options = options or {}  # the config's values of the declaration's `query_from_config`
         self._scope_lock = threading.Lock()
         self._missing_scope = False
+        self._followed_lock = threading.Lock()
+        self._followed: dict[str, set[str]] = {}  # per shop, the ids `Followed` rows have read in this sync
 
     @property
     def name(self) -> str:
@@ -104,13 +108,19 @@ class StreamReader:
         return 60 * lookback_minutes(self._bounds, incremental.lookback_minutes) if incremental else 0
 
     def _window_for(self, shop: Shop) -> Window | None:
+        endpoint = self.declaration.endpoint
         incremental = self.declaration.incremental
         if incremental is None or self._cursor is None:
-            return None
-        saved = self._cursor.value_for(shop.id)
-        if self.declaration.by_day:
-            return day_window_for(self._bounds, saved if isinstance(saved, str) else None, incremental.lookback_minutes)
-        return window_for(self._bounds, saved if isinstance(saved, int) else None, incremental.lookback_minutes)
+            # A full refresh of a time-filtered endpoint sends the sync's bounds, the same for every page.
+            window = Window(self._bounds.start, self._bounds.end) if endpoint.time_filter else None
+        else:
+            saved = self._cursor.value_for(shop.id)
+            if self.declaration.by_day:
+                return day_window_for(
+                    self._bounds, saved if isinstance(saved, str) else None, incremental.lookback_minutes
+                )
+            window = window_for(self._bounds, saved if isinstance(saved, int) else None, incremental.lookback_minutes)
+        return not_before(window, endpoint.earliest) if window and endpoint.earliest else window
 
     def records(self, shop: Shop | None, window: Window | None, partition: StreamSlice) -> Iterator[Record]:
         """The partition's rows as records; each says its partition (and part of the window, if cut in parts)."""
@@ -124,8 +134,9 @@ class StreamReader:
                 yield from self._counted(shop, window, self._records_of_days(shop, window, partition), Tally())
             else:
                 parents = Tally()
-                records = self._records_of_window(shop, window, partition, whole=True, parents=parents)
-                yield from self._counted(shop, window, records, parents)
+                yield from self._counted(
+                    shop, window, self._records_of_windows(shop, window, partition, parents), parents
+                )
         except MissingScopeError as error:
             self._skip_for_missing_scope(error)
         except ShopNotEligible as error:
@@ -215,8 +226,25 @@ class StreamReader:
     def _day_query(self, shop: Shop, day: int) -> Query:
         return self._query(shop, Window(day, day + DAY_SECONDS))
 
+    def _records_of_windows(
+        self, shop: Shop, window: Window | None, partition: StreamSlice, parents: Tally
+    ) -> Iterator[Record]:
+        """The window's records, then those asked for by a query of their own (read whole, as a half is)."""
+        yield from self._records_of_window(shop, window, partition, whole=True, parents=parents)
+        separately = self.declaration.endpoint.asked_separately
+        if separately:
+            yield from self._records_of_window(
+                shop, window, partition, whole=False, parents=parents, filters=separately
+            )
+
     def _records_of_window(
-        self, shop: Shop, window: Window | None, partition: StreamSlice, whole: bool, parents: Tally
+        self,
+        shop: Shop,
+        window: Window | None,
+        partition: StreamSlice,
+        whole: bool,
+        parents: Tally,
+        filters: Mapping[str, str] | None = None,
     ) -> Iterator[Record]:
         if window is not None and window.start >= window.end:
             return
@@ -229,7 +257,7 @@ class StreamReader:
                 ]
                 yield from self._records_of_parts(shop, resumed, partition, parents)
                 return
-        pages = self._pages(shop, window)
+        pages = self._pages(shop, window, filters)
         try:
             first = next(pages, None)
             if first is None:
@@ -237,9 +265,11 @@ class StreamReader:
             if window is not None and over_result_cap(first.total_count, self.declaration.endpoint.result_cap, window):
                 pages.close()
                 for half in window.halves():
-                    yield from self._records_of_window(shop, half, partition, whole=False, parents=parents)
+                    yield from self._records_of_window(
+                        shop, half, partition, whole=False, parents=parents, filters=filters
+                    )
                 return
-            if whole and first.total_count is not None and self.declaration.rows_are_records:
+            if whole and first.total_count is not None and self.declaration.total_count_counts_rows:
                 self._estimates.shop_total(shop.id, first.total_count)
             parts = self._parts(shop, window, first) if window is not None and whole else []
             if len(parts) > 1:
@@ -298,18 +328,30 @@ class StreamReader:
             parents.count += 1
             yield from self._rows_of(record, shop)
 
-    def _query(self, shop: Shop, window: Window | None) -> Query:
+    def _query(self, shop: Shop, window: Window | None, filters: Mapping[str, str] | None = None) -> Query:
         chosen = {parameter: self._options[name] for parameter, name in self.declaration.query_from_config.items()}
         params = {**chosen, **self.declaration.query_by_region.get(shop.region, {})}
-        return Query(self.declaration.endpoint, shop, window, params=params)
+        return Query(self.declaration.endpoint, shop, window, params=params, filters=filters or {})
 
-    def _pages(self, shop: Shop, window: Window | None) -> Generator[Page, None, None]:
+    def _pages(
+        self, shop: Shop, window: Window | None, filters: Mapping[str, str] | None = None
+    ) -> Generator[Page, None, None]:
+        """The pages of the stream's query, as the stream reads them (page_records.py)."""
         endpoint = self.declaration.endpoint
-        query = self._query(shop, window)
+        pages = self._read(self._query(shop, window, filters))
+        if endpoint.asked_separately and not filters:
+            pages = without(pages, endpoint.asked_separately)
+        if endpoint.continued_across_pages:
+            pages = joined(pages, endpoint.continued_across_pages)
+        return pages
+
+    def _read(self, query: Query) -> Generator[Page, None, None]:
+        """The pages of a query; fetched once for every stream that reads them, where several do."""
 
         def fetch(page_token: str | None) -> Generator[Page, None, None]:
             return self._api.pages(query, page_token)
 
+        endpoint = query.endpoint
         if not self._shared_pages.shares(endpoint.name):
             return fetch(None)
         return self._shared_pages.pages(query.key, fetch, lambda raw: Page.parse(raw, endpoint.records_key))
@@ -329,6 +371,8 @@ class StreamReader:
         if isinstance(rows, Detail):
             if record.get("status") in rows.skip_statuses:
                 return []
+            if record.get("status") in rows.listed_statuses:
+                return [{**{k: v for k, v in record.items() if k not in rows.listed_only}, "shop_id": shop.id}]
             try:
                 detail = self._api.call(Query(rows.endpoint, shop, path_params={rows.path_param: str(record["id"])}))
             except RecordGone as error:
@@ -338,13 +382,37 @@ class StreamReader:
                 )
                 return []
             return [{**detail.data, "shop_id": shop.id}]
+        if isinstance(rows, Followed):
+            return self._followed_rows(rows, record, shop, parent)
         return self._child_rows(rows, record, shop, {**parent, rows.parent_key: record["id"]})
 
+    def _child_pages(self, rows: ChildPages, record: Row, shop: Shop) -> Generator[Page, None, None]:
+        return self._read(Query(rows.endpoint, shop, path_params={rows.path_param: str(record["id"])}))
+
     def _child_rows(self, rows: ChildPages, record: Row, shop: Shop, parent: Row) -> Iterator[Row]:
-        for page in self._api.pages(Query(rows.endpoint, shop, path_params={rows.path_param: str(record["id"])})):
+        for page in self._child_pages(rows, record, shop):
             page_fields = {field: page.data.get(field) for field in rows.page_fields}
             for child in page.records:
                 yield {**child, **page_fields, **parent}
+
+    def _followed_rows(self, rows: Followed, record: Row, shop: Shop, parent: Row) -> Iterator[Row]:
+        for page in self._child_pages(rows.via, record, shop):
+            for child in page.records:
+                reference = str(child.get(rows.reference) or "")
+                if not reference or not self._first_time(shop, reference):
+                    continue
+                answer = self._api.call(Query(rows.endpoint, shop, path_params={rows.path_param: reference}))
+                page_fields = {column: answer.data.get(field) for column, field in rows.page_fields.items()}
+                for item in answer.records:
+                    yield {**item, **page_fields, **parent}
+
+    def _first_time(self, shop: Shop, reference: str) -> bool:
+        """Whether this sync has not read `reference` for the shop yet (several records may name it)."""
+        with self._followed_lock:
+            seen = self._followed.setdefault(shop.id, set())
+            first = reference not in seen
+            seen.add(reference)
+        return first
 
     def _skip_shop(self, shop: Shop, reason: str) -> None:
         self._logger.warning(f"Skipping stream {self.name} for shop {shop.id} ({shop.region}): {reason}.")

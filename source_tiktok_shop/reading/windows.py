@@ -27,6 +27,12 @@ def window_for(bounds: SyncBounds, saved: int | None, default_lookback_minutes: 
     return Window(start, max(start, bounds.end))
 
 
+def not_before(window: Window, earliest: int) -> Window:
+    """The window less what lies before `earliest`."""
+    start = max(window.start, earliest)
+    return Window(start, max(start, window.end))
+
+
 def lookback_minutes(bounds: SyncBounds, default_lookback_minutes: int) -> int:
     return default_lookback_minutes if bounds.lookback_minutes is None else bounds.lookback_minutes
 

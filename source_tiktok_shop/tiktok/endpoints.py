@@ -22,6 +22,8 @@ API_VERSIONS: Mapping[str, tuple[str, ...]] = {
     "packages_search": ("202309",),
     "statements": ("202309",),
     "statement_transactions": ("202501",),
+    "order_transactions": ("202501",),
+    "unsettled_transactions": ("202507",),
     "payments": ("202309",),
     "withdrawals": ("202309",),
     "warehouses": ("202309",),
@@ -34,7 +36,12 @@ API_VERSIONS: Mapping[str, tuple[str, ...]] = {
     "shop_skus_performance": ("202509",),
     "shop_videos_performance": ("202605",),
     "shop_lives_performance": ("202609",),
+    "affiliate_orders_search": ("202410",),
+    "open_collaborations_search": ("202412",),
+    "target_collaborations_search": ("202508",),
+    "sample_applications_search": ("202508",),
 }
+AFFILIATE = "seller.affiliate_collaboration.read"
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,15 @@ class Endpoint:
     sort_field: str | None = None  # always read ascending, so a cursor can checkpoint mid-window
     result_cap: int | None = None  # results one query may page through (reference §3)
     query: Mapping[str, str] = field(default_factory=dict)
+    earliest: int | None = None  # TikTok keeps nothing older: time filters never go before it
+    # Records with these field values are asked for by a query of their own, with them as body filters, and left
+    # out of the other query's answer, so each comes once whether or not TikTok lists them unasked.
+    asked_separately: Mapping[str, str] = field(default_factory=dict)
+    # A record's list that may go on over the next page: the next page's first record is the same record (same
+    # id) with the rest of the list.
+    continued_across_pages: str | None = None
+    # The list in each record that `total_count` counts, where it does not count the records.
+    total_count_of: str | None = None
 
     @property
     def version(self) -> str:
@@ -104,6 +120,8 @@ ENDPOINTS = _endpoints(
         time_filter="update_time",
         inclusive_upper_bound=True,
         result_cap=10_000,
+        # Whether search lists deleted products unasked is not documented: they are asked for.
+        asked_separately={"status": "DELETED"},
     ),
     Endpoint("product_detail", "GET", "/product/{version}/products/{product_id}", None, "seller.product.basic"),
     Endpoint(
@@ -155,6 +173,25 @@ ENDPOINTS = _endpoints(
         "seller.finance.info",
         page_size=100,
         sort_field="order_create_time",
+    ),
+    Endpoint(
+        "order_transactions",
+        "GET",
+        "/finance/{version}/orders/{order_id}/statement_transactions",
+        "sku_transactions",
+        "seller.finance.info",
+    ),
+    Endpoint(
+        "unsettled_transactions",
+        "GET",
+        "/finance/{version}/orders/unsettled",
+        "transactions",
+        "seller.finance.info",
+        page_size=100,
+        time_filter="search_time",
+        time_filter_in_body=False,
+        sort_field="order_create_time",
+        earliest=1735689600,  # 2025-01-01: TikTok's notes
     ),
     Endpoint(
         "payments",
@@ -249,6 +286,42 @@ ENDPOINTS = _endpoints(
         by_day=True,
         sort_field="gmv",
     ),
+    Endpoint(
+        "affiliate_orders_search",
+        "POST",
+        "/affiliate_seller/{version}/orders/search",
+        "orders",
+        AFFILIATE,
+        page_size=100,
+        time_filter="create_time",
+        # Pages count SKU orders and group them by order, so an order's SKUs may go on over the next page.
+        continued_across_pages="skus",
+        total_count_of="skus",
+    ),
+    Endpoint(
+        "open_collaborations_search",
+        "POST",
+        "/affiliate_seller/{version}/open_collaborations/search",
+        "open_collaborations",
+        AFFILIATE,
+        page_size=100,
+    ),
+    Endpoint(
+        "target_collaborations_search",
+        "POST",
+        "/affiliate_seller/{version}/target_collaborations/search",
+        "target_collaborations",
+        AFFILIATE,
+        page_size=100,  # 20, 50 or 100
+    ),
+    Endpoint(
+        "sample_applications_search",
+        "POST",
+        "/affiliate_seller/{version}/sample_applications/search",
+        "sample_applications",
+        AFFILIATE,
+        page_size=50,
+    ),
 )
 
 
@@ -287,9 +360,10 @@ def build_request(
     path_params: Mapping[str, str] | None = None,
     query: Mapping[str, str] | None = None,
     version: str | None = None,
+    filters: Mapping[str, str] | None = None,
 ) -> Request:
     params: dict[str, Any] = {**endpoint.query, **(query or {})}
-    body: dict[str, Any] = {}
+    body: dict[str, Any] = dict(filters or {})
     if endpoint.shop_scoped:
         if not shop_cipher:
             raise ValueError(f"{endpoint.name} needs a shop_cipher")
@@ -343,14 +417,17 @@ class Query:
     window: Window | None = None
     path_params: Mapping[str, str] = field(default_factory=dict)
     params: Mapping[str, str] = field(default_factory=dict)
+    filters: Mapping[str, str] = field(default_factory=dict)  # body filters
 
     def request(self, page_token: str | None = None, version: str | None = None) -> Request:
         cipher = self.shop.cipher if self.shop else None
-        return build_request(self.endpoint, cipher, self.window, page_token, self.path_params, self.params, version)
+        return build_request(
+            self.endpoint, cipher, self.window, page_token, self.path_params, self.params, version, self.filters
+        )
 
     @property
     def key(self) -> Hashable:
         """The same for the very same query, whoever runs it."""
         shop_id = self.shop.id if self.shop else None
-        parameters = (tuple(sorted(self.path_params.items())), tuple(sorted(self.params.items())))
+        parameters = tuple(tuple(sorted(values.items())) for values in (self.path_params, self.params, self.filters))
         return self.endpoint.name, shop_id, self.window, parameters

@@ -17,12 +17,14 @@ import random
 import time as _time
 
 from . import analytics
+from .affiliate import Affiliate
 from .common import DAY, DictRow, IdGen, deep_copy, parse_date
 from .finance import StatementRow, generate_statements, generate_withdrawals
 from .orders import generate_orders
 from .products import HIDDEN_FROM_GET_PRODUCT, NOUN, generate_products
 from .promotions import generate_activities, generate_coupons
 from .reference import BRAND_NAMES, BrandRow, categories, generate_brands, generate_warehouses
+from .settlements import generate_unsettled, order_transactions, settled_orders
 
 # region, currency, decimals, price scale vs USD, seller type, country, tax rate (basis points)
 REGIONS = [
@@ -38,6 +40,15 @@ REGIONS = [
     ("MX", "MXN", 2, 17.0, "CROSS_BORDER", "Mexico", 0),
 ]
 
+# Settlement by order (settlements.py) and affiliate (affiliate.py): each resource's records in a shop, as served.
+BY_ORDER_AND_AFFILIATE = {
+    "order_transactions": lambda s: [order_transactions(o) for o in settled_orders(s)],
+    "unsettled_transactions": lambda s: [r.render() for r in s.unsettled],
+    "affiliate_orders": lambda s: s.affiliate.orders(),
+    "open_collaborations": lambda s: [r.render() for r in s.affiliate.open_collaborations],
+    "target_collaborations": lambda s: [r.render() for r in s.affiliate.target_collaborations],
+    "sample_applications": lambda s: [r.render() for r in s.affiliate.sample_applications],
+}
 # Resources that `records()` knows.
 RESOURCES = (
     "shops",
@@ -57,6 +68,7 @@ RESOURCES = (
     "promotion_activities",
     "coupons",
     *analytics.RESOURCES,
+    *BY_ORDER_AND_AFFILIATE,
 )
 TOUCHABLE_UPDATE_TIME = (
     "orders",
@@ -135,6 +147,9 @@ class Shop:
         self.withdrawals = generate_withdrawals(self, rng, start, now)
         self.activities = generate_activities(self, rng, counts.get("promotion_activities", 20), start, now)
         self.coupons = generate_coupons(self, rng, counts.get("coupons", 20), start, now)
+        # Families added later draw from generators of their own: the data above stays as it was.
+        self.affiliate = Affiliate(self, start, now)
+        self.unsettled = generate_unsettled(self, self.affiliate.order_ids)
 
 
 class World:
@@ -204,6 +219,8 @@ class World:
             return [p.detail() for p in s.products if p.status not in HIDDEN_FROM_GET_PRODUCT]
         if resource in analytics.RESOURCES:
             return analytics.analytics_of(s).records(resource)
+        if resource in BY_ORDER_AND_AFFILIATE:
+            return BY_ORDER_AND_AFFILIATE[resource](s)
         if resource == "statement_transactions":
             out = []
             for st in s.statements:
@@ -238,6 +255,19 @@ class World:
             ids.append(r.id)
         self.version += 1
         return ids
+
+    def delete_products(self, n: int, shop_id: str | None = None, now: int | None = None) -> list[str]:
+        """The seller deletes ``n`` products (of one shop, or of all): status DELETED, ``update_time`` now."""
+        shops = [self.shop_by_id[shop_id]] if shop_id is not None else self.shops
+        candidates = [p for s in shops for p in s.products if p.status != "DELETED"]
+        self._touch_count += 1
+        rng = random.Random(f"delete:{self.seed}:{self._touch_count}")
+        now = int(_time.time()) if now is None else now
+        chosen = rng.sample(candidates, min(n, len(candidates)))
+        for p in chosen:
+            p.status, p.update_time = "DELETED", max(now, p.update_time + 1)
+        self.version += 1
+        return [p.id for p in chosen]
 
     @staticmethod
     def _flip_payment(st: StatementRow, now: int):
