@@ -103,3 +103,58 @@ def test_cli_rejects_bad_fault_kind():
         timeout=30,
     )
     assert r.returncode == 2 and "meteor" in r.stderr
+
+
+def test_cli_empty_body_signing_and_version_unavailable_in():
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "tiktok_shop_sandbox",
+            "--orders",
+            "30",
+            "--empty-body-signing",
+            "signed",
+            "--version-unavailable-in",
+            "202602=GB",
+            "--version-unavailable-in",
+            "202605=GB,US",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        base = proc.stdout.readline().split()[-1]
+        creds = json.loads(proc.stdout.readline())
+        c = Client(base, creds["app_key"], creds["app_secret"], empty_body_signing="signed")
+        c.access_token = c.exchange(creds["auth_code"])["access_token"]
+        us, gb = c.call("GET", "/authorization/202309/shops")["data"]["shops"]
+        coupons = "/promotion/202406/coupons/search"
+        assert c.call("POST", coupons, {"page_size": 5}, {}, shop_cipher=us["cipher"])["code"] == 0
+        assert c.call("POST", coupons, {"page_size": 5}, {}, shop_cipher=us["cipher"], sign_body=b"")["code"] == 106001
+        returns = "/return_refund/202602/returns/search"
+        assert c.call("POST", returns, {}, {}, shop_cipher=gb["cipher"])["code"] == 36009014
+        assert c.call("POST", returns, {}, {}, shop_cipher=us["cipher"])["code"] == 0
+        payments = "/finance/202605/payments"
+        for shop in (us, gb):
+            assert (
+                c.call("GET", payments, {"sort_field": "create_time"}, shop_cipher=shop["cipher"])["code"] == 36009014
+            )
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=10) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def test_cli_rejects_bad_version_flags():
+    for flag in ("202602", "202602=XX", "209901=GB"):
+        r = subprocess.run(
+            [sys.executable, "-m", "tiktok_shop_sandbox", "--version-unavailable-in", flag],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+        assert r.returncode == 2, flag

@@ -28,7 +28,32 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fault-rate", type=float, default=0.0, help="fraction of API calls given a random fault")
     p.add_argument("--fault-kinds", default=None, help=f"comma list restricting the random faults ({', '.join(KINDS)})")
     p.add_argument("--token-ttl-s", type=int, default=604800, help="access-token lifetime (default 604800)")
+    p.add_argument(
+        "--empty-body-signing",
+        choices=("omitted", "signed"),
+        default="omitted",
+        help="whether a body that is an empty JSON object is left out of the signature (default, as TikTok's SDK "
+        "signs) or signed",
+    )
+    p.add_argument(
+        "--version-unavailable-in",
+        action="append",
+        default=[],
+        metavar="VERSION=REGIONS",
+        help="serve API version VERSION to no shop of these comma-separated regions (36009014), e.g. 202602=GB,DE; "
+        "repeatable",
+    )
     return p
+
+
+def version_regions(values: list[str]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for value in values:
+        version, sep, regions = value.partition("=")
+        if not sep or not version.strip() or not regions.strip():
+            raise ValueError(f"--version-unavailable-in wants VERSION=REGION[,REGION...], not {value!r}")
+        out.setdefault(version.strip(), []).extend(r.strip() for r in regions.split(",") if r.strip())
+    return out
 
 
 def main(argv=None) -> int:
@@ -48,6 +73,8 @@ def main(argv=None) -> int:
             token_ttl_s=args.token_ttl_s,
             host=args.host,
             port=args.port,
+            empty_body_signing=args.empty_body_signing,
+            version_unavailable_in=version_regions(args.version_unavailable_in),
         )
     except ValueError as exc:
         print(f"tiktok-shop-sandbox: {exc}", file=sys.stderr)

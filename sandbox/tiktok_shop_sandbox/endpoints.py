@@ -7,7 +7,8 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .data.common import money
+from .data.common import money, split
+from .data.finance import FEE_FIELDS, REVENUE_FIELDS, TAX_FIELDS, breakdown
 from .data.products import HIDDEN_FROM_GET_PRODUCT
 from .paging import SortedIndex, TokenCodec, TokenError, binding_hash, count, page
 from .params import ApiError, Filter, Narrowing, narrowing, page_size, page_token, read_filters, sort_params, time_range
@@ -49,7 +50,7 @@ PRODUCT_STATUSES = (
     "FREEZE",
     "DELETED",
 )
-RETURN_TYPES = ("REFUND", "RETURN_AND_REFUND", "REPLACEMENT")
+RETURN_TYPES = ("REFUND", "RETURN_AND_REFUND", "REPLACEMENT", "EXCHANGE")
 CANCEL_TYPES = ("CANCEL", "BUYER_CANCEL")
 CANCEL_STATUSES = (
     "CANCELLATION_REQUEST_PENDING",
@@ -61,8 +62,17 @@ PACKAGE_STATUSES = ("PROCESSING", "FULFILLING", "COMPLETED", "CANCELLED")
 PAYMENT_STATUSES = ("PAID", "FAILED", "PROCESSING")
 WITHDRAWAL_TYPES = ("WITHDRAW", "SETTLE", "TRANSFER", "REVERSE")
 ACTIVITY_STATUSES = ("DRAFT", "NOT_START", "ONGOING", "EXPIRED", "DEACTIVATED", "NOT_EFFECTIVE")
-ACTIVITY_TYPES = ("FIXED_PRICE", "DIRECT_DISCOUNT", "FLASHSALE", "SHIPPING_DISCOUNT", "BUY_MORE_SAVE_MORE")
-COUPON_STATUSES = ("NOT_START", "ONGOING", "EXPIRED", "DEACTIVATED", "DELETED")
+ACTIVITY_TYPES = (
+    "FIXED_PRICE",
+    "DIRECT_DISCOUNT",
+    "FLASHSALE",
+    "SHIPPING_DISCOUNT",
+    "BUY_MORE_SAVE_MORE",
+    "GIFT_WITH_PURCHASE",
+    "BUY_X_GET_Y",
+)
+COUPON_STATUSES = ("NOT_START", "ONGOING", "EXPIRED", "DEACTIVATED")
+SEA = ("ID", "MY", "PH", "SG", "TH", "VN")
 
 
 class Ctx:
@@ -110,6 +120,16 @@ class EndpointState:
             hit = self._rendered[key] = (version, encoded(render(row)))
         return hit[1]
 
+    def delete_listed(self, rows):
+        """Products to be deleted once listed (``Sandbox.delete_product(..., once_listed=True)``) go once a page
+        lists them: Get Product refuses them from then on."""
+        pending = self.world.delete_once_listed
+        if pending and any(r.id in pending for r in rows):
+            with self.lock:
+                for r in rows:
+                    if r.id in pending:
+                        self.world.delete_product(r.id)
+
     def prerender_orders(self):
         """Encodes every order now, so serving Search Orders pages costs little more than the HTTP exchange."""
         for shop in self.world.shops:
@@ -156,7 +176,10 @@ def run_list(
     with_total: bool = True,
     before_page=None,
 ):
-    """Generic keyset listing: returns (records, next_page_token, total_count or None, offset)."""
+    """Generic keyset listing: returns (records, next_page_token, total_count or None, rows of the page).
+
+    ``render(row)`` makes a row the record served; ``name`` names the caches (a shape per version: name it so).
+    """
     shop_id = ctx.shop.id if ctx.shop is not None else ""
     binding = binding_hash(ctx.route.key, shop_id, sort_attr, desc, narrowed.binding)
     after, offset = None, 0
@@ -178,7 +201,7 @@ def run_list(
         last = rows[-1]
         nxt = ctx.state.codec.encode(binding, (getattr(last, sort_attr), last.nid), offset + len(rows))
     records = [ctx.state.rendered((name, shop_id, r.nid), r, render) for r in rows]
-    return records, nxt, (total if with_total else None), offset
+    return records, nxt, (total if with_total else None), rows
 
 
 def _range(index: SortedIndex, lo, hi):
@@ -218,6 +241,8 @@ class Search:
     zero_page_size_is_default: bool = False
     window: Callable | None = None  # (offset, total, size): raises ApiError past the endpoint's result window
     with_total: bool = True
+    shape: Callable | None = None  # (ctx) -> the shape rows render in, ``row.render(shape)``: a version, say
+    after_page: Callable | None = None  # (ctx, rows): what serving the page changes in the world
 
     def __call__(self, ctx: Ctx):
         paging = ctx.body if self.paging_in == "body" else ctx.q
@@ -233,9 +258,10 @@ class Search:
             filters = self._filters(ctx)
         window = self.window
         shop = ctx.shop
-        records, next_token, total, _ = run_list(
+        shape = self.shape(ctx) if self.shape is not None else None
+        records, next_token, total, rows = run_list(
             ctx,
-            name=self.rows,
+            name=self.rows if shape is None else f"{self.rows}@{shape}",
             rows_fn=lambda: getattr(shop, self.rows),
             sort_attr=sort_attr,
             desc=desc,
@@ -243,10 +269,12 @@ class Search:
             token=token,
             narrowed=narrowing(filters, sort_attr),
             token_err=self._err("page_token"),
-            render=as_served,
+            render=as_served if shape is None else (lambda row: row.render(shape)),
             with_total=self.with_total,
             before_page=None if window is None else (lambda offset, total: window(offset, total, size)),
         )
+        if self.after_page is not None:
+            self.after_page(ctx, rows)
         out = {self.records_key: records, "next_page_token": next_token}
         if self.with_total:
             out["total_count"] = total
@@ -337,20 +365,20 @@ def h_statement_transactions(ctx: Ctx):
     )
     shop = ctx.shop
     dec = shop.dec
-    rev, fee, ship, adj, settlement = st.totals
+    rev, fee, ship, adj, settlement, reserve = st.totals
     return {
         "id": st.id,
         "create_time": st.data["statement_time"],
-        "currency": shop.currency,
         "status": "SETTLED",
+        "currency": shop.currency,
+        "payable_amount": money(settlement + reserve, dec),
+        "total_reserve_amount": money(reserve, dec),
         "total_settlement_amount": money(settlement, dec),
-        "total_reserve_amount": money(0, dec),
-        "payable_amount": money(settlement, dec),
         "total_settlement_breakdown": {
-            "revenue_amount": money(rev, dec),
-            "fee_tax_amount": money(fee, dec),
-            "shipping_cost_amount": money(ship, dec),
-            "adjustment_amount": money(adj, dec),
+            "total_revenue_amount": money(rev, dec),
+            "total_shipping_cost_amount": money(ship, dec),
+            "total_fee_tax_amount": money(fee, dec),
+            "total_adjustment_amount": money(adj, dec),
         },
         "transactions": recs,
         "next_page_token": nxt,
@@ -358,39 +386,32 @@ def h_statement_transactions(ctx: Ctx):
     }
 
 
-def _split(total: int, weights: list[int]) -> list[int]:
-    """Split ``total`` proportionally to ``weights``; the remainder goes to the first part."""
-    s = sum(weights) or 1
-    parts = [total * w // s if total >= 0 else -((-total) * w // s) for w in weights]
-    parts[0] += total - sum(parts)
-    return parts
-
-
 def h_order_transactions(ctx: Ctx):
+    """The settlement of a settled order by SKU: the order's figures split in proportion to each SKU's revenue."""
     oid = ctx.params["order_id"]
     o = ctx.shop.order_by_id.get(oid)
     if o is None:
         raise ApiError(INVALID_PARAM, f"Invalid order_id: {oid} not found for this shop")
+    dec = ctx.shop.dec
     out = {"order_id": o.id, "order_create_time": o.create_time, "currency": ctx.shop.currency, "sku_transactions": []}
     f = o.fin
     if f is None or o.statement is None:
         return out  # not settled (yet)
-    dec = ctx.shop.dec
     groups: dict[str, list] = {}
     for i, (prod, sku) in enumerate(o.units):
-        g = groups.setdefault(sku.id, [prod, sku, 0, 0, 0])
-        sd, _pd = o.pay.unit_disc[i]
+        g = groups.setdefault(sku.id, [prod, sku, 0, 0])
         g[2] += 1
-        g[3] += sku.list_price
-        g[4] += sd
-    gl = list(groups.values())
-    revs = [g[3] - g[4] for g in gl]
-    comm = _split(f.commission, revs)
-    txn = _split(f.txn_fee, revs)
-    aff = _split(f.affiliate, revs)
-    ship = [f.shipping_cost] + [0] * (len(gl) - 1)
-    for k, (prod, sku, qty, sbd, sd) in enumerate(gl):
-        fee = comm[k] + txn[k] + aff[k]
+        g[3] += o.pay.unit_paid(i, sku.list_price)
+    weights = [g[3] for g in groups.values()]
+
+    def shares(parts: dict) -> list[dict]:
+        by_name = {name: split(value, weights) for name, value in parts.items()}
+        return [{name: values[k] for name, values in by_name.items()} for k in range(len(weights))]
+
+    revenue, fees, taxes, shipping = shares(f.revenue), shares(f.fees), shares(f.taxes), shares(f.shipping)
+    for k, (prod, sku, qty, _paid) in enumerate(groups.values()):
+        fee_tax = sum(fees[k].values()) + sum(taxes[k].values())
+        settlement = sum(revenue[k].values()) + fee_tax + sum(shipping[k].values())
         out["sku_transactions"].append(
             {
                 "statement_id": o.statement.id,
@@ -398,27 +419,15 @@ def h_order_transactions(ctx: Ctx):
                 "sku_name": sku.name,
                 "product_name": prod.title,
                 "quantity": str(qty),
-                "revenue_amount": money(revs[k], dec),
-                "revenue_breakdown": {
-                    "subtotal_before_discount_amount": money(sbd, dec),
-                    "seller_discount_amount": money(-sd, dec),
-                },
-                "fee_tax_amount": money(fee, dec),
+                "revenue_amount": money(sum(revenue[k].values()), dec),
+                "revenue_breakdown": breakdown(REVENUE_FIELDS, revenue[k], dec),
+                "fee_tax_amount": money(fee_tax, dec),
                 "fee_tax_breakdown": {
-                    "fee": {
-                        "platform_commission_amount": money(comm[k], dec),
-                        "transaction_fee_amount": money(txn[k], dec),
-                        "affiliate_commission_amount": money(aff[k], dec),
-                    },
-                    "tax": {"vat_amount": money(0, dec)},
+                    "fee": breakdown(FEE_FIELDS, fees[k], dec),
+                    "tax": breakdown(TAX_FIELDS, taxes[k], dec),
                 },
-                "shipping_cost_amount": money(ship[k], dec),
-                "shipping_cost_breakdown": {
-                    "actual_shipping_fee_amount": money(-f.actual_shipping if k == 0 else 0, dec),
-                    "customer_paid_shipping_fee_amount": money(f.customer_shipping if k == 0 else 0, dec),
-                    "shipping_fee_discount_amount": money(f.shipping_subsidy if k == 0 else 0, dec),
-                },
-                "settlement_amount": money(revs[k] + fee + ship[k], dec),
+                "shipping_cost_amount": money(sum(shipping[k].values()), dec),
+                "settlement_amount": money(settlement, dec),
             }
         )
     return out
@@ -440,6 +449,12 @@ def h_categories(ctx: Ctx):
 
 # -- the list endpoints ---------------------------------------------------------------------------------------
 # Each declares what differs, its filters included (params.py); ``Search.__call__`` does the paging.
+
+
+def its_version(ctx: Ctx) -> str:
+    """The shape of a resource served at several versions: the version asked for."""
+    return ctx.version
+
 
 CATEGORY_VERSION = Filter("category_version", None, "enum", ("v1", "v2"))  # one tree for both (docs/sandbox.md)
 CREATED_OR_UPDATED = (*time_range("create_time"), *time_range("update_time"))
@@ -485,6 +500,7 @@ SEARCH_PRODUCTS = Search(
     ),
     errs={"page_size": PRODUCT_PAGE_SIZE, "page_token": PRODUCT_PAGE_TOKEN},
     window=_products_window,
+    after_page=lambda ctx, rows: ctx.state.delete_listed(rows),
 )
 SEARCH_RETURNS = Search(
     "return_orders",
@@ -501,6 +517,7 @@ SEARCH_RETURNS = Search(
         Filter("arbitration_status", "arbitration_status", "in"),
     ),
     err=RETURNS_PARAM,
+    shape=its_version,
 )
 SEARCH_CANCELLATIONS = Search(
     "cancellations",
@@ -516,6 +533,7 @@ SEARCH_CANCELLATIONS = Search(
         Filter("cancel_status", "status", "in", CANCEL_STATUSES),
     ),
     err=RETURNS_PARAM,
+    shape=its_version,
 )
 SEARCH_PACKAGES = Search(
     "packages",
@@ -546,6 +564,7 @@ GET_PAYMENTS = Search(
     filters=time_range("create_time"),
     filters_in="query",
     with_total=False,
+    shape=its_version,
 )
 GET_WITHDRAWALS = Search(
     "withdrawals",
@@ -567,6 +586,8 @@ GET_BRANDS = Search(
         Filter("category_id", None, "string"),
     ),
     filters_in="query",
+    # whether a brand is available is told of a category
+    shape=lambda ctx: "in_category" if ctx.q.get("category_id") else "all",
 )
 SEARCH_ACTIVITIES = Search(
     "activities",
@@ -597,11 +618,19 @@ SEARCH_COUPONS = Search(
 
 
 class Route:
-    def __init__(self, key, method, category, versions, parts, scope, shop, handler):
+    """One endpoint: ``versions`` are those the sandbox serves (each in its own shape where they differ),
+    ``not_emulated`` versions TikTok has that the sandbox does not serve, ``unavailable_in`` the regions whose shops
+    TikTok refuses the endpoint to (``MARKET_UNAVAILABLE``)."""
+
+    def __init__(
+        self, key, method, category, versions, parts, scope, shop, handler, *, not_emulated=(), unavailable_in=()
+    ):
         self.key = key
         self.method = method
         self.category = category
         self.versions = tuple(versions)
+        self.not_emulated = tuple(not_emulated)
+        self.unavailable_in = frozenset(unavailable_in)
         self.parts = tuple(parts)
         self.scope = scope
         self.shop = shop  # shop-scoped: shop_cipher required; else it must not be sent
@@ -660,7 +689,7 @@ ROUTES = [
         "returns_search",
         "POST",
         "return_refund",
-        ["202309"],
+        ["202602", "202309"],
         ["returns", "search"],
         "seller.return_refund.basic",
         True,
@@ -670,7 +699,7 @@ ROUTES = [
         "cancellations_search",
         "POST",
         "return_refund",
-        ["202309"],
+        ["202602", "202309"],
         ["cancellations", "search"],
         "seller.return_refund.basic",
         True,
@@ -706,6 +735,7 @@ ROUTES = [
         "seller.finance.info",
         True,
         h_statement_transactions,
+        not_emulated=("202309",),  # US and UK only, another shape (reference §4.6)
     ),
     Route(
         "order_transactions",
@@ -716,8 +746,19 @@ ROUTES = [
         "seller.finance.info",
         True,
         h_order_transactions,
+        not_emulated=("202309",),
     ),
-    Route("payments", "GET", "finance", ["202309"], ["payments"], "seller.finance.info", True, GET_PAYMENTS),
+    Route(
+        "payments",
+        "GET",
+        "finance",
+        ["202605", "202309"],
+        ["payments"],
+        "seller.finance.info",
+        True,
+        GET_PAYMENTS,
+        unavailable_in=SEA,  # TikTok's notes on Get Payments
+    ),
     Route("withdrawals", "GET", "finance", ["202309"], ["withdrawals"], "seller.finance.info", True, GET_WITHDRAWALS),
     Route("warehouses", "GET", "logistics", ["202309"], ["warehouses"], "seller.logistics", True, h_warehouses),
     Route("categories", "GET", "product", ["202309"], ["categories"], "seller.product.basic", True, h_categories),
@@ -747,7 +788,7 @@ ROUTES = [
 
 class Resolution:
     def __init__(self, status, route=None, params=None, version=None, message=""):
-        self.status = status  # "ok" | "unknown_path" | "bad_version" | "bad_method"
+        self.status = status  # "ok" | "unknown_path" | "bad_version" | "not_emulated" | "bad_method"
         self.route = route
         self.params = params or {}
         self.version = version
@@ -773,6 +814,14 @@ def resolve(method: str, path: str) -> Resolution:
         candidates = literal
     versioned = [c for c in candidates if version in c[0].versions]
     if not versioned:
+        for r, _params in candidates:
+            if version in r.not_emulated:
+                return Resolution(
+                    "not_emulated",
+                    version=version,
+                    message=f"Version {version} of this API exists at TikTok, but the sandbox does not emulate it; "
+                    f"it serves {', '.join(r.versions)}.",
+                )
         return Resolution("bad_version", version=version)
     for r, params in versioned:
         if r.method == method:
