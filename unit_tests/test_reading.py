@@ -254,7 +254,13 @@ def test_given_child_pages_then_each_child_row_carries_its_parent_and_page_field
     )
     declaration = STREAMS_BY_NAME["statement_transactions"]
     rows, cursor = Sync(api).read(declaration)
-    assert len(rows) == 150 and rows[0] == {"id": "t0", "currency": "GBP", "statement_id": "s1", "statement_time": 2_000, "shop_id": "1"}
+    assert len(rows) == 150 and rows[0] == {
+        "id": "t0",
+        "currency": "GBP",
+        "statement_id": "s1",
+        "statement_time": 2_000,
+        "shop_id": "1",
+    }
     assert [name for name, *_ in api.requests].count("statement_transactions") == 2  # two pages of 100
     assert cursor.state == {"1": {"statement_time": 2_000}}
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from .data.common import money, split
 from .data.finance import FEE_FIELDS, REVENUE_FIELDS, TAX_FIELDS, breakdown
 from .data.products import HIDDEN_FROM_GET_PRODUCT
+from .data.promotions import ACTIVITY_TYPES
 from .paging import SortedIndex, TokenCodec, TokenError, binding_hash, count, page
 from .params import ApiError, Filter, Narrowing, narrowing, page_size, page_token, read_filters, sort_params, time_range
 
@@ -62,15 +63,6 @@ PACKAGE_STATUSES = ("PROCESSING", "FULFILLING", "COMPLETED", "CANCELLED")
 PAYMENT_STATUSES = ("PAID", "FAILED", "PROCESSING")
 WITHDRAWAL_TYPES = ("WITHDRAW", "SETTLE", "TRANSFER", "REVERSE")
 ACTIVITY_STATUSES = ("DRAFT", "NOT_START", "ONGOING", "EXPIRED", "DEACTIVATED", "NOT_EFFECTIVE")
-ACTIVITY_TYPES = (
-    "FIXED_PRICE",
-    "DIRECT_DISCOUNT",
-    "FLASHSALE",
-    "SHIPPING_DISCOUNT",
-    "BUY_MORE_SAVE_MORE",
-    "GIFT_WITH_PURCHASE",
-    "BUY_X_GET_Y",
-)
 COUPON_STATUSES = ("NOT_START", "ONGOING", "EXPIRED", "DEACTIVATED")
 SEA = ("ID", "MY", "PH", "SG", "TH", "VN")
 

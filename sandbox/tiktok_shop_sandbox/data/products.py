@@ -281,12 +281,7 @@ class ProductRow:
             "key_product_features": [f"{rng.choice(ADJ)} design", "Easy care"],
             "main_images": [self.main_image(i) for i in range(rng.randint(1, 4))],
             "minimum_order_quantity": 1,
-            "package_dimensions": {
-                "height": str(rng.randint(1, 30)),
-                "length": str(rng.randint(5, 60)),
-                "unit": "CENTIMETER",
-                "width": str(rng.randint(5, 40)),
-            },
+            "package_dimensions": _box(rng, 30, 60, 40),
             "package_weight": {"unit": "KILOGRAM", "value": f"{rng.randint(1, 500) / 100:.2f}"},
             "prescription_requirement": {"needs_prescription": False},
             "product_attributes": self._attributes(rng),
@@ -506,12 +501,7 @@ class ProductRow:
             "identifier_code": {"code": f"{rng.randint(10**11, 10**12 - 1)}", "type": "UPC"},
             "external_sku_id": "",
             "external_urls": [],
-            "sku_dimensions": {
-                "height": str(rng.randint(2, 20)),
-                "length": str(rng.randint(5, 40)),
-                "unit": "CENTIMETER",
-                "width": str(rng.randint(5, 30)),
-            },
+            "sku_dimensions": _box(rng, 20, 40, 30),
             "sku_weight": {"unit": "KILOGRAM", "value": f"{rng.randint(50, 2000) / 1000:.3f}"},
         }
         if shop.region in EU:  # unit price of 100 ml / one piece
@@ -549,6 +539,16 @@ SUBSCRIBE_INFO = {
     "subscribe_status": "ENABLED",
     "support_subscribe": True,
 }
+
+
+def _box(rng: random.Random, height: int, length: int, width: int) -> dict:
+    """Dimensions in whole centimetres, up to these."""
+    return {
+        "height": str(rng.randint(1, height)),
+        "length": str(rng.randint(5, length)),
+        "unit": "CENTIMETER",
+        "width": str(rng.randint(5, width)),
+    }
 
 
 def _category_chain(world, category: str) -> list[dict]:

@@ -10,7 +10,7 @@ import random
 
 from .common import DAY, HOUR, SEA, DictRow, IdGen, amount, money
 
-ACTIVITY_TYPES = [
+ACTIVITY_TYPES = (
     "FIXED_PRICE",
     "DIRECT_DISCOUNT",
     "FLASHSALE",
@@ -18,7 +18,7 @@ ACTIVITY_TYPES = [
     "BUY_MORE_SAVE_MORE",
     "GIFT_WITH_PURCHASE",
     "BUY_X_GET_Y",
-]
+)
 COUPON_DISPLAY_TYPES = ("REGULAR", "REGULAR", "LIVE", "CREATOR_EXCLUSIVE", "CHAT", "PROMO_CODE")
 BUYER_SEGMENTS = ("ALL", "ALL", "NEW", "REPEAT_CUSTOMERS", "NEW_FOLLOWERS", "LAPSED_CUSTOMERS")
 MS = 1000  # the milliseconds of a second
