@@ -28,9 +28,13 @@ def assert_ground_truth(sandbox, result, streams, versions=None):
         assert by_key(stream, result.records(stream)) == expected, stream
 
 
-def read_with_empty_bodies(reading: str, shops: int, latency_ms: float = 0, streams=("coupons", "returns")):
-    """Search Coupons has no filter to send: its body is `{}` (Search Returns sends its time window)."""
-    with Sandbox(seed=31, shops=shops, empty_body_signing=reading, latency_ms=latency_ms, **SMALL) as sandbox:
+def read_with_empty_bodies(reading: str, shops: int, hold_first_s: float = 0, streams=("coupons", "returns")):
+    """Search Coupons has no filter to send: its body is `{}` (Search Returns sends its time window). `hold_first_s`:
+    the first coupons request is answered that much later than the others."""
+    with Sandbox(seed=31, shops=shops, empty_body_signing=reading, **SMALL) as sandbox:
+        if hold_first_s:
+            sandbox.timeout_fault_s = hold_first_s
+            sandbox.inject("timeout", count=1, path_contains="/coupons/search")
         result = run("read", config_for(sandbox), catalog_of({name: SyncMode.full_refresh for name in streams}))
         refused = [entry for entry in sandbox.requests if entry["code"] == 106001]
         empty = [entry for entry in sandbox.requests if entry["body"] == {} and entry["code"] == 0]
@@ -61,8 +65,9 @@ def test_reads_right_whichever_way_tiktok_signs_an_empty_body(reading):
     "the stream",
 )
 def test_empty_bodies_refused_for_two_shops_at_once_are_both_signed_again():
-    # a second of latency keeps the two shops' first coupon requests in flight together, however busy the machine
-    result, refused = read_with_empty_bodies("signed", shops=2, latency_ms=1000, streams=("coupons",))
+    # The first shop's refusal is held back: the second shop's comes first and switches the signer, then the first
+    # shop's, signed before the switch, comes.
+    result, refused = read_with_empty_bodies("signed", shops=2, hold_first_s=3, streams=("coupons",))
     assert len(refused) == 2
     assert len(warnings_with(result, "signs empty bodies as part of the request")) == 1
 
