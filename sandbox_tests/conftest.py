@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from tiktok_shop_sandbox import Sandbox
+from tiktok_shop_sandbox.data import World
 
 from .tts_client import Client
 
@@ -32,3 +33,9 @@ def fresh():
     yield make
     for s in made:
         s.stop()
+
+
+@pytest.fixture(scope="session")
+def every_market():
+    """A world with a shop in each of the ten markets, and enough products for the rarer kinds of listing."""
+    return World(seed=4, shops=10, orders=400, counts={"products": 400})

@@ -120,11 +120,51 @@ def test_wrong_sign(client, sb):
     )
 
 
-def test_empty_body_sign_both_readings(client, sb):
+@pytest.mark.parametrize("reading", ["omitted", "signed"])
+def test_an_empty_body_is_verified_by_the_reading_set(fresh, reading):
+    """UNCONFIRMED (reference §2.2): `Sandbox(empty_body_signing=...)` decides whether `{}` is signed."""
+    sb, client = fresh(shops=1, orders=20, empty_body_signing=reading)
+    assert sb.empty_body_signing == reading
     cipher = sb.shops[0]["cipher"]
-    path = "/promotion/202309/activities/search"
-    assert client.request("POST", path, body={}, shop_cipher=cipher).json()["code"] == 0
-    assert client.request("POST", path, body={}, shop_cipher=cipher, sign_body=b"").json()["code"] == 0
+    path = "/promotion/202406/coupons/search"
+    good, bad = (b"", b"{}") if reading == "omitted" else (b"{}", b"")
+    assert (
+        client.request("POST", path, {"page_size": 5}, body={}, shop_cipher=cipher, sign_body=good).json()["code"] == 0
+    )
+    _err(client.request("POST", path, {"page_size": 5}, body={}, shop_cipher=cipher, sign_body=bad), 401, 106001)
+    # a body that is not empty is signed either way
+    body = {"title_keyword": "coupon"}
+    assert client.request("POST", path, {"page_size": 5}, body=body, shop_cipher=cipher).json()["code"] == 0
+
+
+def test_an_unknown_empty_body_reading_is_refused():
+    from tiktok_shop_sandbox import Sandbox
+
+    with pytest.raises(ValueError, match="empty_body_signing"):
+        Sandbox(shops=1, orders=5, empty_body_signing="maybe")
+
+
+def test_a_signature_refused_with_a_repeated_query_key_names_it(client, sb):
+    """The last value of a repeated key is the one signed; a signature over another names the key."""
+    from .tts_client import sign
+
+    cipher = sb.shops[0]["cipher"]
+    path = "/finance/202309/statements"
+
+    def send(signed_value: str):
+        query = {"app_key": client.app_key, "timestamp": str(int(time.time())), "shop_cipher": cipher,
+                 "sort_field": "statement_time", "page_size": "5"}  # fmt: skip
+        signature = sign(client.app_secret, path, {**query, "page_size": signed_value})
+        pairs = [*query.items(), ("page_size", "7"), ("sign", signature)]
+        return client.session.get(
+            client.base_url + path, params=pairs, headers={"x-tts-access-token": client.access_token}, timeout=10
+        )
+
+    assert send("7").json()["code"] == 0
+    body = _err(send("5"), 401, 106001, "'page_size'")
+    assert "repeat" in body["message"]
+    # a refusal without a repeated key says nothing of one
+    assert "repeat" not in client.request("GET", SHOPS, sign_value="0" * 64).json()["message"]
 
 
 def test_access_token_checks(client, sb):

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -56,43 +57,29 @@ def test_cli_lines_credentials_file_and_sigterm(tmp_path):
             proc.wait()
 
 
-def test_cli_sigint_and_flags(tmp_path):
+@contextlib.contextmanager
+def sandbox_cli(*flags: str):
+    """The CLI in a process of its own: (base URL, credentials); killed if the test did not stop it."""
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "tiktok_shop_sandbox",
-            "--orders",
-            "5",
-            "--latency-ms",
-            "1",
-            "--qps-per-shop",
-            "50",
-            "--fault-rate",
-            "0.1",
-            "--fault-kinds",
-            "internal,timeout",
-            "--token-ttl-s",
-            "60",
-            "--start",
-            "2025-02-01",
-            "--end",
-            "2025-02-28",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+        [sys.executable, "-m", "tiktok_shop_sandbox", *flags], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
     try:
-        assert proc.stdout.readline().startswith("listening on ")
-        creds = json.loads(proc.stdout.readline())
-        assert creds["app_key"]
-        proc.send_signal(signal.SIGINT)
-        assert proc.wait(timeout=10) == 0
+        line = proc.stdout.readline()
+        assert line.startswith("listening on "), line
+        yield proc, line.split()[-1], json.loads(proc.stdout.readline())
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_cli_sigint_and_flags(tmp_path):
+    flags = ("--orders", "5", "--latency-ms", "1", "--qps-per-shop", "50", "--fault-rate", "0.1", "--fault-kinds",
+             "internal,timeout", "--token-ttl-s", "60", "--start", "2025-02-01", "--end", "2025-02-28")  # fmt: skip
+    with sandbox_cli(*flags) as (proc, _base, creds):
+        assert creds["app_key"]
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=10) == 0
 
 
 def test_cli_rejects_bad_fault_kind():
@@ -103,3 +90,34 @@ def test_cli_rejects_bad_fault_kind():
         timeout=30,
     )
     assert r.returncode == 2 and "meteor" in r.stderr
+
+
+def test_cli_empty_body_signing_and_version_unavailable_in():
+    flags = ("--orders", "30", "--empty-body-signing", "signed",
+             "--version-unavailable-in", "202602=GB", "--version-unavailable-in", "202605=GB,US")  # fmt: skip
+    with sandbox_cli(*flags) as (proc, base, creds):
+        c = Client(base, creds["app_key"], creds["app_secret"], empty_body_signing="signed")
+        c.access_token = c.exchange(creds["auth_code"])["access_token"]
+        us, gb = c.call("GET", "/authorization/202309/shops")["data"]["shops"]
+        coupons = "/promotion/202406/coupons/search"
+        assert c.call("POST", coupons, {"page_size": 5}, {}, shop_cipher=us["cipher"])["code"] == 0
+        assert c.call("POST", coupons, {"page_size": 5}, {}, shop_cipher=us["cipher"], sign_body=b"")["code"] == 106001
+        returns = "/return_refund/202602/returns/search"
+        assert c.call("POST", returns, {}, {}, shop_cipher=gb["cipher"])["code"] == 36009014
+        assert c.call("POST", returns, {}, {}, shop_cipher=us["cipher"])["code"] == 0
+        for shop in (us, gb):
+            query = {"sort_field": "create_time"}
+            assert c.call("GET", "/finance/202605/payments", query, shop_cipher=shop["cipher"])["code"] == 36009014
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=10) == 0
+
+
+def test_cli_rejects_bad_version_flags():
+    for flag in ("202602", "202602=XX", "209901=GB"):
+        r = subprocess.run(
+            [sys.executable, "-m", "tiktok_shop_sandbox", "--version-unavailable-in", flag],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+        assert r.returncode == 2, flag

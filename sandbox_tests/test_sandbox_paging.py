@@ -77,7 +77,7 @@ PAGED = [
     Ep(
         "returns",
         "POST",
-        "/return_refund/202309/returns/search",
+        "/return_refund/202602/returns/search",
         {"page_size": 10},
         {},
         "return_orders",
@@ -91,7 +91,7 @@ PAGED = [
     Ep(
         "cancellations",
         "POST",
-        "/return_refund/202309/cancellations/search",
+        "/return_refund/202602/cancellations/search",
         {"page_size": 7},
         {},
         "cancellations",
@@ -131,7 +131,7 @@ PAGED = [
     Ep(
         "payments",
         "GET",
-        "/finance/202309/payments",
+        "/finance/202605/payments",
         {"page_size": 19, "sort_field": "create_time"},
         None,
         "payments",
@@ -391,7 +391,7 @@ def test_other_filters(client, sb):
     assert {w["id"] for w in recs} == {w["id"] for w in wd if w["type"] == "SETTLE"}
     rets = sb.records("returns")[shop["id"]]
     oid = rets[0]["order_id"]
-    r = client.call("POST", "/return_refund/202309/returns/search", {}, {"order_ids": [oid]}, shop_cipher=c)
+    r = client.call("POST", "/return_refund/202602/returns/search", {}, {"order_ids": [oid]}, shop_cipher=c)
     assert [x["return_id"] for x in r["data"]["return_orders"]] == [
         x["return_id"] for x in rets if x["order_id"] == oid
     ]
@@ -515,8 +515,8 @@ def test_cross_query_tokens_refused(client, sb):
 PAGE_SIZE_CASES = [
     ("POST", "/order/202309/orders/search", [0, 101, "x", None], 36009004),
     ("POST", "/product/202502/products/search", [0, 101, None], 12019109),
-    ("POST", "/return_refund/202309/returns/search", [9, 51], 25001001),
-    ("POST", "/return_refund/202309/cancellations/search", [0, 51], 25001001),
+    ("POST", "/return_refund/202602/returns/search", [9, 51], 25001001),
+    ("POST", "/return_refund/202602/cancellations/search", [0, 51], 25001001),
     ("POST", "/fulfillment/202309/packages/search", [0, 51, None], 36009004),
     ("GET", "/finance/202309/statements?sort_field=statement_time", [0, 101], 36009004),
     ("GET", "/product/202309/brands", [0, 101, None], 36009004),
@@ -541,9 +541,9 @@ def test_page_size_ranges(client, sb, method, path, bad, code):
 
 def test_page_size_defaults_and_edges(client, sb):
     cipher = sb.shops[0]["cipher"]
-    r = client.call("POST", "/return_refund/202309/returns/search", {}, {}, shop_cipher=cipher)
+    r = client.call("POST", "/return_refund/202602/returns/search", {}, {}, shop_cipher=cipher)
     assert r["code"] == 0 and len(r["data"]["return_orders"]) == 10
-    r = client.call("POST", "/return_refund/202309/returns/search", {"page_size": 50}, {}, shop_cipher=cipher)
+    r = client.call("POST", "/return_refund/202602/returns/search", {"page_size": 50}, {}, shop_cipher=cipher)
     assert r["code"] == 0
     r = client.call("GET", "/finance/202309/statements", {"sort_field": "statement_time"}, shop_cipher=cipher)
     assert len(r["data"]["statements"]) == 20 and "total_count" not in r["data"]
@@ -559,7 +559,7 @@ def test_required_and_enum_params(client, sb):
     assert r["code"] == 36009004 and "sort_field" in r["message"]
     r = client.call("GET", "/finance/202309/statements", {"sort_field": "create_time"}, shop_cipher=c)
     assert r["code"] == 36009004 and "sort_field" in r["message"]
-    r = client.call("GET", "/finance/202309/payments", {}, shop_cipher=c)
+    r = client.call("GET", "/finance/202605/payments", {}, shop_cipher=c)
     assert r["code"] == 36009004 and "sort_field" in r["message"]
     r = client.call("GET", "/finance/202309/withdrawals", {}, shop_cipher=c)
     assert r["code"] == 36009004 and "types" in r["message"]
@@ -581,10 +581,10 @@ def test_required_and_enum_params(client, sb):
     assert r["code"] == 12019119
     r = client.call("POST", "/product/202502/products/search", {"page_size": 5}, {"create_time_le": -5}, shop_cipher=c)
     assert r["code"] == 12019118
-    r = client.call("POST", "/return_refund/202309/returns/search", {"sort_field": "x"}, {}, shop_cipher=c)
+    r = client.call("POST", "/return_refund/202602/returns/search", {"sort_field": "x"}, {}, shop_cipher=c)
     assert r["code"] == 25001001
     r = client.call(
-        "POST", "/return_refund/202309/cancellations/search", {}, {"cancel_status": ["NOPE"]}, shop_cipher=c
+        "POST", "/return_refund/202602/cancellations/search", {}, {"cancel_status": ["NOPE"]}, shop_cipher=c
     )
     assert r["code"] == 25001001
 

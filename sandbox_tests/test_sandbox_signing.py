@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -49,15 +50,21 @@ def test_body_is_signed_exactly():
     assert not verify_sign(secret, path, params, body, "application/json", compute_sign(secret, path, params))
 
 
-def test_empty_object_body_accepts_both_readings():
-    secret, path, params = "s3cret", "/promotion/202309/activities/search", {"app_key": "k"}
+@pytest.mark.parametrize("reading", ["omitted", "signed"])
+def test_an_empty_object_body_is_signed_by_one_reading_only(reading):
+    """UNCONFIRMED (reference §2.2): the sandbox holds one reading of `{}`, and refuses the other."""
+    secret, path, params = "s3cret", "/promotion/202406/coupons/search", {"app_key": "k"}
     with_body = compute_sign(secret, path, params, b"{}")
     without = compute_sign(secret, path, params, b"")
-    assert verify_sign(secret, path, params, b"{}", "application/json", with_body)
-    assert verify_sign(secret, path, params, b"{}", "application/json", without)
-    # only for an empty object
+    good, bad = (without, with_body) if reading == "omitted" else (with_body, without)
+    assert verify_sign(secret, path, params, b"{}", "application/json", good, reading)
+    assert not verify_sign(secret, path, params, b"{}", "application/json", bad, reading)
+    # a body with something in it is always signed
     body = b'{"a":1}'
-    assert not verify_sign(secret, path, params, body, "application/json", compute_sign(secret, path, params))
+    assert not verify_sign(secret, path, params, body, "application/json", compute_sign(secret, path, params), reading)
+    assert verify_sign(
+        secret, path, params, body, "application/json", compute_sign(secret, path, params, body), reading
+    )
 
 
 def test_multipart_body_not_signed():
@@ -90,11 +97,13 @@ _values = st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=0x2FF),
     flip=st.integers(min_value=0, max_value=63),
 )
 def test_verifier_agrees_with_independent_signer(secret, params, body, flip):
+    """Under the "signed" reading every body's bytes are signed, as the test client signs them."""
     path = "/order/202309/orders/search"
     s = sign(secret, path, params, body)
-    assert verify_sign(secret, path, params, body, "application/json", s)
+    assert verify_sign(secret, path, params, body, "application/json", s, "signed")
     bad = s[:flip] + ("0" if s[flip] != "0" else "1") + s[flip + 1 :]
-    assert not verify_sign(secret, path, params, body, "application/json", bad)
+    assert not verify_sign(secret, path, params, body, "application/json", bad, "signed")
     if params:
         k = sorted(params)[0]
-        assert not verify_sign(secret, path, dict(params, **{k: params[k] + "x"}), body, "application/json", s)
+        changed = dict(params, **{k: params[k] + "x"})
+        assert not verify_sign(secret, path, changed, body, "application/json", s, "signed")

@@ -16,17 +16,37 @@ def sign(secret: str, path: str, params: dict, body: bytes = b"") -> str:
     return hmac.new(secret.encode(), msg, hashlib.sha256).hexdigest()
 
 
+def is_empty_object(data: bytes) -> bool:
+    try:
+        return json.loads(data) == {}
+    except ValueError:
+        return False
+
+
 class Client:
-    def __init__(self, base_url: str, app_key: str, app_secret: str, access_token: str | None = None):
+    def __init__(
+        self,
+        base_url: str,
+        app_key: str,
+        app_secret: str,
+        access_token: str | None = None,
+        empty_body_signing: str = "omitted",
+    ):
         self.base_url = base_url
         self.app_key = app_key
         self.app_secret = app_secret
         self.access_token = access_token
+        self.empty_body_signing = empty_body_signing  # "omitted": a body `{}` is left out of the signature
         self.session = requests.Session()
 
     @classmethod
     def for_sandbox(cls, sb) -> Client:
-        c = cls(sb.base_url, sb.credentials["app_key"], sb.credentials["app_secret"])
+        c = cls(
+            sb.base_url,
+            sb.credentials["app_key"],
+            sb.credentials["app_secret"],
+            empty_body_signing=sb.empty_body_signing,
+        )
         c.access_token = c.exchange(sb.new_auth_code())["access_token"]
         return c
 
@@ -82,7 +102,10 @@ class Client:
             data = json.dumps(body, separators=(",", ":")).encode()
         else:
             data = b"{}" if method == "POST" else b""
-        q["sign"] = sign_value or sign(self.app_secret, path, q, data if sign_body is None else sign_body)
+        if sign_body is None:
+            omitted = self.empty_body_signing == "omitted" and is_empty_object(data)
+            sign_body = b"" if omitted else data
+        q["sign"] = sign_value or sign(self.app_secret, path, q, sign_body)
         for k in drop:
             q.pop(k, None)
         headers = {}

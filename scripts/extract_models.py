@@ -41,6 +41,10 @@ OPERATIONS = (
     "GET /product/202309/brands",
     "POST /promotion/202309/activities/search",
     "POST /promotion/202406/coupons/search",
+    # The versions a shop falls back to where its market lacks the current one (the sandbox serves them too).
+    "POST /return_refund/202309/returns/search",
+    "POST /return_refund/202309/cancellations/search",
+    "GET /finance/202309/payments",
     # Next streams: analytics, finance by order, affiliate.
     "GET /analytics/202609/shop/performance",
     "GET /analytics/202605/shop_products/performance",

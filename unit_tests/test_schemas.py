@@ -119,20 +119,7 @@ def test_sandbox_rows_validate(stream, seed):
     assert not errors, "\n".join(errors[:20])
 
 
-# Issue 11: the sandbox still serves these two in their old invented shapes (coupons' discount and threshold,
-# payments' reserve_amount), which TikTok's models do not have.
-OLD_SANDBOX_SHAPES = {"coupons", "payments"}
-
-
-@pytest.mark.parametrize(
-    "stream",
-    [
-        pytest.param(stream, marks=pytest.mark.xfail(strict=True, reason="the sandbox's old shape"))
-        if stream in OLD_SANDBOX_SHAPES
-        else stream
-        for stream in STREAMS
-    ],
-)
+@pytest.mark.parametrize("stream", STREAMS)
 @pytest.mark.parametrize("seed", SEEDS)
 def test_sandbox_fields_are_declared(stream, seed):
     schema = load_schema(stream)

@@ -12,13 +12,30 @@ from __future__ import annotations
 import threading
 
 from .auth import AuthState
-from .data import RESOURCES, World
+from .data import REGIONS, RESOURCES, World
 from .data.analytics import RETENTION_DAYS
-from .endpoints import EndpointState
+from .endpoints import ROUTES, EndpointState
 from .faults import KINDS, Faults, RateLimiter
 from .server import Core, make_server
+from .signing import EMPTY_BODY_READINGS
 
 __all__ = ["Sandbox", "KINDS", "RESOURCES"]
+
+
+def check_version_regions(version_unavailable_in: dict | None) -> dict[str, frozenset[str]]:
+    """``{version: regions}`` checked: versions the sandbox serves, regions it has shops in."""
+    served = {v for route in ROUTES for v in route.versions}
+    known = {region[0] for region in REGIONS}
+    out = {}
+    for version, regions in (version_unavailable_in or {}).items():
+        regions = frozenset([regions] if isinstance(regions, str) else regions)
+        if version not in served:
+            raise ValueError(f"the sandbox serves no version {version!r}")
+        unknown = sorted(regions - known)
+        if unknown:
+            raise ValueError(f"unknown region {unknown[0]!r}; known: {', '.join(sorted(known))}")
+        out[version] = regions
+    return out
 
 
 class Sandbox:
@@ -46,7 +63,13 @@ class Sandbox:
         state_file: str | None = None,
         analytics_retention_days: int = RETENTION_DAYS,
         deleted_products: str = "listed",
+        empty_body_signing: str = "omitted",
+        version_unavailable_in: dict | None = None,
     ):
+        # the options are checked before the world is made
+        if empty_body_signing not in EMPTY_BODY_READINGS:
+            raise ValueError(f"empty_body_signing must be one of {', '.join(EMPTY_BODY_READINGS)}")
+        unavailable = check_version_regions(version_unavailable_in)
         self.world = World(
             seed=seed,
             shops=shops,
@@ -74,6 +97,8 @@ class Sandbox:
             Faults(fault_rate, fault_kinds, seed=seed),
             RateLimiter(qps_per_shop, qps_per_endpoint),
             latency_ms,
+            empty_body_signing=empty_body_signing,
+            version_unavailable_in=unavailable,
         )
         self._core.redirect_url = redirect_url
         self._host, self._port = host, port
@@ -141,6 +166,11 @@ class Sandbox:
             raise RuntimeError("the sandbox is not started")
         return dict(self._credentials)
 
+    @property
+    def empty_body_signing(self) -> str:
+        """ "omitted" or "signed": how the sandbox reads the signature of a request whose body is ``{}``."""
+        return self._core.empty_body_signing
+
     def new_auth_code(self) -> str:
         return self._auth.new_auth_code()
 
@@ -168,8 +198,8 @@ class Sandbox:
     def shops(self) -> list[dict]:
         return [s.info() for s in self.world.shops]
 
-    def records(self, resource: str) -> dict[str, list[dict]]:
-        return self.world.records(resource)
+    def records(self, resource: str, version: str | None = None) -> dict[str, list[dict]]:
+        return self.world.records(resource, version)
 
     def touch(self, resource: str, n: int, shop_id: str | None = None) -> list[str]:
         with self._core.state.lock:
@@ -178,6 +208,15 @@ class Sandbox:
     def delete_products(self, n: int, shop_id: str | None = None) -> list[str]:
         with self._core.state.lock:
             return self.world.delete_products(n, shop_id=shop_id)
+
+    def delete_product(self, product_id: str, once_listed: bool = False):
+        """The seller deletes a product, now or (``once_listed``) as soon as a Search Products page has listed it:
+        a client that reads the page and then asks Get Product for it meets a product gone in between."""
+        with self._core.state.lock:
+            if once_listed:
+                self.world.delete_once_listed.add(product_id)
+            else:
+                self.world.delete_product(product_id)
 
     # -- request log -----------------------------------------------------------------------------------------
 

@@ -57,7 +57,32 @@ def build_parser() -> argparse.ArgumentParser:
         default="listed",
         help="Search Products lists DELETED products unasked (listed, the default) or only to status DELETED (asked)",
     )
+    p.add_argument(
+        "--empty-body-signing",
+        choices=("omitted", "signed"),
+        default="omitted",
+        help="whether a body that is an empty JSON object is left out of the signature (default, as TikTok's SDK "
+        "signs) or signed",
+    )
+    p.add_argument(
+        "--version-unavailable-in",
+        action="append",
+        default=[],
+        metavar="VERSION=REGIONS",
+        help="serve API version VERSION to no shop of these comma-separated regions (36009014), e.g. 202602=GB,DE; "
+        "repeatable",
+    )
     return p
+
+
+def version_regions(values: list[str]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for value in values:
+        version, sep, regions = value.partition("=")
+        if not sep or not version.strip() or not regions.strip():
+            raise ValueError(f"--version-unavailable-in wants VERSION=REGION[,REGION...], not {value!r}")
+        out.setdefault(version.strip(), []).extend(r.strip() for r in regions.split(",") if r.strip())
+    return out
 
 
 def main(argv=None) -> int:
@@ -85,6 +110,8 @@ def main(argv=None) -> int:
             port=args.port,
             redirect_url=args.redirect_url,
             state_file=args.state_file,
+            empty_body_signing=args.empty_body_signing,
+            version_unavailable_in=version_regions(args.version_unavailable_in),
         )
         if (args.throttle_all_after is None) != (args.throttle_all_for is None):
             raise ValueError("--throttle-all-after and --throttle-all-for go together")

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from . import analytics
 from .data.common import money
 from .data.products import HIDDEN_FROM_GET_PRODUCT
+from .data.promotions import ACTIVITY_TYPES
 from .paging import SortedIndex, TokenCodec, TokenError, binding_hash, count, page
 from .params import ApiError, Filter, Narrowing, narrowing, page_size, page_token, read_filters, sort_params, time_range
 
@@ -51,7 +52,7 @@ PRODUCT_STATUSES = (
     "FREEZE",
     "DELETED",
 )
-RETURN_TYPES = ("REFUND", "RETURN_AND_REFUND", "REPLACEMENT")
+RETURN_TYPES = ("REFUND", "RETURN_AND_REFUND", "REPLACEMENT", "EXCHANGE")
 CANCEL_TYPES = ("CANCEL", "BUYER_CANCEL")
 CANCEL_STATUSES = (
     "CANCELLATION_REQUEST_PENDING",
@@ -63,8 +64,8 @@ PACKAGE_STATUSES = ("PROCESSING", "FULFILLING", "COMPLETED", "CANCELLED")
 PAYMENT_STATUSES = ("PAID", "FAILED", "PROCESSING")
 WITHDRAWAL_TYPES = ("WITHDRAW", "SETTLE", "TRANSFER", "REVERSE")
 ACTIVITY_STATUSES = ("DRAFT", "NOT_START", "ONGOING", "EXPIRED", "DEACTIVATED", "NOT_EFFECTIVE")
-ACTIVITY_TYPES = ("FIXED_PRICE", "DIRECT_DISCOUNT", "FLASHSALE", "SHIPPING_DISCOUNT", "BUY_MORE_SAVE_MORE")
-COUPON_STATUSES = ("NOT_START", "ONGOING", "EXPIRED", "DEACTIVATED", "DELETED")
+COUPON_STATUSES = ("NOT_START", "ONGOING", "EXPIRED", "DEACTIVATED")
+SEA = ("ID", "MY", "PH", "SG", "TH", "VN")
 
 
 class Ctx:
@@ -115,6 +116,16 @@ class EndpointState:
             hit = self._rendered[key] = (version, encoded(render(row)))
         return hit[1]
 
+    def delete_listed(self, rows):
+        """Products to be deleted once listed (``Sandbox.delete_product(..., once_listed=True)``) go once a page
+        lists them: Get Product refuses them from then on."""
+        pending = self.world.delete_once_listed
+        if pending and any(r.id in pending for r in rows):
+            with self.lock:
+                for r in rows:
+                    if r.id in pending:
+                        self.world.delete_product(r.id)
+
     def prerender_orders(self):
         """Encodes every order now, so serving Search Orders pages costs little more than the HTTP exchange."""
         for shop in self.world.shops:
@@ -162,8 +173,9 @@ def run_list(
     before_page=None,
     encode: bool = True,
 ):
-    """Generic keyset listing: returns (records, next_page_token, total_count or None, offset).
+    """Generic keyset listing: returns (records, next_page_token, total_count or None, rows of the page).
 
+    ``render(row)`` makes a row the record served; ``name`` names the caches (a shape per version: name it so).
     Records are encoded once per data version; with ``encode=False`` they are what ``render`` makes of each row."""
     shop_id = ctx.shop.id if ctx.shop is not None else ""
     binding = binding_hash(ctx.route.key, shop_id, sort_attr, desc, narrowed.binding)
@@ -188,7 +200,7 @@ def run_list(
     if not encode:
         return [render(r) for r in rows], nxt, (total if with_total else None), offset
     records = [ctx.state.rendered((name, shop_id, r.nid), r, render) for r in rows]
-    return records, nxt, (total if with_total else None), offset
+    return records, nxt, (total if with_total else None), rows
 
 
 def _range(index: SortedIndex, lo, hi):
@@ -234,6 +246,8 @@ class Search:
     # (field, value): rows with that value are left out unless a filter on ``field`` asks for them, when the
     # sandbox is set so (``EndpointState.lists_unasked``)
     unlisted_unless_asked: tuple[str, str] | None = None
+    shape: Callable | None = None  # (ctx) -> the shape rows render in, ``row.render(shape)``: a version, say
+    after_page: Callable | None = None  # (ctx, rows): what serving the page changes in the world
 
     def __call__(self, ctx: Ctx):
         paging = ctx.body if self.paging_in == "body" else ctx.q
@@ -249,9 +263,10 @@ class Search:
             filters = self._filters(ctx)
         window = self.window
         shop = ctx.shop
-        records, next_token, total, _ = run_list(
+        shape = self.shape(ctx) if self.shape is not None else None
+        records, next_token, total, rows = run_list(
             ctx,
-            name=self.rows,
+            name=self.rows if shape is None else f"{self.rows}@{shape}",
             rows_fn=lambda: operator.attrgetter(self.rows)(shop),
             sort_attr=sort_attr,
             desc=desc,
@@ -259,13 +274,17 @@ class Search:
             token=token,
             narrowed=self._narrowing(ctx, filters, sort_attr),
             token_err=self._err("page_token"),
-            render=as_served if self.group is None else (lambda row: row),
+            render=(lambda row: row)
+            if self.group is not None
+            else (as_served if shape is None else (lambda row: row.render(shape))),
             with_total=self.with_total,
             before_page=None if window is None else (lambda offset, total: window(offset, total, size)),
             encode=self.group is None,
         )
         if self.group is not None:
             records = self.group(records)
+        if self.after_page is not None:
+            self.after_page(ctx, rows)
         out = {self.records_key: records, "next_page_token": next_token}
         if self.with_total:
             out["total_count"] = total
@@ -371,20 +390,20 @@ def h_statement_transactions(ctx: Ctx):
     )
     shop = ctx.shop
     dec = shop.dec
-    rev, fee, ship, adj, settlement = st.totals
+    rev, fee, ship, adj, settlement, reserve = st.totals
     return {
         "id": st.id,
         "create_time": st.data["statement_time"],
-        "currency": shop.currency,
         "status": "SETTLED",
+        "currency": shop.currency,
+        "payable_amount": money(settlement + reserve, dec),
+        "total_reserve_amount": money(reserve, dec),
         "total_settlement_amount": money(settlement, dec),
-        "total_reserve_amount": money(0, dec),
-        "payable_amount": money(settlement, dec),
         "total_settlement_breakdown": {
-            "revenue_amount": money(rev, dec),
-            "fee_tax_amount": money(fee, dec),
-            "shipping_cost_amount": money(ship, dec),
-            "adjustment_amount": money(adj, dec),
+            "total_revenue_amount": money(rev, dec),
+            "total_shipping_cost_amount": money(ship, dec),
+            "total_fee_tax_amount": money(fee, dec),
+            "total_adjustment_amount": money(adj, dec),
         },
         "transactions": recs,
         "next_page_token": nxt,
@@ -408,6 +427,12 @@ def h_categories(ctx: Ctx):
 
 # -- the list endpoints ---------------------------------------------------------------------------------------
 # Each declares what differs, its filters included (params.py); ``Search.__call__`` does the paging.
+
+
+def its_version(ctx: Ctx) -> str:
+    """The shape of a resource served at several versions: the version asked for."""
+    return ctx.version
+
 
 CATEGORY_VERSION = Filter("category_version", None, "enum", ("v1", "v2"))  # one tree for both (docs/sandbox.md)
 CREATED_OR_UPDATED = (*time_range("create_time"), *time_range("update_time"))
@@ -454,6 +479,7 @@ SEARCH_PRODUCTS = Search(
     errs={"page_size": PRODUCT_PAGE_SIZE, "page_token": PRODUCT_PAGE_TOKEN},
     window=_products_window,
     unlisted_unless_asked=("status", "DELETED"),
+    after_page=lambda ctx, rows: ctx.state.delete_listed(rows),
 )
 SEARCH_RETURNS = Search(
     "return_orders",
@@ -470,6 +496,7 @@ SEARCH_RETURNS = Search(
         Filter("arbitration_status", "arbitration_status", "in"),
     ),
     err=RETURNS_PARAM,
+    shape=its_version,
 )
 SEARCH_CANCELLATIONS = Search(
     "cancellations",
@@ -485,6 +512,7 @@ SEARCH_CANCELLATIONS = Search(
         Filter("cancel_status", "status", "in", CANCEL_STATUSES),
     ),
     err=RETURNS_PARAM,
+    shape=its_version,
 )
 SEARCH_PACKAGES = Search(
     "packages",
@@ -515,6 +543,7 @@ GET_PAYMENTS = Search(
     filters=time_range("create_time"),
     filters_in="query",
     with_total=False,
+    shape=its_version,
 )
 GET_WITHDRAWALS = Search(
     "withdrawals",
@@ -536,6 +565,8 @@ GET_BRANDS = Search(
         Filter("category_id", None, "string"),
     ),
     filters_in="query",
+    # whether a brand is available is told of a category
+    shape=lambda ctx: "in_category" if ctx.q.get("category_id") else "all",
 )
 SEARCH_ACTIVITIES = Search(
     "activities",
@@ -566,11 +597,19 @@ SEARCH_COUPONS = Search(
 
 
 class Route:
-    def __init__(self, key, method, category, versions, parts, scope, shop, handler):
+    """One endpoint: ``versions`` are those the sandbox serves (each in its own shape where they differ),
+    ``not_emulated`` versions TikTok has that the sandbox does not serve, ``unavailable_in`` the regions whose shops
+    TikTok refuses the endpoint to (``MARKET_UNAVAILABLE``)."""
+
+    def __init__(
+        self, key, method, category, versions, parts, scope, shop, handler, *, not_emulated=(), unavailable_in=()
+    ):
         self.key = key
         self.method = method
         self.category = category
         self.versions = tuple(versions)
+        self.not_emulated = tuple(not_emulated)
+        self.unavailable_in = frozenset(unavailable_in)
         self.parts = tuple(parts)
         self.scope = scope
         self.shop = shop  # shop-scoped: shop_cipher required; else it must not be sent
@@ -629,7 +668,7 @@ ROUTES = [
         "returns_search",
         "POST",
         "return_refund",
-        ["202309"],
+        ["202602", "202309"],
         ["returns", "search"],
         "seller.return_refund.basic",
         True,
@@ -639,7 +678,7 @@ ROUTES = [
         "cancellations_search",
         "POST",
         "return_refund",
-        ["202309"],
+        ["202602", "202309"],
         ["cancellations", "search"],
         "seller.return_refund.basic",
         True,
@@ -675,8 +714,19 @@ ROUTES = [
         "seller.finance.info",
         True,
         h_statement_transactions,
+        not_emulated=("202309",),  # US and UK only, another shape (reference §4.6)
     ),
-    Route("payments", "GET", "finance", ["202309"], ["payments"], "seller.finance.info", True, GET_PAYMENTS),
+    Route(
+        "payments",
+        "GET",
+        "finance",
+        ["202605", "202309"],
+        ["payments"],
+        "seller.finance.info",
+        True,
+        GET_PAYMENTS,
+        unavailable_in=SEA,  # TikTok's notes on Get Payments
+    ),
     Route("withdrawals", "GET", "finance", ["202309"], ["withdrawals"], "seller.finance.info", True, GET_WITHDRAWALS),
     Route("warehouses", "GET", "logistics", ["202309"], ["warehouses"], "seller.logistics", True, h_warehouses),
     Route("categories", "GET", "product", ["202309"], ["categories"], "seller.product.basic", True, h_categories),
@@ -717,7 +767,7 @@ ROUTES += FINANCE_BY_ORDER_ROUTES + AFFILIATE_ROUTES
 
 class Resolution:
     def __init__(self, status, route=None, params=None, version=None, message=""):
-        self.status = status  # "ok" | "unknown_path" | "bad_version" | "bad_method"
+        self.status = status  # "ok" | "unknown_path" | "bad_version" | "not_emulated" | "bad_method"
         self.route = route
         self.params = params or {}
         self.version = version
@@ -743,6 +793,14 @@ def resolve(method: str, path: str) -> Resolution:
         candidates = literal
     versioned = [c for c in candidates if version in c[0].versions]
     if not versioned:
+        for r, _params in candidates:
+            if version in r.not_emulated:
+                return Resolution(
+                    "not_emulated",
+                    version=version,
+                    message=f"Version {version} of this API exists at TikTok, but the sandbox does not emulate it; "
+                    f"it serves {', '.join(r.versions)}.",
+                )
         return Resolution("bad_version", version=version)
     for r, params in versioned:
         if r.method == method:

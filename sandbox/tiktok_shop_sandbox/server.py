@@ -9,6 +9,7 @@ import secrets
 import socket
 import threading
 import time
+from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -85,16 +86,38 @@ def error(http: int, code: int, message: str) -> Response:
     return Response(http, envelope(code, message), code=code)
 
 
-class Core:
-    """Everything a request needs; shared by the HTTP handler threads."""
+VERSION_UNAVAILABLE = 36009014
+# sandbox choice (UNCONFIRMED: TikTok documents no code for an API its market does not have, e.g. payments in SEA)
+MARKET_UNAVAILABLE = 22005010
 
-    def __init__(self, world, auth, state, faults, limiter, latency_ms: float = 0.0):
+
+class Core:
+    """Everything a request needs; shared by the HTTP handler threads.
+
+    ``empty_body_signing``: whether a body that is an empty JSON object is signed ("signed") or left out of the
+    signature ("omitted", TikTok's SDK); ``version_unavailable_in``: API version -> regions whose shops it is not
+    served to (36009014), as for a market a new version has not reached yet.
+    """
+
+    def __init__(
+        self,
+        world,
+        auth,
+        state,
+        faults,
+        limiter,
+        latency_ms: float = 0.0,
+        empty_body_signing: str = "omitted",
+        version_unavailable_in=None,
+    ):
         self.world = world
         self.auth = auth
         self.state = state
         self.faults = faults
         self.limiter = limiter
         self.latency_ms = float(latency_ms or 0)
+        self.empty_body_signing = empty_body_signing
+        self.version_unavailable_in = {v: frozenset(regions) for v, regions in (version_unavailable_in or {}).items()}
         self.timeout_fault_s = 30.0
         self.stop_event = threading.Event()
         self.log_lock = threading.Lock()
@@ -107,7 +130,9 @@ class Core:
     def handle(self, method: str, raw_path: str, headers, body: bytes) -> Response:
         parts = urlsplit(raw_path)
         path = parts.path
-        query = dict(parse_qsl(parts.query, keep_blank_values=True))
+        pairs = parse_qsl(parts.query, keep_blank_values=True)
+        query = dict(pairs)  # a repeated key: the last value wins
+        repeated = sorted(key for key, n in Counter(key for key, _ in pairs).items() if n > 1)
         entry = {
             "method": method,
             "path": path,
@@ -125,7 +150,7 @@ class Core:
             elif path == CONSENT:
                 resp = self._consent(method, query)
             else:
-                resp = self._api(method, path, query, headers, body, entry)
+                resp = self._api(method, path, query, headers, body, entry, repeated)
         except Exception as exc:  # a sandbox bug must still produce a well-formed answer
             resp = error(500, 36009003, f"Internal error: {type(exc).__name__}")
         entry["status"] = resp.status
@@ -218,13 +243,15 @@ class Core:
 
     # -- API -----------------------------------------------------------------------------------------------
 
-    def _api(self, method, path, query, headers, body, entry) -> Response:
+    def _api(self, method, path, query, headers, body, entry, repeated=()) -> Response:
         self._sleep(self.latency_ms / 1000.0)
         res = resolve(method, path)
         if res.status == "unknown_path":
             return error(404, 36009009, f"Invalid path: {path}")
         if res.status == "bad_version":
-            return error(404, 36009014, f"The version name is invalid or has been retired: {res.version}")
+            return error(404, VERSION_UNAVAILABLE, f"The version name is invalid or has been retired: {res.version}")
+        if res.status == "not_emulated":
+            return error(404, VERSION_UNAVAILABLE, res.message)
         if res.status == "bad_method":
             return error(405, 36009010, f"Invalid HTTP method {method} for {path}")
         route = res.route
@@ -241,10 +268,10 @@ class Core:
             if isinstance(r, Response):
                 return r
             post = r
-        resp = self._checked(method, path, query, headers, body, content_type, route, res)
+        resp = self._checked(method, path, query, headers, body, content_type, route, res, repeated)
         return self._post_fault(post, resp) if post else resp
 
-    def _checked(self, method, path, query, headers, body, content_type, route, res) -> Response:
+    def _checked(self, method, path, query, headers, body, content_type, route, res, repeated=()) -> Response:
         auth = self.auth
         cred = "Invalid credentials. The '{}' query parameter is {}."
         app_key = query.get("app_key")
@@ -265,8 +292,12 @@ class Core:
                 "Invalid timestamp. The 'timestamp' query parameter must be Unix seconds "
                 "within [now - 300 s, now + 30 s].",
             )
-        if not verify_sign(auth.app_secret, path, query, body, content_type, query["sign"]):
-            return error(401, 106001, "Invalid credentials. The 'sign' query parameter is invalid.")
+        if not verify_sign(auth.app_secret, path, query, body, content_type, query["sign"], self.empty_body_signing):
+            message = "Invalid credentials. The 'sign' query parameter is invalid."
+            if repeated:
+                keys = ", ".join(f"'{key}'" for key in repeated)
+                message += f" The query repeats {keys}: a key is signed once, with the last of its values."
+            return error(401, 106001, message)
         token_state = auth.check_access(headers.get("x-tts-access-token"), now)
         if token_state == "invalid":
             return error(401, 36009004, "invalid access_token: the 'x-tts-access-token' header is missing or invalid.")
@@ -289,6 +320,13 @@ class Core:
                 return error(200, 101000, "Invalid shop_cipher: the shop is not authorized for this access token.")
         elif cipher is not None:
             return error(401, 36009004, "Unexpected identifier: shop_cipher")
+        if shop is not None and shop.region in self.version_unavailable_in.get(res.version, ()):
+            return error(
+                404,
+                VERSION_UNAVAILABLE,
+                f"API version {res.version} is not available in this shop's market ({shop.region}) yet; "
+                "use an earlier version.",
+            )
         if not self.limiter.allow((app_key, shop.id if shop else ""), route.key):
             return error(429, 36009002, "Too many requests. The rate limit for this app and shop has been exceeded.")
         parsed = None
@@ -305,6 +343,12 @@ class Core:
                 return error(400, 36009022, "Invalid request body: the body must be a JSON object.")
             if not isinstance(parsed, dict):
                 return error(400, 36009022, "Invalid request body: the body must be a JSON object.")
+        if shop is not None and shop.region in route.unavailable_in:
+            return error(
+                200,
+                MARKET_UNAVAILABLE,
+                f"This API is not available in the shop's market ({shop.region}).",
+            )
         ctx = Ctx(self.state, route, res.version, shop, query, parsed, res.params)
         try:
             data = route.handler(ctx)

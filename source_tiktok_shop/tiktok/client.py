@@ -7,6 +7,7 @@ token and a fresh signature on every request (again on every retry), the error t
 import logging
 import threading
 import time
+import weakref
 from collections.abc import Generator, Mapping, MutableMapping
 from dataclasses import dataclass
 from typing import Any
@@ -73,6 +74,8 @@ class Signer(AuthBase):
         self._sent = threading.local()
         # TikTok's SDK leaves an empty JSON body out of the signature, other clients sign it (reference §2.2).
         self.signs_empty_body = False
+        # How each request with an empty body was signed, for telling a refusal of one reading from the other's.
+        self._empty_body_signed: weakref.WeakKeyDictionary[requests.PreparedRequest, bool] = weakref.WeakKeyDictionary()
 
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
         scheme, netloc, path, query, fragment = urlsplit(request.url or "")
@@ -86,11 +89,17 @@ class Signer(AuthBase):
         ]
         params += [("app_key", self._app_key), ("timestamp", str(int(time.time())))]
         body = request.body if isinstance(request.body, (str, bytes)) else None
-        if is_empty_body(body) and not self.signs_empty_body:
-            body = None
+        if is_empty_body(body):
+            self._empty_body_signed[request] = self.signs_empty_body
+            if not self.signs_empty_body:
+                body = None
         signature = sign(self._app_secret, path, dict(params), body)
         request.url = urlunsplit((scheme, netloc, path, urlencode(params + [("sign", signature)]), fragment))
         return request
+
+    def omitted_empty_body(self, request: requests.PreparedRequest) -> bool:
+        """Whether `request` has an empty body that was left out of its signature."""
+        return self._empty_body_signed.get(request) is False
 
     def refresh_and_set_access_token(self) -> None:
         self._tokens.renew_rejected(getattr(self._sent, "token", None))
@@ -186,7 +195,7 @@ class TikTokClient:
         while True:
             sent, response = self._retried(host, request)
             key = self.rate.key_of(sent)
-            if is_signature_refusal(envelope(response)) and is_empty_body(sent.body) and not resigned:
+            if is_signature_refusal(envelope(response)) and self._may_sign_otherwise(sent) and not resigned:
                 self._sign_empty_bodies_otherwise()  # the error handler let this refusal through for it
                 resigned = True
                 continue
@@ -250,8 +259,9 @@ class TikTokClient:
         return envelope(response)
 
     def _may_sign_otherwise(self, request: requests.PreparedRequest) -> bool:
-        """A signature refusal of an empty body, before empty bodies were ever signed the other way."""
-        return is_empty_body(request.body) and not self._signer.signs_empty_body
+        """A signature refusal of a request whose empty body was left out of the signature: signed the other way
+        (by this request's retry, or already by another's), it may go through."""
+        return self._signer.omitted_empty_body(request)
 
     def _sign_empty_bodies_otherwise(self) -> None:
         with self._lock:

@@ -6,6 +6,6 @@ categories, brands), ``promotions`` (activities, coupons) and ``world`` (``Shop`
 them in a fixed order from one seed).
 """
 
-from .world import RESOURCES, Shop, World
+from .world import REGIONS, RESOURCES, Shop, World
 
-__all__ = ["RESOURCES", "Shop", "World"]
+__all__ = ["REGIONS", "RESOURCES", "Shop", "World"]

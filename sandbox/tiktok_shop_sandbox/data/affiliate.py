@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 
 from .common import DAY, FIRST, HOUR, DictRow, IdGen, money
-from .settlements import AFFILIATE_RATE_BP, estimated_fin, random_for, sku_shares
+from .settlements import AFFILIATE_RATE_BP, affiliate_commission, estimated_fin, random_for, sku_shares
 
 HANDLES = ["glow", "daily", "haul", "picks", "finds", "style", "deals", "vibes", "lab", "corner"]
 CONTENT_TYPES = ["VIDEO", "VIDEO", "LIVE", "SHOP", "PRE_LIVE", "PROMOTION_PAGE", "LINKSHARE"]
@@ -174,7 +174,7 @@ class Affiliate:
         rows = []
         for o in orders:
             chosen = rng.random() < 0.15  # drawn for every order, so that the choice of one leaves the others
-            if not (o.fin.affiliate if o.fin is not None else chosen):
+            if not (affiliate_commission(o.fin) if o.fin is not None else chosen):
                 continue
             creator = rng.choice(self.creators)
             content_type = rng.choice(CONTENT_TYPES)
@@ -186,7 +186,7 @@ class Affiliate:
                 if open_id and rng.random() < 0.2:
                     open_id = ""
                 target_id = "" if open_id else rng.choice(self.target_collaborations).id
-                commission = -share.fin.affiliate
+                commission = -affiliate_commission(share.fin)
                 actual = commission if settled else (0 if status == "INELIGIBLE" else None)
                 row = AffiliateSkuRow()
                 row.nid, row.order, row.create_time = o.nid * 10 + k, o, o.create_time
@@ -208,7 +208,7 @@ class Affiliate:
                     "partner_commission_rate": "0",
                     "shop_ads_commission_rate": "0",
                     "estimated_commission_base": {
-                        "amount": display(share.fin.revenue, shop),
+                        "amount": display(share.fin.revenue_amount, shop),
                         "currency": shop.currency,
                     },
                     "estimated_paid_commission": _money(commission, shop),
@@ -216,7 +216,7 @@ class Affiliate:
                     "estimated_paid_shop_ads_commission": _money(0, shop),
                     "estimated_cofunded_creator_bonus_amount": _money(0, shop),
                     "actual_commission_base": {
-                        "amount": "" if actual is None else display(share.fin.revenue if settled else 0, shop),
+                        "amount": "" if actual is None else display(share.fin.revenue_amount if settled else 0, shop),
                         "currency": shop.currency,
                     },
                     "actual_paid_commission": _money(actual, shop),

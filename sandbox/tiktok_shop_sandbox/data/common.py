@@ -14,7 +14,12 @@ DAY = 86400
 HOUR = 3600
 
 CITIES = {
-    "US": [("California", "Los Angeles", "90012"), ("Texas", "Austin", "73301"), ("New York", "Brooklyn", "11201")],
+    "US": [
+        ("California", "Los Angeles", "90012"),
+        ("Texas", "Austin", "73301"),
+        ("New York", "Brooklyn", "11201"),
+        ("Colorado", "Denver", "80202"),
+    ],
     "GB": [("England", "London", "SW1A 1AA"), ("England", "Manchester", "M1 1AE"), ("Scotland", "Glasgow", "G1 1XQ")],
     "ID": [
         ("DKI Jakarta", "Jakarta Selatan", "12190"),
@@ -41,6 +46,38 @@ CITIES = {
         ("Nuevo Leon", "Monterrey", "64000"),
     ],
 }
+# ISO 3166-2 codes of the states and provinces above
+STATE_ISO = {
+    "California": "US-CA",
+    "Texas": "US-TX",
+    "New York": "US-NY",
+    "Colorado": "US-CO",
+    "England": "GB-ENG",
+    "Scotland": "GB-SCT",
+    "DKI Jakarta": "ID-JK",
+    "Jawa Barat": "ID-JB",
+    "Bali": "ID-BA",
+    "Selangor": "MY-10",
+    "Kuala Lumpur": "MY-14",
+    "Penang": "MY-07",
+    "Bangkok": "TH-10",
+    "Chiang Mai": "TH-50",
+    "Phuket": "TH-83",
+    "Ho Chi Minh": "VN-SG",
+    "Ha Noi": "VN-HN",
+    "Da Nang": "VN-DN",
+    "Metro Manila": "PH-00",
+    "Cebu": "PH-CEB",
+    "Davao": "PH-DAV",
+    "Singapore": "SG-01",
+    "Berlin": "DE-BE",
+    "Bayern": "DE-BY",
+    "Hamburg": "DE-HH",
+    "CDMX": "MX-CMX",
+    "Jalisco": "MX-JAL",
+    "Nuevo Leon": "MX-NLE",
+}
+SEA = frozenset({"ID", "MY", "PH", "SG", "TH", "VN"})
 FIRST = [
     "Alex",
     "Sam",
@@ -115,6 +152,36 @@ def money(minor: int, dec: int) -> str:
     m = abs(minor)
     q = 10**dec
     return f"{sign}{m // q}.{m % q:0{dec}d}"
+
+
+CDN = "https://p16-oec-va.ibyteimg.com"
+
+
+def image(uri: str, width: int = 800, height: int = 800) -> dict:
+    """An image as TikTok describes one: its URI and the URLs to view it and its thumbnail."""
+    return {
+        "height": height,
+        "thumb_urls": [f"{CDN}/{uri}~tplv-o3syd03w52-resize-jpeg:300:300.jpeg"],
+        "uri": uri,
+        "urls": [f"{CDN}/{uri}~tplv-o3syd03w52-origin-jpeg.jpeg"],
+        "width": width,
+    }
+
+
+def amount(minor: int, shop) -> dict:
+    """``{amount, currency}``: a sum of money in the shop's currency."""
+    return {"amount": money(minor, shop.dec), "currency": shop.currency}
+
+
+def split(total: int, weights) -> list[int]:
+    """``total`` split in proportion to ``weights``, in whole minor units; the parts add up to ``total``."""
+    weights = list(weights)
+    s = sum(weights)
+    if not s:
+        return [total] + [0] * (len(weights) - 1)
+    parts = [total * w // s for w in weights]
+    parts[0] += total - sum(parts)
+    return parts
 
 
 def weighted(rng: random.Random, table):

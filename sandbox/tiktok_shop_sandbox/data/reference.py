@@ -6,6 +6,20 @@ import random
 
 from .common import CITIES, FIRST, LAST, STREETS, DictRow, IdGen
 
+# where the warehouses are: the first city of each market (latitude, longitude)
+GEOLOCATION = {
+    "Los Angeles": ("34.0522", "-118.2437"),
+    "London": ("51.5072", "-0.1276"),
+    "Jakarta Selatan": ("-6.2615", "106.8106"),
+    "Shah Alam": ("3.0733", "101.5185"),
+    "Bang Rak": ("13.7308", "100.5214"),
+    "District 1": ("10.7756", "106.7019"),
+    "Makati": ("14.5547", "121.0244"),
+    "Singapore": ("1.2897", "103.8501"),
+    "Berlin": ("52.5200", "13.4050"),
+    "Ciudad de Mexico": ("19.4326", "-99.1332"),
+}
+
 BRAND_NAMES = [
     "Aurora",
     "Bluefin",
@@ -86,11 +100,20 @@ def global_brand(name: str, n: int) -> tuple[str, str]:
 
 
 class BrandRow(DictRow):
-    __slots__ = ()
+    """A brand; ``brand_status`` (its availability in a category) only when the query names a category and the
+    brand is authorized, as TikTok's notes say."""
+
+    __slots__ = ("status_in_category",)
 
     @property
     def is_authorized(self) -> bool:
         return self.data["authorized_status"] == "AUTHORIZED"
+
+    def render(self, shape: str = "all") -> dict:
+        out = super().render()
+        if shape == "in_category" and self.is_authorized:
+            out["brand_status"] = self.status_in_category
+        return out
 
 
 def generate_warehouses(shop, rng: random.Random) -> list[DictRow]:
@@ -101,6 +124,10 @@ def generate_warehouses(shop, rng: random.Random) -> list[DictRow]:
     state, city, postal = CITIES[shop.region][0]
     for i in range(n):
         typ = "RETURN_WAREHOUSE" if i == n - 1 else "SALES_WAREHOUSE"
+        # a cross-border seller's second sales warehouse ships from home; the others are in the market
+        direct = shop.seller_type == "CROSS_BORDER" and typ == "SALES_WAREHOUSE" and i == 1
+        local = "DOMESTIC_WAREHOUSE" if shop.seller_type == "LOCAL" else "CB_OVERSEA_WAREHOUSE"
+        latitude, longitude = GEOLOCATION[city]
         warehouses.append(
             DictRow(
                 {
@@ -109,7 +136,7 @@ def generate_warehouses(shop, rng: random.Random) -> list[DictRow]:
                     " Warehouse",
                     "effect_status": "ENABLED" if i < 2 or rng.random() < 0.5 else "DISABLED",
                     "type": typ,
-                    "sub_type": "DOMESTIC_WAREHOUSE" if shop.seller_type == "LOCAL" else "CB_OVERSEA_WAREHOUSE",
+                    "sub_type": "CB_DIRECT_SHIPPING_WAREHOUSE" if direct else local,
                     "is_default": i == 0 or typ == "RETURN_WAREHOUSE",
                     "entity_id": str(7000000000000000000 + shop.idx * 1000 + i),
                     "address": {
@@ -125,6 +152,7 @@ def generate_warehouses(shop, rng: random.Random) -> list[DictRow]:
                         "contact_person": f"{rng.choice(FIRST)} {rng.choice(LAST)}",
                         "phone_number": f"(+1)555{rng.randint(1000000, 9999999)}",
                         "full_address": f"{city}, {state}, {shop.country}",
+                        "geolocation": {"latitude": latitude, "longitude": longitude},
                     },
                 }
             )
@@ -132,21 +160,22 @@ def generate_warehouses(shop, rng: random.Random) -> list[DictRow]:
     return warehouses
 
 
-def generate_brands(shop, rng: random.Random, n: int) -> list[dict]:
+def generate_brands(shop, rng: random.Random, n: int) -> list[BrandRow]:
     """``n`` of the brands every shop draws from, by id."""
     brands = []
     names = list(BRAND_NAMES)
     rng.shuffle(names)
     for i in range(n):
         g = global_brand(names[i % len(names)], i // len(names))
-        brands.append(
+        brand = BrandRow(
             {
                 "id": g[0],
                 "name": g[1],
                 "authorized_status": "AUTHORIZED" if rng.random() < 0.6 else "UNAUTHORIZED",
-                "brand_status": "AVAILABLE" if rng.random() < 0.9 else "UNAVAILABLE",
-                "is_t1_brand": rng.random() < 0.2,
             }
         )
-    brands.sort(key=lambda b: int(b["id"]))
+        brand.status_in_category = "AVAILABLE" if rng.random() < 0.9 else "UNAVAILABLE"
+        brand.data["is_t1_brand"] = rng.random() < 0.2
+        brands.append(brand)
+    brands.sort(key=lambda b: b.nid)
     return brands

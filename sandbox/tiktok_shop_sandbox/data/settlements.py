@@ -11,13 +11,115 @@ from __future__ import annotations
 import random
 from typing import TYPE_CHECKING
 
-from .common import DAY, DictRow, IdGen, money
-from .finance import Fin
+from .common import DAY, DictRow, IdGen, money, split
+from .finance import (
+    AFFILIATE,
+    COMMISSION,
+    FEE_FIELDS,
+    SHIPPING_FIELDS,
+    TAX_FIELDS,
+    TRANSACTION_FEE,
+    US_REFERRAL,
+    Fin,
+    breakdown,
+)
 
 if TYPE_CHECKING:
     from .orders import OrderRow
 
-AFFILIATE_RATE_BP = 1000  # the sandbox's creators earn 10.00 % of the revenue (settle() in finance.py)
+AFFILIATE_RATE_BP = AFFILIATE * 10  # the sandbox's creators earn 10.00 % of the revenue (settle() in finance.py)
+# The breakdowns Get Transactions by Order gives a SKU (its model's).
+ORDER_REVENUE_FIELDS = (
+    "subtotal_before_discount_amount",
+    "seller_discount_amount",
+    "refund_subtotal_before_discount_amount",
+    "seller_discount_refund_amount",
+    "cod_service_fee_amount",
+    "refund_cod_service_fee_amount",
+    "distant_item_fee_amount",
+)
+# A statement transaction's, but the guarantee reimbursement, which the order's model has only among its details.
+ORDER_SHIPPING_FIELDS = tuple(name for name in SHIPPING_FIELDS if name != "shipping_fee_guarantee_reimbursement")
+# The breakdowns Get Unsettled Transactions gives (its model's), which name fewer fees than a statement's.
+UNSETTLED_SHIPPING_FIELDS = (
+    "actual_shipping_fee_amount",
+    "international_leg_logistics_amount",
+    "shipping_fee_discount_amount",
+    "customer_paid_shipping_fee_amount",
+    "return_shipping_fee_amount",
+    "replacement_shipping_fee_amount",
+    "exchange_shipping_fee_amount",
+    "signature_confirmation_fee_amount",
+    "shipping_insurance_fee_amount",
+    "distant_shipping_fee_amount",
+    "shipping_app_service_fee_amount",
+    "logistics_service_fee",
+    "fbt_overall_merchant_subsidy",
+    "fbt_key_merchant_subsidy",
+    "sfr_reimbursement",
+    "tiktok_shop_shipping_incentive_amount",
+    "hazmat_noncompliance_fee",
+    "hazmat_handling_fee",
+    "non_standard_weight_fee",
+    "non_standard_dimension_fee",
+)
+UNSETTLED_FEE_FIELDS = (
+    "platform_commission_amount",
+    "referral_fee_amount",
+    "refund_administration_fee_amount",
+    "transaction_fee_amount",
+    "credit_card_handling_fee_amount",
+    "affiliate_commission_amount",
+    "affiliate_commission_before_pit_amount",
+    "pit_withheld_from_ads_commission_amount",
+    "affiliate_partner_commission_amount",
+    "affiliate_ads_commission_amount",
+    "sfp_service_fee_amount",
+    "live_specials_fee_amount",
+    "bonus_cashback_service_fee_amount",
+    "mall_service_fee_amount",
+    "retail_delivery_fee_amount",
+    "retail_delivery_fee_payment_amount",
+    "retail_delivery_fee_refund_amount",
+    "platform_special_service_fee_amount",
+    "smart_promotion_fee_amount",
+    "vn_fix_infrastructure_fee",
+    "dynamic_commission_amount",
+    "campaign_period_fee_cfp_amount",
+    "campaign_period_fee_sp_amount",
+    "campaign_period_fee_sp_tax_amount",
+    "campaign_period_fee_cfp_tax_amount",
+    "seller_growth_fee_amount",
+    "failed_delivery_shipping_fee",
+    "buyer_fault_return_shipping_fee",
+    "insurance_fee",
+    "cps_shop_ads_commission_tax_amount",
+    "shipping_insurance_fee_tax_amount",
+    "new_customer_growth_package_fee",
+    "target_product_gmv_growth_package_fee",
+    "store_gmv_growth_package_fee",
+    "auto_post_shoppable_video_commission_fee",
+    "seller_funded_user_spoint_service_fee",
+    "flash_sales_service_fee_amount",
+)
+UNSETTLED_TAX_FIELDS = (
+    "sales_tax_amount",
+    "sales_tax_payment_amount",
+    "sales_tax_refund_amount",
+    "vat_amount",
+    "import_vat_amount",
+    "customs_duty_amount",
+    "customs_clearance_amount",
+    "sst_amount",
+    "gst_amount",
+    "sales_tax_referral_fee_amount",
+    "smart_promotion_fee_tax_amount",
+    "cedular_tax",
+    "new_customer_growth_package_fee_tax",
+    "store_gmv_growth_package_fee_sales_tax",
+    "target_product_gmv_growth_package_tax",
+    "auto_post_shoppable_video_sales_tax",
+)
 # TikTok keeps no unsettled transaction created before 2025-01-01 (its notes).
 UNSETTLED_SINCE = 1735689600
 
@@ -31,17 +133,9 @@ class SkuShare:
         self.product, self.sku, self.quantity, self.fin = product, sku, quantity, fin
 
 
-def split(total: int, weights: list[int]) -> list[int]:
-    """``total`` in parts proportional to ``weights``; the remainder goes to the first part."""
-    s = sum(weights) or 1
-    parts = [total * w // s if total >= 0 else -((-total) * w // s) for w in weights]
-    parts[0] += total - sum(parts)
-    return parts
-
-
 def sku_shares(o: OrderRow, f: Fin) -> list[SkuShare]:
-    """The order's SKUs in the order they first appear, with the settlement figures split by their revenue; the
-    order's shipping falls on its first SKU."""
+    """The order's SKUs in the order they first appear, each with its own subtotal and discount, and the rest of the
+    settlement figures split by their revenue; the order's shipping falls on its first SKU."""
     units: dict[str, list] = {}  # sku id: [product, sku, quantity, subtotal before discount, seller discount]
     for i, (prod, sku) in enumerate(o.units):
         unit = units.setdefault(sku.id, [prod, sku, 0, 0, 0])
@@ -49,62 +143,64 @@ def sku_shares(o: OrderRow, f: Fin) -> list[SkuShare]:
         unit[3] += sku.list_price
         unit[4] += o.pay.unit_disc[i][0]
     listed = list(units.values())
-    revenues = [subtotal - discount for *_, subtotal, discount in listed]
-    fees = zip(split(f.commission, revenues), split(f.txn_fee, revenues), split(f.affiliate, revenues), strict=True)
-    shares = []
-    for k, ((prod, sku, quantity, subtotal, discount), revenue, fee) in enumerate(
-        zip(listed, revenues, fees, strict=True)
-    ):
-        shipping = (f.actual_shipping, f.customer_shipping, f.shipping_subsidy) if k == 0 else (0, 0, 0)
-        shares.append(SkuShare(prod, sku, quantity, Fin(subtotal, discount, revenue, *fee, *shipping)))
-    return shares
+    weights = [subtotal - discount for *_, subtotal, discount in listed]
+
+    def shares(parts: dict[str, int]) -> list[dict[str, int]]:
+        by_name = {name: split(value, weights) for name, value in parts.items()}
+        return [{name: values[k] for name, values in by_name.items()} for k in range(len(listed))]
+
+    refunds = {name: value for name, value in f.revenue.items() if "refund" in name}
+    revenue_shares, fee_shares, tax_shares = shares(refunds), shares(f.fees), shares(f.taxes)
+    result = []
+    for k, (prod, sku, quantity, subtotal, discount) in enumerate(listed):
+        revenue = {"subtotal_before_discount_amount": subtotal, "seller_discount_amount": -discount}
+        shipping = f.shipping if k == 0 else {}
+        fin = Fin({**revenue, **revenue_shares[k]}, fee_shares[k], tax_shares[k], shipping, {}, {})
+        result.append(SkuShare(prod, sku, quantity, fin))
+    return result
 
 
 def estimated_fin(o: OrderRow, affiliate: bool) -> Fin:
-    """What an order not settled yet is expected to settle at: its settlement figures if it has them, else the same
-    rates as ``settle()`` with the carrier charging the shipping fee as quoted."""
+    """What an order not settled yet is expected to settle at: its settlement figures if it has them, else the fees
+    of ``settle()`` on its revenue, with the carrier charging the shipping fee as quoted."""
     if o.fin is not None:
         return o.fin
     p = o.pay
-    revenue = p.original_total - p.seller_discount
-    commission, txn_fee = -(revenue * 6 // 100), -(revenue * 29 // 1000)
-    aff = -(revenue * AFFILIATE_RATE_BP // 10000) if affiliate else 0
-    return Fin(
-        p.original_total,
-        p.seller_discount,
-        revenue,
-        commission,
-        txn_fee,
-        aff,
-        p.original_shipping_fee,
-        p.shipping_fee,
-        p.shipping_fee_platform_discount,
-    )
+    revenue = {"subtotal_before_discount_amount": p.original_total, "seller_discount_amount": -p.seller_discount}
+    base = sum(revenue.values())
+    if o.shop.region == "US":
+        fees = {"referral_fee_amount": -(base * US_REFERRAL // 1000)}
+    else:
+        fees = {
+            "platform_commission_amount": -(base * COMMISSION // 1000),
+            "transaction_fee_amount": -(base * TRANSACTION_FEE // 1000),
+        }
+    if affiliate:
+        fees["affiliate_commission_amount"] = -(base * AFFILIATE // 1000)
+    shipping = {
+        "actual_shipping_fee_amount": -p.original_shipping_fee,
+        "shipping_fee_discount_amount": p.shipping_fee_platform_discount,
+        "customer_paid_shipping_fee_amount": p.shipping_fee,
+    }
+    return Fin(revenue, fees, {}, shipping, {}, {})
 
 
-def _amounts(f: Fin, dec: int) -> dict:
+def affiliate_commission(f: Fin) -> int:
+    """The affiliate commission of a settlement (of an order or a SKU), negative; 0 where there is none."""
+    return f.fees.get("affiliate_commission_amount", 0)
+
+
+ORDER_BREAKDOWNS = (ORDER_REVENUE_FIELDS, ORDER_SHIPPING_FIELDS, FEE_FIELDS, TAX_FIELDS)
+UNSETTLED_BREAKDOWNS = (ORDER_REVENUE_FIELDS, UNSETTLED_SHIPPING_FIELDS, UNSETTLED_FEE_FIELDS, UNSETTLED_TAX_FIELDS)
+
+
+def _amounts(f: Fin, dec: int, fields: tuple = ORDER_BREAKDOWNS) -> dict:
     """The breakdowns of a settlement (of an order or of one of its SKUs), decimal strings; costs negative."""
+    revenue, shipping, fees, taxes = fields
     return {
-        "revenue_breakdown": {
-            "subtotal_before_discount_amount": money(f.subtotal_before_discount, dec),
-            "seller_discount_amount": money(-f.seller_discount, dec),
-            "refund_subtotal_before_discount_amount": money(0, dec),
-            "seller_discount_refund_amount": money(0, dec),
-        },
-        "shipping_cost_breakdown": {
-            "actual_shipping_fee_amount": money(-f.actual_shipping, dec),
-            "shipping_fee_discount_amount": money(f.shipping_subsidy, dec),
-            "customer_paid_shipping_fee_amount": money(f.customer_shipping, dec),
-            "return_shipping_fee_amount": money(0, dec),
-        },
-        "fee_tax_breakdown": {
-            "fee": {
-                "platform_commission_amount": money(f.commission, dec),
-                "transaction_fee_amount": money(f.txn_fee, dec),
-                "affiliate_commission_amount": money(f.affiliate, dec),
-            },
-            "tax": {"vat_amount": money(0, dec)},
-        },
+        "revenue_breakdown": breakdown(revenue, f.revenue, dec),
+        "shipping_cost_breakdown": breakdown(shipping, f.shipping, dec),
+        "fee_tax_breakdown": {"fee": breakdown(fees, f.fees, dec), "tax": breakdown(taxes, f.taxes, dec)},
     }
 
 
@@ -124,18 +220,18 @@ def order_transactions(o: OrderRow) -> dict:
             "product_name": s.product.title,
             "quantity": str(s.quantity),
             "settlement_amount": money(s.fin.settlement, dec),
-            "revenue_amount": money(s.fin.revenue, dec),
-            "shipping_cost_amount": money(s.fin.shipping_cost, dec),
-            "fee_tax_amount": money(s.fin.fee, dec),
+            "revenue_amount": money(s.fin.revenue_amount, dec),
+            "shipping_cost_amount": money(s.fin.shipping_cost_amount, dec),
+            "fee_tax_amount": money(s.fin.fee_tax_amount, dec),
             **_amounts(s.fin, dec),
         }
         for s in sku_shares(o, f)
     ]
     return {
         **out,
-        "revenue_amount": money(f.revenue, dec),
-        "fee_and_tax_amount": money(f.fee, dec),
-        "shipping_cost_amount": money(f.shipping_cost, dec),
+        "revenue_amount": money(f.revenue_amount, dec),
+        "fee_and_tax_amount": money(f.fee_tax_amount, dec),
+        "shipping_cost_amount": money(f.shipping_cost_amount, dec),
         "settlement_amount": money(f.settlement, dec),
         "sku_transactions": rows,
         "total_count": len(rows),
@@ -174,10 +270,10 @@ def generate_unsettled(shop, affiliate_order_ids: set[str]) -> list[DictRow]:
                     "adjustment_order_id": "",
                     "est_adjustment_amount": money(0, dec),
                     "est_settlement_amount": money(f.settlement, dec),
-                    "est_revenue_amount": money(f.revenue, dec),
-                    "est_shipping_cost_amount": money(f.shipping_cost, dec),
-                    "est_fee_tax_amount": money(f.fee, dec),
-                    **_amounts(f, dec),
+                    "est_revenue_amount": money(f.revenue_amount, dec),
+                    "est_shipping_cost_amount": money(f.shipping_cost_amount, dec),
+                    "est_fee_tax_amount": money(f.fee_tax_amount, dec),
+                    **_amounts(f, dec, UNSETTLED_BREAKDOWNS),
                 }
             )
         )

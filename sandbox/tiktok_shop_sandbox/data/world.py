@@ -22,8 +22,8 @@ from .common import DAY, DictRow, IdGen, deep_copy, parse_date
 from .finance import StatementRow, generate_statements, generate_withdrawals
 from .orders import generate_orders
 from .products import HIDDEN_FROM_GET_PRODUCT, NOUN, generate_products
-from .promotions import generate_activities, generate_coupons
-from .reference import BRAND_NAMES, BrandRow, categories, generate_brands, generate_warehouses
+from .promotions import MS, RESOURCES_IN_MS, generate_activities, generate_coupons
+from .reference import BRAND_NAMES, categories, generate_brands, generate_warehouses
 from .settlements import generate_unsettled, order_transactions, settled_orders
 
 # region, currency, decimals, price scale vs USD, seller type, country, tax rate (basis points)
@@ -81,6 +81,10 @@ TOUCHABLE_UPDATE_TIME = (
     "coupons",
 )
 TOUCHABLE_STATUS = ("statements", "payments")
+# Resources served in more than one shape, one per API version: the current version first.
+VERSIONS = {"returns": ("202602", "202309"), "cancellations": ("202602", "202309"), "payments": ("202605", "202309")}
+# TikTok's notes: Get Payments is not available to shops in these markets (the API refuses them).
+PAYMENTS_UNAVAILABLE_IN = frozenset({"ID", "MY", "PH", "SG", "TH", "VN"})
 # The Shop attribute holding a resource's rows (product details are the products, in Get Product's shape).
 ROWS = {
     "orders": "orders",
@@ -93,6 +97,7 @@ ROWS = {
     "payments": "payments",
     "withdrawals": "withdrawals",
     "warehouses": "warehouses",
+    "brands": "brand_rows",
     "promotion_activities": "activities",
     "coupons": "coupons",
 }
@@ -135,8 +140,8 @@ class Shop:
         start, now = w.start_ts, w.now_ts
         self.warehouses = generate_warehouses(self, rng)
         self.sales_warehouse_id = self.warehouses[0].id
-        self.brands = generate_brands(self, rng, counts.get("brands", 10))
-        self.brand_rows = [BrandRow(b) for b in self.brands]
+        self.brand_rows = generate_brands(self, rng, counts.get("brands", 10))
+        self.brands = [b.data for b in self.brand_rows]  # by position: what products point at
         self.products = generate_products(self, rng, counts.get("products", max(10, n_orders // 5)), start, now)
         self.product_by_id = {p.id: p for p in self.products}
         self.orders, self.packages, self.returns, self.cancellations = generate_orders(self, rng, n_orders, start, now)
@@ -197,24 +202,29 @@ class World:
         self.shop_by_id = {s.id: s for s in self.shops}
         self.shop_by_cipher = {s.cipher: s for s in self.shops}
         self._touch_count = 0
+        self.delete_once_listed: set[str] = set()  # product ids deleted as soon as a search page lists them
 
     # -- ground truth ----------------------------------------------------------------------------------------
 
-    def records(self, resource: str) -> dict[str, list[dict]]:
+    def records(self, resource: str, version: str | None = None) -> dict[str, list[dict]]:
+        """Every shop's records of ``resource`` as the API serializes them; ``version`` picks the shape of a
+        resource served at several versions (default: the current one)."""
         if resource not in RESOURCES:
             raise ValueError(f"unknown resource {resource!r}; one of {', '.join(RESOURCES)}")
+        versions = VERSIONS.get(resource, ())
+        if version is not None and version not in versions:
+            raise ValueError(f"{resource} has no version {version!r}; it has {', '.join(versions) or 'one shape'}")
+        version = version or (versions[0] if versions else None)
         out = {}
         for s in self.shops:
-            out[s.id] = [deep_copy(r) for r in self._shop_records(s, resource)]
+            out[s.id] = [deep_copy(r) for r in self._shop_records(s, resource, version)]
         return out
 
-    def _shop_records(self, s: Shop, resource: str):
+    def _shop_records(self, s: Shop, resource: str, version: str | None):
         if resource == "shops":
             return [s.info()]
         if resource == "categories":
             return self.categories
-        if resource == "brands":
-            return s.brands
         if resource == "product_details":
             return [p.detail() for p in s.products if p.status not in HIDDEN_FROM_GET_PRODUCT]
         if resource in analytics.RESOURCES:
@@ -229,6 +239,10 @@ class World:
                     d["statement_id"] = st.id
                     out.append(d)
             return out
+        if resource == "payments" and s.region in PAYMENTS_UNAVAILABLE_IN:
+            return []
+        if version is not None:
+            return [r.render(version) for r in getattr(s, ROWS[resource])]
         return [r.render() for r in getattr(s, ROWS[resource])]
 
     # -- mutation --------------------------------------------------------------------------------------------
@@ -243,13 +257,14 @@ class World:
         rng = random.Random(f"touch:{self.seed}:{self._touch_count}")
         chosen = rng.sample(candidates, min(n, len(candidates)))
         now = int(_time.time()) if now is None else now
+        stamp = now * MS if resource in RESOURCES_IN_MS else now
         ids = []
         for r in chosen:
             if resource in TOUCHABLE_STATUS:
                 st = r if resource == "statements" else r.shop_statement
                 self._flip_payment(st, now)
             elif isinstance(r, DictRow):
-                r.data["update_time"] = max(now, r.data["update_time"] + 1)
+                r.data["update_time"] = max(stamp, r.data["update_time"] + 1)
             else:
                 r.update_time = max(now, r.update_time + 1)
             ids.append(r.id)
@@ -269,6 +284,17 @@ class World:
         self.version += 1
         return [p.id for p in chosen]
 
+    def delete_product(self, product_id: str, now: int | None = None):
+        """The seller deletes a product: its status becomes DELETED (Get Product refuses it from then on)."""
+        product = next((s.product_by_id[product_id] for s in self.shops if product_id in s.product_by_id), None)
+        if product is None:
+            raise ValueError(f"no product {product_id!r}")
+        now = int(_time.time()) if now is None else now
+        product.status = "DELETED"
+        product.update_time = max(now, product.update_time + 1)
+        self.delete_once_listed.discard(product_id)
+        self.version += 1
+
     @staticmethod
     def _flip_payment(st: StatementRow, now: int):
         nxt = {"PROCESSING": "PAID", "FAILED": "PAID", "PAID": "FAILED"}[st.data["payment_status"]]
@@ -276,7 +302,6 @@ class World:
         st.payment.data["status"] = nxt
         if nxt == "PAID":
             st.data["payment_time"] = now
-            st.payment.data["paid_time"] = now
         else:
             st.data.pop("payment_time", None)
-            st.payment.data.pop("paid_time", None)
+        st.payment.data["paid_time"] = now if nxt == "PAID" else 0
