@@ -2,8 +2,8 @@
 
     .venv/bin/python scripts/generate_schemas.py
 
-The records come from the stream table of unit_tests/test_schemas_match_models.py (endpoint, records key, nested
-list, added columns, primary key) and the vendored models in unit_tests/resources/tiktok_models.json (refresh them
+The records come from the stream declarations (source_tiktok_shop/catalog.py), as unit_tests/test_schemas_match_models.py
+reads them (endpoint, records key, nested list, added columns, primary key), and the vendored models in unit_tests/resources/tiktok_models.json (refresh them
 with scripts/extract_models.py). Each schema declares every field of its record's model, recursively, with the
 model's types, nullable except the primary key and `shop_id`, in the model's order, then the added columns.
 The descriptions below are ours; TikTok's own texts stay out of the repo.

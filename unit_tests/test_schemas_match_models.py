@@ -1,7 +1,8 @@
 """Every stream's schema against TikTok's model of its endpoint (unit_tests/resources/tiktok_models.json).
 
-A schema declares exactly the fields of its record's model, recursively, with the model's types, plus the
-columns the connector adds: a field missing, a field the model lacks or a type that disagrees fails, named by
+Every declared stream (source_tiktok_shop/catalog.py) falls under it: where its rows come from is derived from its
+declaration. A schema declares exactly the fields of its record's model, recursively, with the model's types, plus
+the columns the connector adds: a field missing, a field the model lacks or a type that disagrees fails, named by
 its dotted path. scripts/extract_models.py refreshes the models; scripts/generate_schemas.py rewrites the
 schemas from them.
 """
@@ -13,16 +14,19 @@ from typing import Any, NamedTuple
 
 import pytest
 
+from source_tiktok_shop.catalog import STREAMS as CATALOG
 from source_tiktok_shop.catalog import STREAMS_BY_NAME
-from source_tiktok_shop.reading.declarations import AsIs, Detail
+from source_tiktok_shop.reading.declarations import AsIs, ChildPages, Detail, Nested, StreamDeclaration
+from source_tiktok_shop.tiktok.endpoints import Endpoint
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMAS = ROOT / "source_tiktok_shop" / "schemas"
 MODELS = json.loads((ROOT / "unit_tests" / "resources" / "tiktok_models.json").read_text())["operations"]
 
 
-# lead: replace with the declarations table (Record, SHOP, SHOP_KEY and RECORDS down to STREAMS)
 class Record(NamedTuple):
+    """What a stream's rows are, in the models' terms, derived from its declaration (`record_of`)."""
+
     operation: str  # "METHOD path", a key of the vendored models
     records_key: str | None  # the list under `data` (a dotted path) whose items are the records; None: `data` is
     nested: str | None  # a list in each of those records whose items are the rows instead
@@ -31,118 +35,39 @@ class Record(NamedTuple):
     cursor_field: str | None = None
 
 
-SHOP = {"shop_id": "string"}
-SHOP_KEY = ("shop_id", "id")
-# The analytics rows: the day each covers is added, and keys them.
-DAY = {**SHOP, "date": "datetime.date"}
-DAY_KEY = ("shop_id", "id", "date")
-RECORDS: Mapping[str, Record] = {
-    "shops": Record("GET /authorization/202309/shops", "shops", None, SHOP, ("id",)),
-    "orders": Record("POST /order/202309/orders/search", "orders", None, SHOP, SHOP_KEY, "update_time"),
-    "order_line_items": Record(
-        "POST /order/202309/orders/search",
-        "orders",
-        "line_items",
-        {**SHOP, "order_id": "string", "update_time": "integer"},
-        SHOP_KEY,
-        "update_time",
-    ),
-    "products": Record("POST /product/202502/products/search", "products", None, SHOP, SHOP_KEY, "update_time"),
-    "skus": Record(
-        "POST /product/202502/products/search",
-        "products",
-        "skus",
-        {**SHOP, "product_id": "string", "update_time": "integer"},
-        SHOP_KEY,
-        "update_time",
-    ),
-    "product_details": Record("GET /product/202309/products/{product_id}", None, None, SHOP, SHOP_KEY, "update_time"),
-    "returns": Record(
-        "POST /return_refund/202602/returns/search",
-        "return_orders",
-        None,
-        SHOP,
-        ("shop_id", "return_id"),
-        "update_time",
-    ),
-    "cancellations": Record(
-        "POST /return_refund/202602/cancellations/search",
-        "cancellations",
-        None,
-        SHOP,
-        ("shop_id", "cancel_id"),
-        "update_time",
-    ),
-    "packages": Record("POST /fulfillment/202309/packages/search", "packages", None, SHOP, SHOP_KEY, "update_time"),
-    "statements": Record("GET /finance/202309/statements", "statements", None, SHOP, SHOP_KEY, "statement_time"),
-    "statement_transactions": Record(
-        "GET /finance/202501/statements/{statement_id}/statement_transactions",
-        "transactions",
-        None,
-        {**SHOP, "statement_id": "string", "statement_time": "integer", "currency": "string"},
-        ("shop_id", "statement_id", "id"),
-        "statement_time",
-    ),
-    "payments": Record("GET /finance/202605/payments", "payments", None, SHOP, SHOP_KEY, "create_time"),
-    "withdrawals": Record("GET /finance/202309/withdrawals", "withdrawals", None, SHOP, SHOP_KEY, "create_time"),
-    "warehouses": Record("GET /logistics/202309/warehouses", "warehouses", None, SHOP, SHOP_KEY),
-    "categories": Record("GET /product/202309/categories", "categories", None, SHOP, SHOP_KEY),
-    "brands": Record("GET /product/202309/brands", "brands", None, SHOP, SHOP_KEY),
-    "promotion_activities": Record("POST /promotion/202309/activities/search", "activities", None, SHOP, SHOP_KEY),
-    "coupons": Record("POST /promotion/202406/coupons/search", "coupons", None, SHOP, SHOP_KEY),
-    "shop_performance": Record(
-        "GET /analytics/202609/shop/performance", "performance.intervals", None, DAY, ("shop_id", "date"), "date"
-    ),
-    "shop_product_performance": Record(
-        "GET /analytics/202605/shop_products/performance", "products", None, DAY, DAY_KEY, "date"
-    ),
-    "shop_sku_performance": Record("GET /analytics/202509/shop_skus/performance", "skus", None, DAY, DAY_KEY, "date"),
-    "shop_video_performance": Record(
-        "GET /analytics/202605/shop_videos/performance", "videos", None, DAY, DAY_KEY, "date"
-    ),
-    "shop_live_performance": Record(
-        "GET /analytics/202609/shop_lives/performance", "live_stream_sessions", None, DAY, DAY_KEY, "date"
-    ),
-    "order_settlements": Record(
-        "GET /finance/202501/orders/{order_id}/statement_transactions",
-        "sku_transactions",
-        None,
-        {
-            **SHOP,
-            "order_id": "string",
-            "order_create_time": "integer",
-            "currency": "string",
-            "order_revenue_amount": "string",
-            "order_fee_and_tax_amount": "string",
-            "order_shipping_cost_amount": "string",
-            "order_settlement_amount": "string",
-            "statement_time": "integer",
-        },
-        ("shop_id", "order_id", "statement_id", "sku_id"),
-        "statement_time",
-    ),
-    "unsettled_transactions": Record("GET /finance/202507/orders/unsettled", "transactions", None, SHOP, SHOP_KEY),
-    "affiliate_orders": Record(
-        "POST /affiliate_seller/202410/orders/search", "orders", None, SHOP, SHOP_KEY, "create_time"
-    ),
-    "affiliate_order_skus": Record(
-        "POST /affiliate_seller/202410/orders/search",
-        "orders",
-        "skus",
-        {**SHOP, "order_id": "string", "create_time": "integer"},
-        ("shop_id", "order_id", "sku_id"),
-        "create_time",
-    ),
-    "open_collaborations": Record(
-        "POST /affiliate_seller/202412/open_collaborations/search", "open_collaborations", None, SHOP, SHOP_KEY
-    ),
-    "target_collaborations": Record(
-        "POST /affiliate_seller/202508/target_collaborations/search", "target_collaborations", None, SHOP, SHOP_KEY
-    ),
-    "sample_applications": Record(
-        "POST /affiliate_seller/202508/sample_applications/search", "sample_applications", None, SHOP, SHOP_KEY
-    ),
-}
+def operation(endpoint: Endpoint) -> str:
+    return f"{endpoint.method} {endpoint.path.replace('{version}', endpoint.version)}"
+
+
+def page_types(endpoint: Endpoint, fields: Mapping[str, str]) -> dict[str, str]:
+    """The model types of the fields beside an answer's records, under the columns the connector copies them to."""
+    page = MODELS[operation(endpoint)]["response_data"]
+    return {column: page[name] for column, name in fields.items()}
+
+
+def record_of(declared: StreamDeclaration) -> Record:
+    """Where the rows of a declared stream come from and what the connector adds to them (reading/partitions.py)."""
+    rows, cursor, key = declared.rows, declared.cursor_field, declared.primary_key
+    shop = {"shop_id": "string"}
+    endpoint = declared.endpoint
+    if isinstance(rows, AsIs):
+        added = {**shop, cursor: "datetime.date"} if declared.by_day and cursor else shop  # the day a row covers
+        return Record(operation(endpoint), endpoint.records_key, None, added, key, cursor)
+    if isinstance(rows, Detail):
+        return Record(operation(rows.endpoint), rows.endpoint.records_key, None, shop, key, cursor)
+    of_parent = {cursor: "integer"} if cursor else {}  # the parent record's cursor value
+    if isinstance(rows, Nested):
+        added = {**shop, rows.parent_key: "string", **of_parent}
+        return Record(operation(endpoint), endpoint.records_key, rows.items, added, key, cursor)
+    if isinstance(rows, ChildPages):
+        page = page_types(rows.endpoint, {name: name for name in rows.page_fields})
+        added = {**shop, rows.parent_key: "string", **of_parent, **page}
+        return Record(operation(rows.endpoint), rows.endpoint.records_key, None, added, key, cursor)
+    added = {**shop, **page_types(rows.endpoint, rows.page_fields), **of_parent}
+    return Record(operation(rows.endpoint), rows.endpoint.records_key, None, added, key, cursor)
+
+
+RECORDS: Mapping[str, Record] = {declared.name: record_of(declared) for declared in CATALOG}
 STREAMS = sorted(RECORDS)
 
 # The models' type names as JSON Schema types (and formats).
