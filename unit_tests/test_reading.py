@@ -21,7 +21,7 @@ from source_tiktok_shop.catalog import STREAMS_BY_NAME
 from source_tiktok_shop.reading.cursor import PartRead, ShopCursor
 from source_tiktok_shop.reading.declarations import StreamDeclaration
 from source_tiktok_shop.reading.estimates import Estimates
-from source_tiktok_shop.reading.parallel_windows import cut, parts_for, resumed_parts
+from source_tiktok_shop.reading.parallel_windows import cut, parts_for, readers_for, resumed_parts
 from source_tiktok_shop.reading.partitions import ShopPartitions, StreamReader
 from source_tiktok_shop.reading.shared_pages import SharedPages
 from source_tiktok_shop.reading.shops import ShopDirectory
@@ -371,8 +371,17 @@ def test_given_a_window_of_many_pages_then_it_is_cut_where_equal_shares_of_recor
     ],
     ids=["no total", "too few pages", "pages for two", "the requests in flight", "at most 8", "one worker: sequential"],
 )
-def test_given_pages_and_requests_in_flight_then_the_number_of_parts_follows(total, in_flight, most, expected):
-    assert parts_for(total, 100, in_flight, most) == expected
+def test_given_pages_and_requests_in_flight_then_the_number_of_readers_follows(total, in_flight, most, expected):
+    assert readers_for(total, 100, in_flight, most) == expected
+
+
+@pytest.mark.parametrize(
+    "total, readers, expected",
+    [(None, 4, 1), (50_000, 1, 1), (50_000, 8, 32), (3_000, 3, 6)],
+    ids=["no total", "one reader", "four a reader", "five pages a part at least"],
+)
+def test_given_readers_then_a_window_is_cut_in_a_few_parts_each(total, readers, expected):
+    assert parts_for(total, 100, readers) == expected
 
 
 def big_orders_api(in_flight: int) -> FakeTikTok:
@@ -388,8 +397,8 @@ def test_given_a_big_window_and_room_in_flight_then_its_parts_are_read_side_by_s
     rows, cursor = sync.read(STREAMS_BY_NAME["orders"])
     assert sorted(row["id"] for row in rows) == sorted(f"1-{n}" for n in range(6_000))
     windows = {window for _, _, window, _ in api.requests}
-    assert len(windows) == 1 + 2  # 60 pages: three parts; the first goes on with the whole window's query
-    assert len(api.requests) <= 60 + 2  # at most one page more per cut
+    assert len(windows) == 1 + 11  # 60 pages, three readers: twelve parts; the first goes on with the whole query
+    assert len(api.requests) <= 60 + 11  # at most one page more per cut
     assert cursor.state == {"1": {"update_time": 2_000 + 10 * 5_999}}
 
 

@@ -20,18 +20,30 @@ from .cursor import PartRead
 
 Source = Callable[[], Iterator[Page]]  # the pages of one part, when it is read
 
-MIN_PAGES_PER_PART = 20  # below this, the request a cut costs outweighs what the part gains
-MAX_PARTS = 8
-PAGES_QUEUED_PER_PART = 2
+MIN_PAGES_PER_READER = 20  # below this, the request a cut costs outweighs what reading side by side gains
+MAX_READERS = 8
+# A window is cut in more parts than are read at once: where its records are dense is only guessed from its first
+# page, so small parts, taken in order by whichever reader is free, keep every reader busy to the end.
+PARTS_PER_READER = 4
+MIN_PAGES_PER_PART = 5
+PAGES_QUEUED_PER_READER = 2
 
 
-def parts_for(total_count: int | None, page_size: int, in_flight: int, most: int) -> int:
+def readers_for(total_count: int | None, page_size: int, in_flight: int, most: int) -> int:
     """How many parts are worth reading side by side: as many as the requests that can usefully be in flight
-    (the shop and endpoint's rate × the round trip), while each part holds enough pages."""
+    (the shop and endpoint's rate × the round trip), while each reader has enough pages to read."""
     if not total_count:
         return 1
     pages = math.ceil(total_count / page_size)
-    return max(1, min(pages // MIN_PAGES_PER_PART, in_flight, MAX_PARTS, most))
+    return max(1, min(pages // MIN_PAGES_PER_READER, in_flight, MAX_READERS, most))
+
+
+def parts_for(total_count: int | None, page_size: int, readers: int) -> int:
+    """How many parts to cut a window in for `readers`: a few each, of a few pages at least."""
+    if readers <= 1 or not total_count:
+        return 1
+    pages = math.ceil(total_count / page_size)
+    return max(1, min(readers * PARTS_PER_READER, pages // MIN_PAGES_PER_PART))
 
 
 def cut(window: Window, first_page: Page, field: str, parts: int) -> list[Window]:
@@ -86,24 +98,27 @@ DONE = None
 
 
 class Parts:
-    """Reads each part's pages on a thread of its own; `pages()` hands them over as `(part, page)` as they
-    come, and `(part, None)` once a part has no more."""
+    """Reads the parts on `readers` threads, each taking the next part not started yet; `pages()` hands their pages
+    over as `(part, page)` as they come, and `(part, None)` once a part has no more."""
 
-    def __init__(self, sources: list[Source]):
+    def __init__(self, sources: list[Source], readers: int):
         self._sources = sources
+        self._readers = max(1, min(readers, len(sources)))
         self._queue: queue.Queue[tuple[int, Page | None | BaseException]] = queue.Queue(
-            maxsize=PAGES_QUEUED_PER_PART * len(sources)
+            maxsize=PAGES_QUEUED_PER_READER * self._readers
         )
         self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._started = 0
 
     def pages(self) -> Iterator[tuple[int, Page | None]]:
         threads = [
-            threading.Thread(target=self._read, args=(number, source), daemon=True, name=f"window-part-{number}")
-            for number, source in enumerate(self._sources)
+            threading.Thread(target=self._work, daemon=True, name=f"window-part-reader-{number}")
+            for number in range(self._readers)
         ]
         for thread in threads:
             thread.start()
-        remaining = len(threads)
+        remaining = len(self._sources)
         try:
             while remaining:
                 number, item = self._queue.get()
@@ -120,16 +135,28 @@ class Parts:
                 except queue.Empty:
                     pass
 
-    def _read(self, number: int, source: Source) -> None:
+    def _work(self) -> None:
+        while not self._stop.is_set():
+            with self._lock:
+                number, self._started = self._started, self._started + 1
+            if number >= len(self._sources):
+                return
+            if not self._read(number, self._sources[number]):
+                return
+
+    def _read(self, number: int, source: Source) -> bool:
+        """Hands over the part's pages; whether the reader may go on to another part."""
         pages = source()
         try:
             for page in pages:
                 if self._stop.is_set():
-                    return
+                    return False
                 self._queue.put((number, page))
             self._queue.put((number, DONE))
+            return True
         except BaseException as error:  # handed to the reading thread, which raises it
             self._queue.put((number, error))
+            return False
         finally:
             close = getattr(pages, "close", None)
             if close:

@@ -18,7 +18,7 @@ from .cursor import ShopCursor
 from .declarations import AsIs, ChildPages, Detail, Followed, Nested, StreamDeclaration
 from .estimates import Estimates
 from .page_records import joined, without
-from .parallel_windows import Parts, Source, cut, parts_for, resumed_parts, until
+from .parallel_windows import MAX_READERS, Parts, Source, cut, parts_for, readers_for, resumed_parts, until
 from .shared_pages import SharedPages
 from .shops import ShopDirectory
 from .windows import (
@@ -255,7 +255,8 @@ class StreamReader:
                     (part, None if done else self._source(shop, part))
                     for part, done in resumed_parts(window, parts_read, self._lookback_seconds)
                 ]
-                yield from self._records_of_parts(shop, resumed, partition, parents)
+                readers = min(self._api.parallelism(self._query(shop, window)), MAX_READERS, self._most_parts)
+                yield from self._records_of_parts(shop, resumed, partition, parents, max(1, readers))
                 return
         pages = self._pages(shop, window, filters)
         try:
@@ -276,7 +277,10 @@ class StreamReader:
                 field = self.declaration.cursor_field or ""
                 sources: list[Source | None] = [lambda: until(parts[0].end, field, first, pages)]
                 sources += [self._source(shop, part) for part in parts[1:]]
-                yield from self._records_of_parts(shop, list(zip(parts, sources, strict=True)), partition, parents)
+                readers = self._readers(shop, window, first)
+                yield from self._records_of_parts(
+                    shop, list(zip(parts, sources, strict=True)), partition, parents, readers
+                )
                 return
             for page in itertools.chain([first], pages):
                 for row in self._rows_of_page(page, shop, parents):
@@ -293,20 +297,32 @@ class StreamReader:
             return [window]
 
         def decide() -> list[Window]:
-            in_flight = self._api.parallelism(self._query(shop, window))
-            count = parts_for(first.total_count, endpoint.page_size or 1, in_flight, self._most_parts)
-            return cut(window, first, field, count)
+            readers = self._readers(shop, window, first)
+            return cut(window, first, field, parts_for(first.total_count, endpoint.page_size or 1, readers))
 
         return self._shared_pages.plan(self._query(shop, window).key, decide)
+
+    def _readers(self, shop: Shop, window: Window | None, first: Page | None) -> int:
+        """How many of a window's parts to read side by side (readers_for)."""
+        in_flight = self._api.parallelism(self._query(shop, window))
+        total = first.total_count if first else None
+        return readers_for(total, self.declaration.endpoint.page_size or 1, in_flight, self._most_parts)
 
     def _source(self, shop: Shop, window: Window) -> Source:
         return lambda: self._pages(shop, window)
 
     def _records_of_parts(
-        self, shop: Shop, parts: list[tuple[Window, Source | None]], partition: StreamSlice, parents: Tally
+        self,
+        shop: Shop,
+        parts: list[tuple[Window, Source | None]],
+        partition: StreamSlice,
+        parents: Tally,
+        readers: int,
     ) -> Iterator[Record]:
-        """Reads the parts that have a source side by side; parts without one were read by an earlier sync."""
-        self._logger.info(f"Progress: {self.name}, shop {shop.id}: reading in {len(parts)} parts side by side.")
+        """Reads the parts that have a source, `readers` at a time; parts without one were read by an earlier sync."""
+        self._logger.info(
+            f"Progress: {self.name}, shop {shop.id}: reading in {len(parts)} parts, {readers} side by side."
+        )
         if self._cursor:
             self._cursor.split(shop.id, [(window, source is None) for window, source in parts])
         numbers = [number for number, (_, source) in enumerate(parts) if source is not None]
@@ -314,7 +330,7 @@ class StreamReader:
             StreamSlice(partition=partition.partition, cursor_slice={**partition.cursor_slice, "part": number})
             for number in range(len(parts))
         ]
-        for index, page in Parts([source for _, source in parts if source is not None]).pages():
+        for index, page in Parts([source for _, source in parts if source is not None], readers).pages():
             number = numbers[index]
             if page is None:
                 if self._cursor:

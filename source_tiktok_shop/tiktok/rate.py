@@ -40,6 +40,10 @@ MIN_CYCLE_SECONDS, MIN_CYCLE_SUCCESSES = 1.0, 5
 STREAK_PAUSE = 1.0  # seconds, doubling with each refusal in a row, up to MAX_PAUSE
 MAX_PAUSE = 30.0
 PLATFORM_KEYS = 3  # (shop, endpoint)s refused in a row at once: the whole platform is throttling
+# During a platform-wide throttle one request at a time probes whether it is over, 1 s apart and then half as long
+# again each time, up to 8 s: a throttle of unknown length is left alone, and its end is noticed within seconds.
+PLATFORM_PAUSE, PLATFORM_GROWTH, MAX_PLATFORM_PAUSE = 1.0, 1.5, 8.0
+PAUSE_POLL = 0.25  # how often a request kept waiting by a pause looks whether it is over
 ID_SEGMENT = re.compile(r"/\d{10,}(?=/|$)")  # ids in paths (products/{id}); API versions have 6 digits
 
 
@@ -94,6 +98,8 @@ class RatePolicy(BaseCallRatePolicy):
         self._keys: dict[RateKey, KeyRate] = {}
         self._shop_next_send: dict[str, float] = {}
         self._platform_until = 0.0
+        self._platform_refusals = 0  # in a row, while the whole platform throttles (0: it does not)
+        self._probing = False  # a request is out to see whether the platform-wide throttle is over
 
     @staticmethod
     def key_of(request: Any) -> RateKey | None:
@@ -126,7 +132,10 @@ class RatePolicy(BaseCallRatePolicy):
                 earliest = max(earliest, self._shop_next_send.get(key.shop_cipher, 0.0))
             if now < earliest:
                 state.paced = state.paced or earliest == state.next_send
-                return earliest - now
+                # A pause may end early (the throttle is over): look again soon rather than sleep it all out.
+                return earliest - now if earliest == state.next_send else min(earliest - now, PAUSE_POLL)
+            if self._platform_refusals:  # this request probes whether the throttle is over; the others wait for it
+                self._platform_until, self._probing = now + self._platform_pause(), True
             state.next_send = now + 1.0 / state.rate
             if self._ceiling:
                 self._shop_next_send[key.shop_cipher] = now + 1.0 / self._ceiling
@@ -143,6 +152,11 @@ class RatePolicy(BaseCallRatePolicy):
                 state.latency = latency if state.latency is None else 0.8 * state.latency + 0.2 * latency
             state.streak = 0
             state.succeeded_since += 1
+            if self._platform_refusals:  # the platform-wide throttle is over: everything resumes at its rate
+                self._platform_refusals, self._platform_until, self._probing = 0, 0.0, False
+                for other in self._keys.values():
+                    if other.streak:
+                        other.streak, other.paused_until = 0, 0.0
             if not state.paced:
                 return  # the pace did not hold this key back: no evidence that more would be welcome
             state.paced = False
@@ -177,15 +191,20 @@ class RatePolicy(BaseCallRatePolicy):
                     state.quota = min(state.rate, state.quota)
                     state.rate = self._capped(MARGIN * state.quota)
                 state.refused_time, state.succeeded_since = now, 0
+            elif self._platform_refusals or sum(other.streak >= 2 for other in self._keys.values()) >= PLATFORM_KEYS:
+                if self._probing or not self._platform_refusals:  # not a request sent before the pause began
+                    self._platform_refusals += 1
+                    self._probing = False
+                self._platform_until = max(self._platform_until, now + self._platform_pause())
             else:
                 pause = min(MAX_PAUSE, STREAK_PAUSE * 2 ** (state.streak - 2))
                 state.paused_until = max(state.paused_until, now + pause)
-                streaks = [other for other in self._keys.values() if other.streak >= 2]
-                if len(streaks) >= PLATFORM_KEYS:
-                    self._platform_until = max(self._platform_until, max(other.paused_until for other in streaks))
             if retry_after:
                 state.paused_until = max(state.paused_until, now + retry_after)
             state.next_send = max(state.next_send, now + 1.0 / state.rate)
+
+    def _platform_pause(self) -> float:
+        return min(MAX_PLATFORM_PAUSE, PLATFORM_PAUSE * PLATFORM_GROWTH ** max(0, self._platform_refusals - 1))
 
     def settled(self, key: RateKey) -> Settled:
         with self._lock:
