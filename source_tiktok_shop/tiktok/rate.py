@@ -219,7 +219,8 @@ class RatePolicy(BaseCallRatePolicy):
             if state is None or state.latency is None:
                 return 1
             reachable = self._capped(state.quota if state.quota is not None else DOCUMENTED_RATE)
-            return max(1, math.ceil(reachable * state.latency))
+            # Whole requests only: below one more, a second reader only adds threads (a local, CPU-bound read).
+            return max(1, math.floor(reachable * state.latency))
 
     def _capped(self, rate: float) -> float:
         return max(MIN_RATE, min(rate, self._ceiling or MAX_RATE, MAX_RATE))
