@@ -43,6 +43,7 @@ PLATFORM_KEYS = 3  # (shop, endpoint)s refused in a row at once: the whole platf
 # During a platform-wide throttle one request at a time probes whether it is over, 1 s apart and then half as long
 # again each time, up to 8 s: a throttle of unknown length is left alone, and its end is noticed within seconds.
 PLATFORM_PAUSE, PLATFORM_GROWTH, MAX_PLATFORM_PAUSE = 1.0, 1.5, 8.0
+IN_FLIGHT_HEADROOM = 1.5
 PAUSE_POLL = 0.25  # how often a request kept waiting by a pause looks whether it is over
 ID_SEGMENT = re.compile(r"/\d{10,}(?=/|$)")  # ids in paths (products/{id}); API versions have 6 digits
 
@@ -219,8 +220,8 @@ class RatePolicy(BaseCallRatePolicy):
             if state is None or state.latency is None:
                 return 1
             reachable = self._capped(state.quota if state.quota is not None else DOCUMENTED_RATE)
-            # Whole requests only: below one more, a second reader only adds threads (a local, CPU-bound read).
-            return max(1, math.floor(reachable * state.latency))
+            # Half as many again: a reader also waits for its turn and hands its pages over between requests.
+            return max(1, math.ceil(IN_FLIGHT_HEADROOM * reachable * state.latency))
 
     def _capped(self, rate: float) -> float:
         return max(MIN_RATE, min(rate, self._ceiling or MAX_RATE, MAX_RATE))
