@@ -41,27 +41,21 @@ ORDER_REVENUE_FIELDS = (
 # A statement transaction's, but the guarantee reimbursement, which the order's model has only among its details.
 ORDER_SHIPPING_FIELDS = tuple(name for name in SHIPPING_FIELDS if name != "shipping_fee_guarantee_reimbursement")
 # The breakdowns Get Unsettled Transactions gives (its model's), which name fewer fees than a statement's.
+UNSETTLED_SHIPPING_LACKS = frozenset(
+    {
+        "fbt_fulfillment_fee_reimbursement_amount",
+        "return_shipping_label_fee_amount",
+        "seller_self_shipping_service_fee_amount",
+        "return_shipping_fee_paid_buyer_amount",
+        "failed_delivery_subsidy_amount",
+        "shipping_fee_guarantee_reimbursement",
+        "fbt_free_shipping_fee_amount",
+        "free_return_subsidy_amount",
+    }
+)
 UNSETTLED_SHIPPING_FIELDS = (
-    "actual_shipping_fee_amount",
-    "international_leg_logistics_amount",
-    "shipping_fee_discount_amount",
-    "customer_paid_shipping_fee_amount",
-    "return_shipping_fee_amount",
-    "replacement_shipping_fee_amount",
-    "exchange_shipping_fee_amount",
-    "signature_confirmation_fee_amount",
-    "shipping_insurance_fee_amount",
-    "distant_shipping_fee_amount",
-    "shipping_app_service_fee_amount",
-    "logistics_service_fee",
-    "fbt_overall_merchant_subsidy",
-    "fbt_key_merchant_subsidy",
+    *(name for name in SHIPPING_FIELDS if name not in UNSETTLED_SHIPPING_LACKS),
     "sfr_reimbursement",
-    "tiktok_shop_shipping_incentive_amount",
-    "hazmat_noncompliance_fee",
-    "hazmat_handling_fee",
-    "non_standard_weight_fee",
-    "non_standard_dimension_fee",
 )
 UNSETTLED_FEE_FIELDS = (
     "platform_commission_amount",
