@@ -43,16 +43,32 @@ SHAPES = {
     ("brands", None): ("GET /product/202309/brands", "brands"),
     ("promotion_activities", None): ("POST /promotion/202309/activities/search", "activities"),
     ("coupons", None): ("POST /promotion/202406/coupons/search", "coupons"),
+    ("shop_performance", None): ("GET /analytics/202609/shop/performance", "performance.intervals"),
+    ("shop_product_performance", None): ("GET /analytics/202605/shop_products/performance", "products"),
+    ("shop_sku_performance", None): ("GET /analytics/202509/shop_skus/performance", "skus"),
+    ("shop_video_performance", None): ("GET /analytics/202605/shop_videos/performance", "videos"),
+    ("shop_live_performance", None): ("GET /analytics/202609/shop_lives/performance", "live_stream_sessions"),
+    ("order_transactions", None): ("GET /finance/202501/orders/{order_id}/statement_transactions", None),
+    ("unsettled_transactions", None): ("GET /finance/202507/orders/unsettled", "transactions"),
+    ("affiliate_orders", None): ("POST /affiliate_seller/202410/orders/search", "orders"),
+    ("open_collaborations", None): ("POST /affiliate_seller/202412/open_collaborations/search", "open_collaborations"),
+    ("target_collaborations", None): (
+        "POST /affiliate_seller/202508/target_collaborations/search",
+        "target_collaborations",
+    ),
+    ("sample_applications", None): ("POST /affiliate_seller/202508/sample_applications/search", "sample_applications"),
 }
 
-# Fields of markets the sandbox has no shop in (Brazil, Japan) or of records it does not make (replacement,
-# exchange and ePharmacy orders; combined returns): never served.
+# Fields of markets the sandbox has no shop in (Brazil, Japan), of records it does not make (replacement,
+# exchange and ePharmacy orders; combined returns), or that TikTok no longer returns: never served.
 NEVER_SERVED = {
     "orders": {
         "cpf", "cpf_name",  # Brazil
         "recipient_address.first_name_local_script", "recipient_address.last_name_local_script",  # Japan
         "replaced_order_id", "exchange_source_order_id", "consultation_id",
     },
+    # TikTok's notes: deprecated, no longer returned (each SKU's `settlement_status` and `fully_return` say it).
+    "affiliate_orders": {"status", "skus[].refunded_quantity", "skus[].returned_quantity"},
     "warehouses": {
         "address.first_name", "address.last_name",  # Japan
         "address.first_name_local_script", "address.last_name_local_script",
@@ -155,6 +171,7 @@ CONDITIONAL = {
     },
     "cancellations": {"cancel_line_items[].cancel_sub_line_items"},
     "statements": {"payment_time"},  # paid statements
+    "affiliate_orders": {"delivery_time"},  # delivered orders
     ("payments", "202309"): {"paid_time"},  # paid payments (202605 sends 0 until then)
     "brands": {"brand_status"},  # asked of a category, for authorized brands
     "promotion_activities": {
@@ -185,16 +202,23 @@ def served(w: World, resource: str, version: str | None) -> list[dict]:
     records = [r for rows in w.records(resource, version).values() for r in rows]
     if resource == "statement_transactions":  # the ground truth adds the statement to each transaction
         return [{k: v for k, v in r.items() if k != "statement_id"} for r in records]
+    if resource.startswith("shop_") and resource.endswith("performance"):  # and the day to each analytics row
+        return [{k: v for k, v in r.items() if k != "date"} for r in records]
     return records
 
 
 def record_model(resource: str, version: str | None):
     operation, key = SHAPES[(resource, version)]
     data = MODELS[operation]["response_data"]
-    return data if key is None else data[key][0]
+    if key is None:
+        return data
+    *path, last = key.split(".")
+    for name in path:
+        data = data[name]
+    return data[last][0]
 
 
-TYPES = {"string": str, "integer": int, "number": int, "boolean": bool}
+TYPES = {"string": str, "integer": int, "number": int, "boolean": bool, "datetime.date": str}
 
 
 def problems(value, model, path: str) -> Iterator[str]:

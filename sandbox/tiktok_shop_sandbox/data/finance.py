@@ -18,7 +18,7 @@ from .common import DAY, HOUR, SEA, DictRow, IdGen, money
 
 if TYPE_CHECKING:
     from .aftersales import ReturnRow
-    from .orders import OrderRow
+    from .orders import OrderRow, Pay
 
 ADJUSTMENT_TYPES = [
     "SHIPPING_FEE_ADJUSTMENT",
@@ -240,6 +240,37 @@ class Fin:
         return self.revenue_amount + self.fee_tax_amount + self.shipping_cost_amount
 
 
+def commission_fees(region: str, base: int) -> dict[str, int]:
+    """The platform's cut of a settlement's revenue ``base``, by market (the US charges a referral fee instead)."""
+    if region == "US":
+        return {"referral_fee_amount": -(base * US_REFERRAL // 1000)}
+    return {
+        "platform_commission_amount": -(base * COMMISSION // 1000),
+        "transaction_fee_amount": -(base * TRANSACTION_FEE // 1000),
+    }
+
+
+def affiliate_fee(base: int) -> dict[str, int]:
+    """The affiliate creators' commission on a settlement's revenue ``base``."""
+    return {"affiliate_commission_amount": -(base * AFFILIATE // 1000)}
+
+
+def shipping_parts(p: Pay, actual: int, return_shipping: int = 0) -> tuple[dict[str, int], dict[str, int]]:
+    """A settlement's shipping breakdown and where its figures come from, the carrier charging ``actual``."""
+    shipping = {
+        "actual_shipping_fee_amount": -actual,
+        "shipping_fee_discount_amount": p.shipping_fee_platform_discount,
+        "customer_paid_shipping_fee_amount": p.shipping_fee,
+        "return_shipping_fee_amount": -return_shipping,
+    }
+    detail = {
+        "platform_shipping_fee_discount_amount": p.shipping_fee_platform_discount,
+        "fbm_shipping_cost_amount": -actual,
+        "customer_shipping_fee": p.shipping_fee,
+    }
+    return shipping, detail
+
+
 def settle(o: OrderRow, rng: random.Random, ret: ReturnRow | None) -> Fin:
     """A completed order's settlement: its revenue less what a completed refund gave back, the market's fees and
     taxes on it (affiliate commission on 15 % of orders), and the shipping (the carrier may charge up to a fifth more
@@ -266,16 +297,11 @@ def settle(o: OrderRow, rng: random.Random, ret: ReturnRow | None) -> Fin:
         "seller_discount_refund_amount": refund_discount,
     }
     base = sum(revenue.values())
-    fees: dict[str, int] = {}
-    if region == "US":
-        fees["referral_fee_amount"] = -(base * US_REFERRAL // 1000)
-        if refund_list:  # a fifth of the referral fee a refund gave back is kept
-            fees["refund_administration_fee_amount"] = -(refund_list * US_REFERRAL // 1000 // 5)
-    else:
-        fees["platform_commission_amount"] = -(base * COMMISSION // 1000)
-        fees["transaction_fee_amount"] = -(base * TRANSACTION_FEE // 1000)
+    fees = commission_fees(region, base)
+    if region == "US" and refund_list:  # a fifth of the referral fee a refund gave back is kept
+        fees["refund_administration_fee_amount"] = -(refund_list * US_REFERRAL // 1000 // 5)
     if rng.random() < 0.15:
-        fees["affiliate_commission_amount"] = -(base * AFFILIATE // 1000)
+        fees.update(affiliate_fee(base))
     if region in SEA and p.shipping_fee_platform_discount:
         fees["sfp_service_fee_amount"] = -(base * FREE_SHIPPING_PROGRAMME // 1000)
     if region == "ID":
@@ -287,17 +313,7 @@ def settle(o: OrderRow, rng: random.Random, ret: ReturnRow | None) -> Fin:
         taxes = {name: -(base * rate // 1000) for name, rate in CROSS_BORDER_TAXES.get(region, {}).items()}
     ship_orig = p.original_shipping_fee
     actual = ship_orig + (rng.randint(0, ship_orig // 5) if ship_orig > 5 else 0)
-    shipping = {
-        "actual_shipping_fee_amount": -actual,
-        "shipping_fee_discount_amount": p.shipping_fee_platform_discount,
-        "customer_paid_shipping_fee_amount": p.shipping_fee,
-        "return_shipping_fee_amount": -return_shipping,
-    }
-    shipping_detail = {
-        "platform_shipping_fee_discount_amount": p.shipping_fee_platform_discount,
-        "fbm_shipping_cost_amount": -actual,
-        "customer_shipping_fee": p.shipping_fee,
-    }
+    shipping, shipping_detail = shipping_parts(p, actual, return_shipping)
     payment_detail = {
         "customer_payment_amount": p.total,
         "customer_refund_amount": -refund_paid,

@@ -14,14 +14,16 @@ from typing import TYPE_CHECKING
 from .common import DAY, DictRow, IdGen, money, split
 from .finance import (
     AFFILIATE,
-    COMMISSION,
     FEE_FIELDS,
+    SHIPPING_DETAIL_DEPRECATED,
+    SHIPPING_DETAIL_FIELDS,
     SHIPPING_FIELDS,
     TAX_FIELDS,
-    TRANSACTION_FEE,
-    US_REFERRAL,
     Fin,
+    affiliate_fee,
     breakdown,
+    commission_fees,
+    shipping_parts,
 )
 
 if TYPE_CHECKING:
@@ -40,6 +42,12 @@ ORDER_REVENUE_FIELDS = (
 )
 # A statement transaction's, but the guarantee reimbursement, which the order's model has only among its details.
 ORDER_SHIPPING_FIELDS = tuple(name for name in SHIPPING_FIELDS if name != "shipping_fee_guarantee_reimbursement")
+# Where the shipping figures come from: a statement's detail, but the buyer's shipping fee, and the guarantee
+# reimbursement, which the order's model has here rather than among the shipping costs.
+ORDER_SHIPPING_DETAIL_FIELDS = (
+    *(name for name in SHIPPING_DETAIL_FIELDS if name not in ("customer_shipping_fee", "refund_customer_shipping_fee")),
+    "shipping_fee_guarantee_reimbursement",
+)
 # The breakdowns Get Unsettled Transactions gives (its model's), which name fewer fees than a statement's.
 UNSETTLED_SHIPPING_LACKS = frozenset(
     {
@@ -56,6 +64,16 @@ UNSETTLED_SHIPPING_LACKS = frozenset(
 UNSETTLED_SHIPPING_FIELDS = (
     *(name for name in SHIPPING_FIELDS if name not in UNSETTLED_SHIPPING_LACKS),
     "sfr_reimbursement",
+)
+UNSETTLED_SHIPPING_DETAIL_FIELDS = (
+    "customer_shipping_fee_offset_amount",
+    "shipping_fee_subsidy_amount",
+    "platform_shipping_fee_discount_amount",
+    "fbm_shipping_cost_amount",
+    "fbt_shipping_cost_amount",
+    "promo_shipping_incentive_amount",
+    "fbt_fulfillment_fee_amount",
+    "seller_shipping_fee_discount_amount",
 )
 UNSETTLED_FEE_FIELDS = (
     "platform_commission_amount",
@@ -148,8 +166,8 @@ def sku_shares(o: OrderRow, f: Fin) -> list[SkuShare]:
     result = []
     for k, (prod, sku, quantity, subtotal, discount) in enumerate(listed):
         revenue = {"subtotal_before_discount_amount": subtotal, "seller_discount_amount": -discount}
-        shipping = f.shipping if k == 0 else {}
-        fin = Fin({**revenue, **revenue_shares[k]}, fee_shares[k], tax_shares[k], shipping, {}, {})
+        shipping, shipping_detail = (f.shipping, f.shipping_detail) if k == 0 else ({}, {})
+        fin = Fin({**revenue, **revenue_shares[k]}, fee_shares[k], tax_shares[k], shipping, shipping_detail, {})
         result.append(SkuShare(prod, sku, quantity, fin))
     return result
 
@@ -162,21 +180,9 @@ def estimated_fin(o: OrderRow, affiliate: bool) -> Fin:
     p = o.pay
     revenue = {"subtotal_before_discount_amount": p.original_total, "seller_discount_amount": -p.seller_discount}
     base = sum(revenue.values())
-    if o.shop.region == "US":
-        fees = {"referral_fee_amount": -(base * US_REFERRAL // 1000)}
-    else:
-        fees = {
-            "platform_commission_amount": -(base * COMMISSION // 1000),
-            "transaction_fee_amount": -(base * TRANSACTION_FEE // 1000),
-        }
-    if affiliate:
-        fees["affiliate_commission_amount"] = -(base * AFFILIATE // 1000)
-    shipping = {
-        "actual_shipping_fee_amount": -p.original_shipping_fee,
-        "shipping_fee_discount_amount": p.shipping_fee_platform_discount,
-        "customer_paid_shipping_fee_amount": p.shipping_fee,
-    }
-    return Fin(revenue, fees, {}, shipping, {}, {})
+    fees = commission_fees(o.shop.region, base) | (affiliate_fee(base) if affiliate else {})
+    shipping, shipping_detail = shipping_parts(p, p.original_shipping_fee)
+    return Fin(revenue, fees, {}, shipping, shipping_detail, {})
 
 
 def affiliate_commission(f: Fin) -> int:
@@ -184,16 +190,26 @@ def affiliate_commission(f: Fin) -> int:
     return f.fees.get("affiliate_commission_amount", 0)
 
 
-ORDER_BREAKDOWNS = (ORDER_REVENUE_FIELDS, ORDER_SHIPPING_FIELDS, FEE_FIELDS, TAX_FIELDS)
-UNSETTLED_BREAKDOWNS = (ORDER_REVENUE_FIELDS, UNSETTLED_SHIPPING_FIELDS, UNSETTLED_FEE_FIELDS, UNSETTLED_TAX_FIELDS)
+# (revenue, shipping, shipping detail, fees, taxes): the fields of each breakdown of an endpoint's model.
+ORDER_BREAKDOWNS = (ORDER_REVENUE_FIELDS, ORDER_SHIPPING_FIELDS, ORDER_SHIPPING_DETAIL_FIELDS, FEE_FIELDS, TAX_FIELDS)
+UNSETTLED_BREAKDOWNS = (
+    ORDER_REVENUE_FIELDS,
+    UNSETTLED_SHIPPING_FIELDS,
+    UNSETTLED_SHIPPING_DETAIL_FIELDS,
+    UNSETTLED_FEE_FIELDS,
+    UNSETTLED_TAX_FIELDS,
+)
 
 
 def _amounts(f: Fin, dec: int, fields: tuple = ORDER_BREAKDOWNS) -> dict:
     """The breakdowns of a settlement (of an order or of one of its SKUs), decimal strings; costs negative."""
-    revenue, shipping, fees, taxes = fields
+    revenue, shipping, detail, fees, taxes = fields
     return {
         "revenue_breakdown": breakdown(revenue, f.revenue, dec),
-        "shipping_cost_breakdown": breakdown(shipping, f.shipping, dec),
+        "shipping_cost_breakdown": {
+            **breakdown(shipping, f.shipping, dec),
+            "supplementary_component": breakdown(detail, f.shipping_detail, dec, SHIPPING_DETAIL_DEPRECATED),
+        },
         "fee_tax_breakdown": {"fee": breakdown(fees, f.fees, dec), "tax": breakdown(taxes, f.taxes, dec)},
     }
 
