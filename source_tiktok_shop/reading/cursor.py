@@ -156,25 +156,27 @@ class ShopCursor(Cursor):
 
     def observe(self, record: Record) -> None:
         value = record.data.get(self._field)
-        if self._is_value(value):
-            shop_id = str(record.data["shop_id"])
-            number = record.associated_slice.get("part") if record.associated_slice else None
-            with self._lock:
-                if isinstance(value, int) and number is not None and shop_id in self._parts:
-                    part = self._parts[shop_id][number]
-                    part.max = value if part.max is None else max(part.max, value)
-                    self._advance_over_parts(shop_id)
-                elif self._advances_per_record:
-                    self._advance(shop_id, value)
-                else:
-                    key = self._key(record.associated_slice)
-                    if _later(value, self._partition_max.get(key)):
-                        self._partition_max[key] = value
         with self._lock:
+            if self._is_value(value):
+                self._note(value, str(record.data["shop_id"]), record.associated_slice)
             self._since_checkpoint += 1
             due = self._since_checkpoint >= self._checkpoint_every
         if due:
             self._checkpoint()
+
+    def _note(self, value: CursorValue, shop_id: str, stream_slice: Mapping[str, Any] | None) -> None:
+        """What a record emitted moves: its part of the window, the shop's value, or its partition's largest."""
+        number = stream_slice.get("part") if stream_slice else None
+        if isinstance(value, int) and number is not None and shop_id in self._parts:
+            part = self._parts[shop_id][number]
+            part.max = value if part.max is None else max(part.max, value)
+            self._advance_over_parts(shop_id)
+        elif self._advances_per_record:
+            self._advance(shop_id, value)
+        else:
+            key = self._key(stream_slice)
+            if _later(value, self._partition_max.get(key)):
+                self._partition_max[key] = value
 
     def close_partition(self, partition: Partition) -> None:
         key = self._key(partition.to_slice())
