@@ -167,21 +167,46 @@ REAUTHORIZE = (
     "Authorize the app again and update the credentials."
 )
 
+
+class Refusal(Exception):
+    """TikTok refused a request for a reason that ends this part of the read without failing the sync."""
+
+
+class MissingScopeError(Refusal):
+    """The app or the seller's authorization lacks the scope an endpoint needs (105005): skip the stream."""
+
+
+class VersionUnavailable(Refusal):
+    """TikTok does not serve this API version for the shop (36009014): an older one may do."""
+
+
+class ShopNotEligible(Refusal):
+    """The API is not available in the shop's market: skip the shop for this stream."""
+
+
+class RecordGone(Refusal):
+    """The record asked for no longer exists (deleted since it was listed): skip it."""
+
+
+class DateTooOld(Refusal):
+    """TikTok no longer keeps analytics for the date asked: read from the oldest date it still keeps."""
+
+
+# Refusals the read goes on from: handed back by the HttpClient (IGNORE), raised by `successful` as their class.
+REFUSALS: Mapping[int, tuple[type[Refusal], str]] = {
+    MISSING_SCOPE: (MissingScopeError, "The app lacks the scope of this endpoint (105005)."),
+    VERSION_UNAVAILABLE: (VersionUnavailable, "TikTok does not serve this API version for this shop (36009014)."),
+    MARKET_UNAVAILABLE: (ShopNotEligible, f"This API is not available in the shop's market ({MARKET_UNAVAILABLE})."),
+    PRODUCT_NOT_FOUND: (RecordGone, f"The product no longer exists ({PRODUCT_NOT_FOUND})."),
+    ANALYTICS_DATE_TOO_OLD: (
+        DateTooOld,
+        f"TikTok no longer keeps analytics for this date ({ANALYTICS_DATE_TOO_OLD}).",
+    ),
+}
+
 # Codes with one meaning; reference §5.1 (and §1.3 for the token host's 36004004).
 CODE_RESOLUTIONS: Mapping[int, ErrorResolution] = {
-    MISSING_SCOPE: ErrorResolution(ResponseAction.IGNORE, None, "The app lacks the scope of this endpoint (105005)."),
-    VERSION_UNAVAILABLE: ErrorResolution(
-        ResponseAction.IGNORE, None, "TikTok does not serve this API version for this shop (36009014)."
-    ),
-    MARKET_UNAVAILABLE: ErrorResolution(
-        ResponseAction.IGNORE, None, f"This API is not available in the shop's market ({MARKET_UNAVAILABLE})."
-    ),
-    PRODUCT_NOT_FOUND: ErrorResolution(
-        ResponseAction.IGNORE, None, f"The product no longer exists ({PRODUCT_NOT_FOUND})."
-    ),
-    ANALYTICS_DATE_TOO_OLD: ErrorResolution(
-        ResponseAction.IGNORE, None, f"TikTok no longer keeps analytics for this date ({ANALYTICS_DATE_TOO_OLD})."
-    ),
+    **{code: ErrorResolution(ResponseAction.IGNORE, None, message) for code, (_, message) in REFUSALS.items()},
     INVALID_SIGNATURE: _config_error(CLOCK_OR_SECRET + " (106001)"),
     101000: _config_error(REAUTHORIZE + " (101000)"),
     36009033: _config_error(
@@ -298,7 +323,7 @@ class TikTokErrorHandler(ErrorHandler):
                 and self._sent_stale_token(response_or_exception.request)
             ):
                 # TikTok retires the old token on refresh: the request only needs to go again, with the new one.
-                answer = answer_of(response_or_exception.status_code, envelope(response_or_exception))
+                answer = answer_of(response_or_exception.status_code, body)
                 return _retry(STALE_TOKEN_CAUSE.format(answer=answer))
             return resolution
         if isinstance(response_or_exception, requests.RequestException):
@@ -389,43 +414,11 @@ def is_rate_limited(response: requests.Response) -> bool:
     return response.status_code == 429 or envelope(response).code == RATE_LIMITED
 
 
-class Refusal(Exception):
-    """TikTok refused a request for a reason that ends this part of the read without failing the sync."""
-
-
-class MissingScopeError(Refusal):
-    """The app or the seller's authorization lacks the scope an endpoint needs (105005): skip the stream."""
-
-
-class VersionUnavailable(Refusal):
-    """TikTok does not serve this API version for the shop (36009014): an older one may do."""
-
-
-class ShopNotEligible(Refusal):
-    """The API is not available in the shop's market: skip the shop for this stream."""
-
-
-class RecordGone(Refusal):
-    """The record asked for no longer exists (deleted since it was listed): skip it."""
-
-
-class DateTooOld(Refusal):
-    """TikTok no longer keeps analytics for the date asked: read from the oldest date it still keeps."""
-
-
-REFUSALS: Mapping[int, type[Refusal]] = {
-    MISSING_SCOPE: MissingScopeError,
-    VERSION_UNAVAILABLE: VersionUnavailable,
-    MARKET_UNAVAILABLE: ShopNotEligible,
-    PRODUCT_NOT_FOUND: RecordGone,
-    ANALYTICS_DATE_TOO_OLD: DateTooOld,
-}
-
-
 def successful(body: Envelope) -> Envelope:
     """The envelope of a successful answer; a refusal the read goes on from becomes its `Refusal`."""
     if body.code is not None and body.code in REFUSALS:
-        raise REFUSALS[body.code](body.describe())
+        refusal, _ = REFUSALS[body.code]
+        raise refusal(body.describe())
     if body.code != SUCCESS:
         raise AirbyteTracedException(
             message=f"TikTok refused the request: {body.describe()}.", failure_type=FailureType.system_error
