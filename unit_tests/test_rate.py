@@ -106,6 +106,12 @@ def test_given_other_endpoints_and_shops_then_they_keep_their_own_rates():
     assert policy.settled(products).rate == policy.settled(other_shop).rate == INITIAL_RATE
 
 
+def test_given_an_older_version_then_it_is_the_same_api_and_key():
+    assert RateKey.of("c", "/return_refund/202309/returns/search") == RateKey.of(
+        "c", "/return_refund/202602/returns/search"
+    )
+
+
 def test_given_ids_in_paths_then_one_endpoint_is_one_key():
     assert RateKey.of("c", "/product/202309/products/1729382256910270464") == RateKey.of(
         "c", "/product/202309/products/1729382256910270999"

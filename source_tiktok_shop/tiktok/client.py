@@ -224,7 +224,9 @@ class TikTokClient:
 
     @staticmethod
     def _rate_key(query: Query) -> RateKey:
-        return RateKey.of(query.shop.cipher if query.shop else "", query.request().path)
+        return RateKey.of(
+            query.shop.cipher if query.shop else "", query.endpoint.path_of(path_params=query.path_params)
+        )
 
     def _retried(self, host: str, request: Request) -> tuple[requests.PreparedRequest, requests.Response]:
         """One send with the HttpClient's retries; retries spent end in one error naming the last cause."""

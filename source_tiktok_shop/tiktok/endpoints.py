@@ -77,6 +77,9 @@ class Endpoint:
     def version(self) -> str:
         return API_VERSIONS[self.name][0]
 
+    def path_of(self, version: str | None = None, path_params: Mapping[str, str] | None = None) -> str:
+        return self.path.format(version=version or self.version, **(path_params or {}))
+
     def older_than(self, version: str) -> str | None:
         """The version to fall back to from `version`, if any."""
         versions = API_VERSIONS[self.name]
@@ -384,7 +387,7 @@ def build_request(
         upper = "le" if endpoint.inclusive_upper_bound else "lt"
         filters[f"{endpoint.time_filter}_ge"] = window.start
         filters[f"{endpoint.time_filter}_{upper}"] = window.end - 1 if endpoint.inclusive_upper_bound else window.end
-    path = endpoint.path.format(version=version or endpoint.version, **(path_params or {}))
+    path = endpoint.path_of(version, path_params)
     text = json.dumps(body, separators=(",", ":")) if endpoint.method == "POST" else None
     return Request(endpoint.method, path, {key: str(value) for key, value in params.items()}, text)
 

@@ -46,18 +46,19 @@ PLATFORM_PAUSE, PLATFORM_GROWTH, MAX_PLATFORM_PAUSE = 1.0, 1.5, 8.0
 IN_FLIGHT_HEADROOM = 1.5
 PAUSE_POLL = 0.25  # how often a request kept waiting by a pause looks whether it is over
 ID_SEGMENT = re.compile(r"/\d{10,}(?=/|$)")  # ids in paths (products/{id}); API versions have 6 digits
+VERSION_SEGMENT = re.compile(r"^(/[a-z_]+)/\d{6}(?=/)")  # /order/202309/...: one API, whatever version a shop reads
 
 
 @dataclass(frozen=True)
 class RateKey:
-    """TikTok's quota unit: one shop (by cipher) and one API (its path, ids left out)."""
+    """TikTok's quota unit: one shop (by cipher) and one API (its path, version and ids left out)."""
 
     shop_cipher: str
     path: str
 
     @classmethod
     def of(cls, shop_cipher: str, path: str) -> "RateKey":
-        return cls(shop_cipher, ID_SEGMENT.sub("/{id}", path))
+        return cls(shop_cipher, ID_SEGMENT.sub("/{id}", VERSION_SEGMENT.sub(r"\1/{version}", path)))
 
 
 @dataclass
