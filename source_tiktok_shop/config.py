@@ -132,6 +132,13 @@ def _positive_number(config: Mapping[str, Any], key: str, default: Any, kind: ty
     return kind(value)
 
 
+def _whole_number(config: Mapping[str, Any], key: str, unit: str) -> int | None:
+    value = config.get(key)
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+        raise ConfigError(key, f"must be a whole number of {unit}, 0 or more.")
+    return value
+
+
 def validate_config(config: Mapping[str, Any], spec_schema: Mapping[str, Any]) -> Settings:
     """Checks the config against the spec, then its meaning, naming the field at fault.
 
@@ -192,14 +199,8 @@ def parse_settings(config: Mapping[str, Any]) -> Settings:
     shop_ids = config.get("shop_ids") or []
     if not isinstance(shop_ids, list) or not all(isinstance(shop_id, (str, int)) for shop_id in shop_ids):
         raise ConfigError("shop_ids", "must be a list of shop ids.")
-    lookback = config.get("lookback_window_minutes")
-    if lookback is not None and (isinstance(lookback, bool) or not isinstance(lookback, int) or lookback < 0):
-        raise ConfigError("lookback_window_minutes", "must be a whole number of minutes, 0 or more.")
-    lookback_days = config.get("analytics_lookback_days")
-    if lookback_days is not None and (
-        isinstance(lookback_days, bool) or not isinstance(lookback_days, int) or lookback_days < 0
-    ):
-        raise ConfigError("analytics_lookback_days", "must be a whole number of days, 0 or more.")
+    lookback = _whole_number(config, "lookback_window_minutes", "minutes")
+    lookback_days = _whole_number(config, "analytics_lookback_days", "days")
     currency = config.get("analytics_currency") or "LOCAL"
     if currency not in ANALYTICS_CURRENCIES:
         raise ConfigError("analytics_currency", f"must be one of {', '.join(ANALYTICS_CURRENCIES)}.")
