@@ -46,12 +46,17 @@ def parse_envelope(content: bytes) -> Envelope:
     return NOT_JSON
 
 
+def dotted(data: Any, path: str) -> Any:
+    """`data`'s value at a dotted path (`data.access_token`), or None where the path leads nowhere."""
+    for key in path.split("."):
+        data = data.get(key) if isinstance(data, Mapping) else None
+    return data
+
+
 def records_in(body: Envelope, records_key: str | None) -> list[Record]:
     """The records of a successful answer: `data[records_key]` (a dotted path, like `performance.intervals`), or
     `data` itself for single-record endpoints."""
-    records: Any = body.data or {}
-    for key in records_key.split(".") if records_key else ():
-        records = records.get(key) if isinstance(records, Mapping) else None
+    records = dotted(body.data or {}, records_key) if records_key else body.data or {}
     if records is None:
         return []
     if isinstance(records, Mapping):

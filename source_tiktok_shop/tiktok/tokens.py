@@ -17,7 +17,7 @@ from airbyte_cdk.models import FailureType
 from airbyte_cdk.utils.airbyte_secrets_utils import add_to_secrets
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
-from .envelope import Envelope
+from .envelope import Envelope, dotted
 from .errors import CODE_RESOLUTIONS, INVALID_GRANT
 
 # Renew this long before the recorded expiry (at most a tenth of the life of a token just issued).
@@ -62,12 +62,6 @@ def parse_expiry(value: Any) -> datetime | None:
     except ValueError:
         return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
-def dotted(data: Any, path: str) -> Any:
-    for key in path.split("."):
-        data = data.get(key) if isinstance(data, Mapping) else None
-    return data
 
 
 def keep_secret(value: str) -> None:
