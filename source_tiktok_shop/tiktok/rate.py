@@ -128,7 +128,7 @@ class RatePolicy(BaseCallRatePolicy):
         """Takes the next slot of `key` (0.0), or says how many seconds remain until it."""
         with self._lock:
             now = self._clock()
-            state = self._keys.setdefault(key, KeyRate(rate=self._capped(INITIAL_RATE)))
+            state = self._state(key)
             earliest = max(state.next_send, state.paused_until, self._platform_until)
             if self._ceiling:
                 earliest = max(earliest, self._shop_next_send.get(key.shop_cipher, 0.0))
@@ -149,7 +149,7 @@ class RatePolicy(BaseCallRatePolicy):
 
     def succeeded(self, key: RateKey, latency: float | None = None) -> None:
         with self._lock:
-            state = self._keys.setdefault(key, KeyRate(rate=self._capped(INITIAL_RATE)))
+            state = self._state(key)
             if latency is not None:
                 state.latency = latency if state.latency is None else 0.8 * state.latency + 0.2 * latency
             state.streak = 0
@@ -175,7 +175,7 @@ class RatePolicy(BaseCallRatePolicy):
         """TikTok refused a request of `key` for its rate (HTTP 429 or 36009002)."""
         with self._lock:
             now = self._clock()
-            state = self._keys.setdefault(key, KeyRate(rate=self._capped(INITIAL_RATE)))
+            state = self._state(key)
             state.throttled += 1
             state.streak += 1
             if state.streak == 1:
@@ -204,6 +204,13 @@ class RatePolicy(BaseCallRatePolicy):
             if retry_after:
                 state.paused_until = max(state.paused_until, now + retry_after)
             state.next_send = max(state.next_send, now + 1.0 / state.rate)
+
+    def _state(self, key: RateKey) -> KeyRate:
+        """The state of `key`, at the initial rate the first time (under the lock)."""
+        state = self._keys.get(key)
+        if state is None:
+            state = self._keys[key] = KeyRate(rate=self._capped(INITIAL_RATE))
+        return state
 
     def _platform_pause(self) -> float:
         return min(MAX_PLATFORM_PAUSE, PLATFORM_PAUSE * PLATFORM_GROWTH ** max(0, self._platform_refusals - 1))
