@@ -103,10 +103,10 @@ def h_market_products(ctx: Ctx):
 
 
 def h_outreach(ctx: Ctx):
-    body = ctx.body
-    index = integer(body.get("page_index", 1), "page_index", INVALID_PARAM, minimum=1)
+    body = ctx.body  # page_index and page_size are required: TikTok's rules (checked before)
+    index = integer(body["page_index"], "page_index", INVALID_PARAM, minimum=1)
     lo, hi = OUTREACH_PAGE_SIZE
-    size = integer(body.get("page_size", hi), "page_size", INVALID_PARAM)
+    size = integer(body["page_size"], "page_size", INVALID_PARAM)
     if not lo <= size <= hi:
         raise ApiError(INVALID_PARAM, f"Invalid page_size: must be between {lo} and {hi}")
     records = outreach(ctx.shop).records

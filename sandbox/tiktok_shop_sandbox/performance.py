@@ -13,6 +13,7 @@ from .data.analytics import Currency, analytics_of, iso
 from .data.derived import derived
 from .data.performance import (
     HOURLY_DAYS,
+    LIVE_OVERVIEW_ACCOUNTS,
     SCORE_UNAVAILABLE_IN,
     customer_service,
     hourly,
@@ -70,10 +71,9 @@ def _video_products(a, days: range, currency: Currency, filters: dict):
     return video_products(a.shop, video, days, currency)
 
 
-# TikTok's notes on 202409: page size 1-100, default 10; sort gmv (default), units_sold, daily_avg_buyers, DESC.
-VIDEO_PRODUCTS = analytics.PerformanceList(
-    "products", _video_products, ("gmv", "units_sold", "daily_avg_buyers"), path_params=("video_id",)
-)
+# TikTok's notes on 202409: page size 1-100, default 10; sorted by gmv (the default), units_sold or
+# daily_avg_buyers (TikTok's rules), DESC.
+VIDEO_PRODUCTS = analytics.PerformanceList("products", _video_products, path_params=("video_id",))
 
 
 def h_live_overview(ctx: Ctx):
@@ -82,7 +82,7 @@ def h_live_overview(ctx: Ctx):
     # `today=true` adds today's sessions so far
     days = analytics.days_asked(ctx.q, a, today=bool(TODAY.read(ctx.q, INVALID_PARAM, query=True)))
     currency = _currency(ctx)
-    accounts = analytics.ACCOUNTS.get(ctx.q.get("account_type") or "ALL")
+    accounts = LIVE_OVERVIEW_ACCOUNTS.get(ctx.q.get("account_type") or "ALL")
     periods = [range(day, day + 1) for day in days] if ctx.q.get("granularity") == "1D" else [days] if days else []
     return {
         "latest_available_date": iso(a.latest),

@@ -23,9 +23,12 @@ from dataclasses import dataclass
 
 from .aftersales import SELLER_FAULT
 from .analytics import (
+    ACCOUNTS_OF,
     CARD,
+    CREATOR_LIVE,
     CREATOR_VIDEO,
     EPOCH,
+    SELLER_ACCOUNTS,
     SELLER_LIVE,
     SELLER_VIDEO,
     Currency,
@@ -324,7 +327,7 @@ def _hour_figures(f, currency: Currency, traffic: dict) -> dict:
         "customers_count": len(t.customers),
         "gmv": m(t.gmv),
         "items_sold": t.items,
-        "live_attributed_gmv": m(by[SELLER_LIVE].gmv),
+        "live_attributed_gmv": m(by[SELLER_LIVE].gmv + by[CREATOR_LIVE].gmv),
         "orders_count": len(t.orders),
         "product_card_attributed_gmv": m(by[CARD].gmv),
         "product_clicks": traffic["product_clicks"],
@@ -415,11 +418,15 @@ def video_products(shop, video, days: range, currency: Currency) -> list[Ranked]
 # -- the LIVE overview ----------------------------------------------------------------------------------------
 
 
+# The account types of TikTok's rules for the LIVE overview, and the accounts (a session's author type) of each.
+LIVE_OVERVIEW_ACCOUNTS = {"LINKED_ACCOUNTS": SELLER_ACCOUNTS, "AFFILIATE_ACCOUNTS": ACCOUNTS_OF["AFFILIATE_ACCOUNTS"]}
+
+
 def live_interval(shop, days: range, currency: Currency, accounts: tuple[str, ...] | None) -> dict:
     """Get Shop LIVE Performance Overview's ``intervals[]`` item for ``days``: the sum of the day's sessions."""
     sessions = analytics_of(shop).lives_of(days, currency, accounts)
     m = currency.money
-    gmv = sum(s.data["gmv"] for s in sessions)
+    gmv = sum(s.data["live_attributed_gmv"] for s in sessions)
 
     def total(group: str, name: str) -> int:
         return sum(s.record[group][name] for s in sessions)
