@@ -271,6 +271,8 @@ class Fbt:
                     elif "ship_time" in inbound and "actual_arrival_time" not in inbound:
                         in_transit[(goods.id, w["fbt_warehouse_id"])] += lot["planned_count"]
                 t += rng.randint(10 * DAY, 20 * DAY)
+            # and the plan of the next one, made within the last day: not shipped yet
+            self._inbound(rng, ids, w, now - rng.randint(2 * HOUR, 20 * HOUR), now)
         # what leaves and comes back between the receipts: a goods' units go out weekly, some come back
         for w in warehouses:
             for goods in self.goods:
