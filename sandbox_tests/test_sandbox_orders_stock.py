@@ -5,11 +5,10 @@ coupons), how each pages and filters, and what it refuses."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from decimal import Decimal
 
 import pytest
 
-from .truth import ground_truth
+from .truth import D, by_id, call, ground_truth
 
 ERR = 36009004
 ORDER_NOT_OWNED = 21008111
@@ -38,18 +37,6 @@ PRICE_FIELDS = (
     "tax_amount",
     "net_price_amount",
 )
-
-
-def D(value: str) -> Decimal:
-    return Decimal(value)
-
-
-def by_id(rows: list[dict], key: str = "id") -> dict:
-    return {row[key]: row for row in rows}
-
-
-def call(client, sb, method, path, params=None, body=None, shop=0):
-    return client.call(method, path, params, body, shop_cipher=sb.shops[shop]["cipher"])
 
 
 # -- price details ---------------------------------------------------------------------------------------------

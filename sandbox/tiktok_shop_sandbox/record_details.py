@@ -7,7 +7,7 @@ from .data.derived import derived
 from .data.promotion_details import activity_details
 from .data.record_details import diagnoses, return_records
 from .endpoints import INVALID_PARAM, RETURNS_PARAM, Ctx, Route
-from .params import ApiError
+from .params import ApiError, ids_given
 
 # TikTok's notes on Get Product Diagnoses.
 MAX_DIAGNOSED = 200
@@ -37,10 +37,7 @@ def h_activity(ctx: Ctx):
 def h_diagnoses(ctx: Ctx):
     """The live products asked for, in the order asked; products not live or not the shop's are left out (sandbox
     choice: TikTok diagnoses live products only)."""
-    # required: TikTok's rules (checked before); an array in a query is comma-joined (reference §2.2)
-    ids = list(dict.fromkeys(x.strip() for x in ctx.q["product_ids"].split(",") if x.strip()))
-    if len(ids) > MAX_DIAGNOSED:
-        raise ApiError(INVALID_PARAM, f"Invalid product_ids: at most {MAX_DIAGNOSED} ids")
+    ids = ids_given(ctx.q["product_ids"], "product_ids", MAX_DIAGNOSED, INVALID_PARAM)  # required: the rules
     shop = ctx.shop
     found = diagnoses(shop).by_id
     return {"products": [found[pid] for pid in ids if pid in found and shop.product_by_id[pid].status == "ACTIVATE"]}

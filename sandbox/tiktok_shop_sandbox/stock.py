@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from .data.stock import fbt, inventory, listed_products
 from .endpoints import INVALID_PARAM, Ctx, Route, Search, as_served, run_list
-from .params import ApiError, Filter, narrowing, page_size, page_token, read_filters, time_range
+from .params import ApiError, Filter, ids_given, narrowing, page_size, page_token, read_filters, time_range
 
 PRODUCT = "seller.product.basic"
 # Sandbox choice: TikTok names no scope for its FBT APIs in the material at hand.
@@ -29,25 +29,13 @@ SKU_IDS = Filter("sku_ids", "goods.sku.id", "in", max_len=100)
 FBT_WAREHOUSE_IDS = Filter("fbt_warehouse_ids", "warehouse_id", "in", max_len=100)
 
 
-def _ids(body: dict, name: str, most: int) -> list[str]:
-    """A body list of ids, in the order given, without repeats."""
-    raw = body.get(name)
-    if raw is None:
-        return []
-    if not isinstance(raw, list) or not all(isinstance(x, str) for x in raw):
-        raise ApiError(INVALID_PARAM, f"Invalid {name}: must be an array of strings")
-    if len(raw) > most:
-        raise ApiError(INVALID_PARAM, f"Invalid {name}: at most {most} ids")
-    return list(dict.fromkeys(raw))
-
-
 def h_inventory_search(ctx: Ctx):
     """TikTok's notes: SKU ids win over product ids; products give all their SKUs. Ids the shop does not have
     (or that Get Product does not serve) are left out (sandbox choice)."""
     shop = ctx.shop
     stock = inventory(shop)
-    sku_ids = _ids(ctx.body, "sku_ids", MAX_SKU_IDS)
-    product_ids = _ids(ctx.body, "product_ids", MAX_PRODUCT_IDS)
+    sku_ids = ids_given(ctx.body.get("sku_ids"), "sku_ids", MAX_SKU_IDS, INVALID_PARAM)
+    product_ids = ids_given(ctx.body.get("product_ids"), "product_ids", MAX_PRODUCT_IDS, INVALID_PARAM)
     served = {p.id: p for p in listed_products(shop)}
     if sku_ids:
         asked: dict[str, set[str]] = {}
@@ -125,10 +113,7 @@ def h_fbt_records(ctx: Ctx):
 def h_inbound_orders(ctx: Ctx):
     """The inbound orders asked for, in the order asked; ids the shop has none of are left out (sandbox choice)."""
     family = _fbt(ctx)
-    # required: TikTok's rules (checked before); an array in a query is comma-joined (reference §2.2)
-    ids = list(dict.fromkeys(x.strip() for x in ctx.q["order_ids"].split(",") if x.strip()))
-    if len(ids) > MAX_INBOUND_ORDER_IDS:
-        raise ApiError(INVALID_PARAM, f"Invalid order_ids: at most {MAX_INBOUND_ORDER_IDS} ids")
+    ids = ids_given(ctx.q["order_ids"], "order_ids", MAX_INBOUND_ORDER_IDS, INVALID_PARAM)  # required: the rules
     cartons = bool(CARTONS.read(ctx.q, INVALID_PARAM, query=True))
     found = (family.inbound_order(oid, cartons) for oid in ids)
     return {"inbound_orders": [order for order in found if order is not None]}

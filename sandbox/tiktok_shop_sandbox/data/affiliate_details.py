@@ -1,9 +1,8 @@
 """Affiliate, beyond the searches of ``affiliate.py``: Search Sample Application Fulfillments (202409), Seller
 Search Open Collaboration Products (202405) and Get Weekly Creator Outreach Records (202608).
 
-Fulfillments: a completed sample application's content is the creator's video of the application's product among
-the shop's videos (``analytics.py``), when there is one posted after the application, with that video's views,
-likes, comments and orders; else content of its own.
+Fulfillments: a completed sample application has the content its creator posted of the product (one or two videos
+or LIVEs, after the application), with their counts.
 
 Open-collaboration products are the marketplace of the shop's region (TikTok's notes): the products of the
 region's shops in an open collaboration, at the collaboration's commission, and those of a few other sellers of
@@ -14,7 +13,6 @@ from __future__ import annotations
 
 import random
 
-from .analytics import AFFILIATE_ACCOUNT, analytics_of, views_on
 from .common import CDN, DAY, HOUR, IdGen, money
 from .derived import derived
 from .products import ADJ, NOUN, NOUN_CATEGORY, _category_chain
@@ -50,46 +48,27 @@ def _content(kind: str, content_id: str, username: str, title: str, created: int
 
 
 class Fulfillments:
-    """Each sample application's fulfillments (by application id)."""
+    """Each sample application's fulfillments (by application id): the content its creator posted of the product."""
 
     def __init__(self, shop):
-        a = analytics_of(shop)
-        latest = a.latest
         rng = random_for(shop, "sample_fulfillments")
         ids = IdGen(rng, "7403", 19, shop.idx)
-        creator_videos = [v for v in a.videos if v.account == AFFILIATE_ACCOUNT]
-        # the orders each video brought, by product
-        orders_of: dict[tuple[str, str], set[str]] = {}
-        for v in creator_videos:
-            for day in range(v.day, min(v.last_day, latest) + 1):
-                for order, content in a.sales_on(day):
-                    if content is v:
-                        for product, _sku in order.units:
-                            orders_of.setdefault((v.id, product.id), set()).add(order.id)
+        latest = shop.world.now_ts - DAY
         self.by_id: dict[str, list[dict]] = {}
         for row in shop.affiliate.sample_applications:
             app = row.data
             found = []
             if app["status"] == WITH_CONTENT:
                 product = app["product"]
-                username = app["creator"]["username"]
-                video = next((v for v in creator_videos if product["id"] in v.products and v.start >= row.create_time
-                              and v.day <= latest), None)  # fmt: skip
-                if video is not None:
-                    views = sum(views_on(video, day) for day in range(video.day, min(video.last_day, latest) + 1))
-                    counts = (views, views // 20, views // 150, len(orders_of.get((video.id, product["id"]), ())))
-                    title = f"{video.products[product['id']].title}: my honest review"
-                    found.append(_content("VIDEO", video.id, username, title, video.start, counts))
-                if video is None or rng.random() < 0.3:
+                for _ in range(1 if rng.random() < 0.7 else 2):
                     kind = "LIVE" if rng.random() < 0.4 else "VIDEO"
-                    created = row.create_time + rng.randint(5 * DAY, 20 * DAY)
+                    created = min(row.create_time + rng.randint(5 * DAY, 20 * DAY), latest)
                     views = rng.randint(200, 50_000)
                     counts = (views, views // 25, views // 120, rng.randint(0, 12))
                     title = f"{product['title']} {'live try-on' if kind == 'LIVE' else 'unboxing'}"
-                    content = _content(kind, str(ids.next()), username, title, min(created, shop.world.now_ts - DAY),
-                                       counts)  # fmt: skip
+                    content = _content(kind, str(ids.next()), app["creator"]["username"], title, created, counts)
                     if kind == "LIVE":
-                        content["live_end_time"] = content["create_time"] + rng.randint(1, 3) * HOUR
+                        content["live_end_time"] = created + rng.randint(1, 3) * HOUR
                     found.append(content)
             image = f"{CDN}/tos-maliva-i-o3syd03w52-us/{int(app['product']['id']):x}0~tplv-o3syd03w52-origin-jpeg.jpeg"
             self.by_id[app["id"]] = [
