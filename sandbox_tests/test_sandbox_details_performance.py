@@ -10,6 +10,8 @@ from collections import Counter, defaultdict
 
 import pytest
 
+from tiktok_shop_sandbox.data import World, derived
+
 from .truth import D, by_id, call, ground_truth
 
 ERR = 36009004
@@ -448,3 +450,20 @@ def test_creator_outreach_pages_by_index(client, sb):
         {"page_index": 1, "page_size": 51},
     ):
         assert call(client, sb, "POST", OUTREACH, body=body)["code"] == ERR, body
+
+
+def test_a_product_the_seller_deletes_leaves_the_marketplace(fresh):
+    sb, client = fresh(shops=1, orders=120)
+    shop = sb.shops[0]
+    own = [r for r in sb.records("open_collaboration_products")[shop["id"]] if r["shop"]["name"] == shop["name"]]
+    sb.delete_product(own[0]["id"])
+    listed = _market(client, sb, {})
+    assert own[0]["id"] not in {r["id"] for r in listed}
+    assert len(listed) == len(sb.records("open_collaboration_products")[shop["id"]])
+
+
+def test_the_derived_families_are_made_on_first_use_only():
+    world = World(shops=2, orders=50)
+    assert not any(shop in derived._FAMILIES for shop in world.shops)  # the world costs what it did
+    world.records("order_price_details")
+    assert all(shop in derived._FAMILIES for shop in world.shops)

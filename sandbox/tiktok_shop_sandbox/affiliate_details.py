@@ -86,11 +86,11 @@ def h_market_products(ctx: Ctx):
     size = page_size(q, 1, 20, None, INVALID_PARAM)
     token = page_token(q, INVALID_PARAM)
     sort_field, desc = sort_params(q, MARKET_SORTS, "commission_rate", "ASC", INVALID_PARAM)
-    rows = marketplace(ctx.shop).products
+    market = marketplace(ctx.shop)
     records, next_token, total, _ = run_list(
         ctx,
         name="marketplace",
-        rows_fn=lambda: rows,
+        rows_fn=market.listed,
         sort_attr=sort_field,
         desc=desc,
         size=size,

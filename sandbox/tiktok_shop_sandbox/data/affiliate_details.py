@@ -84,7 +84,12 @@ class MarketProduct:
     """A product of the open-collaboration marketplace, with the values it is sorted and filtered on."""
 
     __slots__ = ("nid", "record", "commission_rate", "product_sales_price", "commission", "units_sold", "title",
-                 "category_ids", "min_price")  # fmt: skip
+                 "category_ids", "min_price", "product")  # fmt: skip
+
+    @property
+    def live(self) -> bool:
+        """Whether it is on sale: a sandbox shop's product until the seller deletes it, another seller's always."""
+        return self.product is None or self.product.status == "ACTIVATE"
 
     def render(self) -> dict:
         return self.record
@@ -92,7 +97,7 @@ class MarketProduct:
 
 def _market_product(nid: int, record: dict, rate: int, prices: list[int], units: int, chain: list[dict], dec: int):
     row = MarketProduct()
-    row.nid, row.record = nid, record
+    row.nid, row.record, row.product = nid, record, None
     low, high = min(prices), max(prices)
     row.commission_rate, row.product_sales_price, row.units_sold = rate, low, units
     row.commission = low * rate // 10000
@@ -129,8 +134,10 @@ def _own_products(shop) -> list[MarketProduct]:
             "category_chains": chain,
             "sales_price": _range(shop.currency, [s.price for s in product.skus], shop.dec),
         }
-        rows.append(_market_product(product.nid, record, collab.data["current_commission"]["rate"],
-                                    [s.price for s in product.skus], record["units_sold"], chain, shop.dec))  # fmt: skip
+        row = _market_product(product.nid, record, collab.data["current_commission"]["rate"],
+                              [s.price for s in product.skus], record["units_sold"], chain, shop.dec)  # fmt: skip
+        row.product = product
+        rows.append(row)
     return rows
 
 
@@ -177,6 +184,10 @@ class Marketplace:
         rows = [row for s in world.shops if s.region == shop.region for row in _own_products(s)]
         self.products = rows + _other_sellers(world, shop)
 
+    def listed(self) -> list[MarketProduct]:
+        """What it lists now: products deleted since are not (``delete_products``)."""
+        return [row for row in self.products if row.live]
+
 
 def marketplace(shop) -> Marketplace:
     return derived(shop, Marketplace)
@@ -215,7 +226,7 @@ RESOURCES = {
         for f in fulfillments(shop).by_id[row.id]
     ],
     "open_collaboration_products": lambda shop: [
-        row.record for row in sorted(marketplace(shop).products, key=lambda r: (r.commission_rate, r.nid))
+        row.record for row in sorted(marketplace(shop).listed(), key=lambda r: (r.commission_rate, r.nid))
     ],
     "creator_outreach_records": lambda shop: [dict(r) for r in outreach(shop).records],
 }
