@@ -140,19 +140,39 @@ def test_customer_service_over_a_week_is_its_days_added_up(client, sb):
     shop = sb.shops[0]["id"]
     days = sb.records("customer_service_performance")[shop]
     week = days[-14:-7]
-    answer = call(client, sb, "GET", "/customer_service/202407/performance",
-                  {"support_date_ge": week[0]["date"], "support_date_lt": next_day(week[-1]["date"])})  # fmt: skip
+    answer = call(
+        client,
+        sb,
+        "GET",
+        "/customer_service/202407/performance",
+        {"support_date_ge": week[0]["date"], "support_date_lt": next_day(week[-1]["date"])},
+    )
     total = answer["data"]["performance"]
     assert total["support_session_count"] == sum(d["support_session_count"] for d in week)
     assert D(total["cs_guided_gmv"]) == sum(D(d["cs_guided_gmv"]) for d in week)
-    one = call(client, sb, "GET", "/customer_service/202407/performance",
-               {"support_date_ge": week[0]["date"], "support_date_lt": week[1]["date"]})  # fmt: skip
+    one = call(
+        client,
+        sb,
+        "GET",
+        "/customer_service/202407/performance",
+        {"support_date_ge": week[0]["date"], "support_date_lt": week[1]["date"]},
+    )
     assert one["data"]["performance"] == {k: v for k, v in week[0].items() if k != "date"}
-    later = call(client, sb, "GET", "/customer_service/202407/performance",
-                 {"support_date_ge": next_day(days[-1]["date"]), "support_date_lt": next_day(days[-1]["date"], 5)})  # fmt: skip
+    later = call(
+        client,
+        sb,
+        "GET",
+        "/customer_service/202407/performance",
+        {"support_date_ge": next_day(days[-1]["date"]), "support_date_lt": next_day(days[-1]["date"], 5)},
+    )
     assert later["code"] == 0 and later["data"] == {}  # no day of data yet: no performance
-    older = call(client, sb, "GET", "/customer_service/202407/performance",
-                 {"support_date_ge": next_day(days[0]["date"], -1), "support_date_lt": days[0]["date"]})  # fmt: skip
+    older = call(
+        client,
+        sb,
+        "GET",
+        "/customer_service/202407/performance",
+        {"support_date_ge": next_day(days[0]["date"], -1), "support_date_lt": days[0]["date"]},
+    )
     assert older["code"] == DATE_TOO_OLD
 
 
@@ -194,8 +214,11 @@ def test_the_seller_fault_cancellation_rate_is_the_orders(every_market):
     for shop in every_market.shops:
         if shop.region == "ID":
             continue
-        (sfcr,) = [m for m in ground_truth(every_market, "shop_performance_score_metrics")[shop.id]
-                   if m["metric_code"] == "SFCR"]  # fmt: skip
+        (sfcr,) = [
+            m
+            for m in ground_truth(every_market, "shop_performance_score_metrics")[shop.id]
+            if m["metric_code"] == "SFCR"
+        ]
         start, end = sfcr["start_evaluation_time"], sfcr["end_evaluation_time"]
         paid = [o for o in ground_truth(every_market, "orders")[shop.id] if start <= o.get("paid_time", 0) < end]
         by_seller = [o for o in paid if o.get("cancellation_initiator") == "SELLER"]
@@ -222,12 +245,22 @@ def test_a_days_hours_add_up_to_its_shop_performance(client, sb, currency):
     shop = sb.shops[0]["id"]
     days = sb.records("shop_performance")[shop]
     for day in days[-5:]:
-        answer = call(client, sb, "GET", f"/analytics/202510/shop/performance/{day['date']}/performance_per_hour",
-                      {"currency": currency})["data"]["performance"]  # fmt: skip
+        answer = call(
+            client,
+            sb,
+            "GET",
+            f"/analytics/202510/shop/performance/{day['date']}/performance_per_hour",
+            {"currency": currency},
+        )["data"]["performance"]
         hours = answer["intervals"]
         assert [h["index"] for h in hours] == list(range(24))
-        daily = call(client, sb, "GET", "/analytics/202609/shop/performance",
-                     {"start_date_ge": day["date"], "end_date_lt": next_day(day["date"]), "currency": currency})  # fmt: skip
+        daily = call(
+            client,
+            sb,
+            "GET",
+            "/analytics/202609/shop/performance",
+            {"start_date_ge": day["date"], "end_date_lt": next_day(day["date"]), "currency": currency},
+        )
         (interval,) = daily["data"]["performance"]["intervals"]
         sales, traffic = interval["sales"], interval["traffic"]
         for name in ADDED_UP:
@@ -280,16 +313,25 @@ def test_a_videos_products_page_in_each_sort_order(client, sb):
     rows = sb.records("video_product_performance")[shop]
     counts = Counter((r["video_id"], r["date"]) for r in rows)
     (video, day), _ = counts.most_common(1)[0]
-    truth = [{k: v for k, v in r.items() if k not in ("video_id", "date")} for r in rows
-             if (r["video_id"], r["date"]) == (video, day)]  # fmt: skip
+    truth = [
+        {k: v for k, v in r.items() if k not in ("video_id", "date")}
+        for r in rows
+        if (r["video_id"], r["date"]) == (video, day)
+    ]
     path = f"/analytics/202509/shop_videos/{video}/products/performance"
     dates = {"start_date_ge": day, "end_date_lt": next_day(day)}
-    listed, pages = client.page_all("GET", path, {**dates, "page_size": 1}, key="products",
-                                    shop_cipher=sb.shops[0]["cipher"])  # fmt: skip
+    listed, pages = client.page_all(
+        "GET", path, {**dates, "page_size": 1}, key="products", shop_cipher=sb.shops[0]["cipher"]
+    )
     assert pages == len(truth) > 1
     assert [r["gmv"]["amount"] for r in listed] == sorted((r["gmv"]["amount"] for r in truth), key=D, reverse=True)
-    listed, _ = client.page_all("GET", path, {**dates, "sort_field": "units_sold", "sort_order": "ASC"},
-                                key="products", shop_cipher=sb.shops[0]["cipher"])  # fmt: skip
+    listed, _ = client.page_all(
+        "GET",
+        path,
+        {**dates, "sort_field": "units_sold", "sort_order": "ASC"},
+        key="products",
+        shop_cipher=sb.shops[0]["cipher"],
+    )
     assert [r["units_sold"] for r in listed] == sorted(r["units_sold"] for r in truth)
     assert sorted(listed, key=lambda r: r["id"]) == sorted(truth, key=lambda r: r["id"])
     missing = call(client, sb, "GET", "/analytics/202509/shop_videos/1/products/performance", dates)
@@ -324,10 +366,15 @@ def test_the_live_overview_by_account_type_and_over_a_week(client, sb):
     assert answer["performance"]["intervals"] == week
     (whole,) = call(client, sb, "GET", LIVE_OVERVIEW, dates)["data"]["performance"]["intervals"]
     assert whole["views"] == sum(day["views"] for day in week)
-    sessions = [s for s in sb.records("shop_live_performance")[shop] if dates["start_date_ge"] <= s["date"]
-                < dates["end_date_lt"]]  # fmt: skip
-    for account_type, kinds in (("AFFILIATE_ACCOUNTS", {"AFFILIATE_ACCOUNTS"}),
-                                ("LINKED_ACCOUNTS", {"OFFICIAL_ACCOUNTS", "MARKETING_ACCOUNTS"})):  # fmt: skip
+    sessions = [
+        s
+        for s in sb.records("shop_live_performance")[shop]
+        if dates["start_date_ge"] <= s["date"] < dates["end_date_lt"]
+    ]
+    for account_type, kinds in (
+        ("AFFILIATE_ACCOUNTS", {"AFFILIATE_ACCOUNTS"}),
+        ("LINKED_ACCOUNTS", {"OFFICIAL_ACCOUNTS", "MARKETING_ACCOUNTS"}),
+    ):
         (part,) = call(client, sb, "GET", LIVE_OVERVIEW, {**dates, "account_type": account_type})["data"][
             "performance"
         ]["intervals"]
@@ -392,8 +439,9 @@ def test_the_marketplace_holds_the_regions_open_collaborations(every_market):
 
 
 def _market(client, sb, body: dict, params=None) -> list[dict]:
-    listed, _ = client.page_all("POST", MARKET, {"page_size": 20, **(params or {})}, body, key="products",
-                                shop_cipher=sb.shops[0]["cipher"])  # fmt: skip
+    listed, _ = client.page_all(
+        "POST", MARKET, {"page_size": 20, **(params or {})}, body, key="products", shop_cipher=sb.shops[0]["cipher"]
+    )
     return listed
 
 

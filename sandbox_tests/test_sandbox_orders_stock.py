@@ -145,17 +145,33 @@ def test_external_references_over_http_by_order_and_by_reference(client, sb):
     assert len(platforms) == 2  # the shop's OMS, and a warehouse system for some orders
     for ref in refs[:10]:
         for platform in platforms:
-            answer = call(client, sb, "GET", f"/order/202406/orders/{ref['order_id']}/external_orders",
-                          {"platform": platform})  # fmt: skip
-            wanted = [{k: v for k, v in r.items() if k != "order_id"} for r in refs
-                      if r["order_id"] == ref["order_id"] and r["platform"] == platform]  # fmt: skip
+            answer = call(
+                client, sb, "GET", f"/order/202406/orders/{ref['order_id']}/external_orders", {"platform": platform}
+            )
+            wanted = [
+                {k: v for k, v in r.items() if k != "order_id"}
+                for r in refs
+                if r["order_id"] == ref["order_id"] and r["platform"] == platform
+            ]
             assert answer["data"] == {"external_orders": wanted}
-        found = call(client, sb, "POST", "/order/202406/orders/external_order_search",
-                     {"platform": ref["platform"], "external_order_id": ref["id"]}, {})  # fmt: skip
+        found = call(
+            client,
+            sb,
+            "POST",
+            "/order/202406/orders/external_order_search",
+            {"platform": ref["platform"], "external_order_id": ref["id"]},
+            {},
+        )
         expected = {k: v for k, v in ref.items() if k != "order_id"}
         assert found["data"] == {"orders": [{"id": ref["order_id"], "external_order": expected}]}
-    nothing = call(client, sb, "POST", "/order/202406/orders/external_order_search",
-                   {"platform": "AMAZON", "external_order_id": refs[0]["id"]}, {})  # fmt: skip
+    nothing = call(
+        client,
+        sb,
+        "POST",
+        "/order/202406/orders/external_order_search",
+        {"platform": "AMAZON", "external_order_id": refs[0]["id"]},
+        {},
+    )
     assert nothing["code"] == 0 and nothing["data"] == {}  # TikTok's notes: `orders` omitted when none match
 
 
@@ -299,8 +315,10 @@ def test_fbt_inventory_is_where_its_records_end(every_market):
                 assert lot["total_received_count"] == lot["normal_received_count"] + lot["defective_received_count"]
         for row in stock:
             key = (row["goods"]["id"], row["fbt_warehouse_id"])
-            last = {t: chains[(*key, t)][-1]["final_on_hand_quantity"] if chains[(*key, t)] else 0
-                    for t in ("NORMAL", "DEFECTIVE")}  # fmt: skip
+            last = {
+                t: chains[(*key, t)][-1]["final_on_hand_quantity"] if chains[(*key, t)] else 0
+                for t in ("NORMAL", "DEFECTIVE")
+            }
             on_hand = row["on_hand_detail"]
             assert on_hand["available_quantity"] + on_hand["reserved_quantity"] == last["NORMAL"]
             assert on_hand["unfulfillable_quantity"] == last["DEFECTIVE"]
@@ -310,11 +328,12 @@ def test_fbt_inventory_is_where_its_records_end(every_market):
             on_the_way = sum(
                 lot["planned_count"]
                 for order in inbound.values()
-                if "ship_time" in order and "actual_arrival_time" not in order
+                if "ship_time" in order
+                and "actual_arrival_time" not in order
                 and order["warehouse"]["fbt_warehouse_id"] == row["fbt_warehouse_id"]
                 for lot in order["inbound_goods_lot_receive_item_details"]
                 if lot["goods_id"] == row["goods"]["id"]
-            )  # fmt: skip
+            )
             assert row["in_transit_quantity"] == on_the_way
 
 
@@ -327,12 +346,14 @@ def test_fbt_inventory_pages_and_filters(client, sb):
     truth = sb.records("fbt_inventory")[shop]
     stocked = [r for r in truth if r["on_hand_detail"]["total_quantity"] + r["in_transit_quantity"] > 0]
     assert len(stocked) < len(truth)  # some goods have run out
-    listed, pages = client.page_all("POST", FBT_STOCK, {"page_size": 7}, {}, key="inventory",
-                                    shop_cipher=sb.shops[0]["cipher"])  # fmt: skip
+    listed, pages = client.page_all(
+        "POST", FBT_STOCK, {"page_size": 7}, {}, key="inventory", shop_cipher=sb.shops[0]["cipher"]
+    )
     assert pages > 1 and listed == stocked  # TikTok's notes: unasked, the goods with stock
     goods = [truth[0]["goods"]["id"], truth[-1]["goods"]["id"]]
-    listed, _ = client.page_all("POST", FBT_STOCK, {"page_size": 3}, {"goods_ids": goods}, key="inventory",
-                                shop_cipher=sb.shops[0]["cipher"])  # fmt: skip
+    listed, _ = client.page_all(
+        "POST", FBT_STOCK, {"page_size": 3}, {"goods_ids": goods}, key="inventory", shop_cipher=sb.shops[0]["cipher"]
+    )
     assert listed == [r for r in truth if r["goods"]["id"] in goods]  # asked for, with stock or not
     sku = truth[0]["goods"]["skus"][0]["id"]
     warehouse = truth[0]["fbt_warehouse_id"]
@@ -353,14 +374,16 @@ def test_fbt_inventory_records_page_oldest_first_within_a_window(client, sb):
     times = sorted(r["create_time"] for r in truth)
     low, high = times[len(times) // 4], times[3 * len(times) // 4]
     window = {"create_time_ge": low, "create_time_le": high}  # both inclusive (TikTok's notes)
-    listed, pages = client.page_all("POST", FBT_RECORDS, {"page_size": 50}, window, key="inventory_records",
-                                    shop_cipher=cipher)  # fmt: skip
+    listed, pages = client.page_all(
+        "POST", FBT_RECORDS, {"page_size": 50}, window, key="inventory_records", shop_cipher=cipher
+    )
     wanted = [r for r in truth if low <= r["create_time"] <= high]
     assert pages > 1 and sorted(map(repr, listed)) == sorted(map(repr, wanted))
     assert [r["create_time"] for r in listed] == sorted(r["create_time"] for r in listed)
     goods = truth[0]["goods"]["id"]
-    listed, _ = client.page_all("POST", FBT_RECORDS, {"page_size": 100}, {"goods_ids": [goods]},
-                                key="inventory_records", shop_cipher=cipher)  # fmt: skip
+    listed, _ = client.page_all(
+        "POST", FBT_RECORDS, {"page_size": 100}, {"goods_ids": [goods]}, key="inventory_records", shop_cipher=cipher
+    )
     assert listed and all(r["goods"]["id"] == goods for r in listed)
     assert len(listed) == sum(r["goods"]["id"] == goods for r in truth)
     first = call(client, sb, "POST", FBT_RECORDS, {"page_size": 5}, window)
@@ -373,8 +396,11 @@ def test_fbt_inventory_records_page_oldest_first_within_a_window(client, sb):
 def test_inbound_orders_by_the_ids_the_records_name(client, sb):
     shop = sb.shops[0]["id"]
     truth = by_id(sb.records("fbt_inbound_orders")[shop], "order_id")
-    named = list(dict.fromkeys(r["order"]["id"] for r in sb.records("fbt_inventory_records")[shop]
-                               if r["order"]["type"] == "INBOUND_ORDER"))  # fmt: skip
+    named = list(
+        dict.fromkeys(
+            r["order"]["id"] for r in sb.records("fbt_inventory_records")[shop] if r["order"]["type"] == "INBOUND_ORDER"
+        )
+    )
     assert named and set(named) <= set(truth)
     asked = [named[1], "1", named[0]]
     answer = call(client, sb, "GET", INBOUND, {"order_ids": ",".join(asked), "include_carton_details": "true"})

@@ -56,8 +56,10 @@ def _market_filters(ctx: Ctx) -> Narrowing:
         if not isinstance(keywords, list) or not all(isinstance(k, str) for k in keywords):
             raise ApiError(INVALID_PARAM, "Invalid title_keywords: must be an array of strings")
         if len(keywords) > MAX_KEYWORDS or any(len(k) > MAX_KEYWORD_LENGTH for k in keywords):
-            raise ApiError(INVALID_PARAM, f"Invalid title_keywords: at most {MAX_KEYWORDS} keywords of "
-                                          f"{MAX_KEYWORD_LENGTH} characters")  # fmt: skip
+            raise ApiError(
+                INVALID_PARAM,
+                f"Invalid title_keywords: at most {MAX_KEYWORDS} keywords of {MAX_KEYWORD_LENGTH} characters",
+            )
         words = [k.strip().lower() for k in keywords if k.strip()]
         tests.append(lambda row: all(w in row.title for w in words))  # loosely matched: all of them, any case
     prices = _object(body, "sales_price_range")

@@ -83,8 +83,18 @@ def fulfillments(shop) -> Fulfillments:
 class MarketProduct:
     """A product of the open-collaboration marketplace, with the values it is sorted and filtered on."""
 
-    __slots__ = ("nid", "record", "commission_rate", "product_sales_price", "commission", "units_sold", "title",
-                 "category_ids", "min_price", "product")  # fmt: skip
+    __slots__ = (
+        "nid",
+        "record",
+        "commission_rate",
+        "product_sales_price",
+        "commission",
+        "units_sold",
+        "title",
+        "category_ids",
+        "min_price",
+        "product",
+    )
 
     @property
     def live(self) -> bool:
@@ -134,8 +144,15 @@ def _own_products(shop) -> list[MarketProduct]:
             "category_chains": chain,
             "sales_price": _range(shop.currency, [s.price for s in product.skus], shop.dec),
         }
-        row = _market_product(product.nid, record, collab.data["current_commission"]["rate"],
-                              [s.price for s in product.skus], record["units_sold"], chain, shop.dec)  # fmt: skip
+        row = _market_product(
+            product.nid,
+            record,
+            collab.data["current_commission"]["rate"],
+            [s.price for s in product.skus],
+            record["units_sold"],
+            chain,
+            shop.dec,
+        )
         row.product = product
         rows.append(row)
     return rows

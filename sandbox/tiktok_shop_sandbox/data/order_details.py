@@ -10,6 +10,7 @@ line items', its ``payment`` the order's ``payment.total_amount``.
 
 from __future__ import annotations
 
+import functools
 import random
 from collections import defaultdict
 
@@ -77,8 +78,7 @@ class LineItemPrice:
         return self.subtotal + self.shipping + self.fees
 
     def fields(self, shop) -> dict:
-        dec = shop.dec
-        m = lambda minor: money(minor, dec)  # noqa: E731
+        m = functools.partial(money, dec=shop.dec)
         zero = m(0)
         return {
             "currency": shop.currency,
@@ -129,11 +129,13 @@ def price_detail(order) -> dict:
         promotions = []
         activity = pricing.pricing_activity(product.id, order.create_time) if line.seller_cut else None
         if activity is not None:
-            promotions.append({"activity_id": activity, "discount_amount": money(line.seller_cut, dec),
-                               "discount_type": "ACTIVITY"})  # fmt: skip
+            promotions.append(
+                {"activity_id": activity, "discount_amount": money(line.seller_cut, dec), "discount_type": "ACTIVITY"}
+            )
         if line.seller_voucher and coupon is not None:
-            promotions.append({"activity_id": coupon, "discount_amount": money(line.seller_voucher, dec),
-                               "discount_type": "COUPON"})  # fmt: skip
+            promotions.append(
+                {"activity_id": coupon, "discount_amount": money(line.seller_voucher, dec), "discount_type": "COUPON"}
+            )
         items.append(
             {
                 "id": str(order.li_base + i),
@@ -151,6 +153,7 @@ def price_detail(order) -> dict:
 
 
 def _sum_lines(lines: list[LineItemPrice]) -> LineItemPrice:
+    """The order's money as one line: each amount the sum of its lines'."""
     total = LineItemPrice.__new__(LineItemPrice)
     for name in LineItemPrice.__slots__:
         setattr(total, name, sum(getattr(line, name) for line in lines))

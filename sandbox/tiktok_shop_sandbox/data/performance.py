@@ -247,8 +247,15 @@ class Score:
                 weights += weight
             else:
                 score, status = 0.0, "NIL"
-            dimensions.append({"name": name, "score": f"{score:.1f}", "status": status,
-                               "status_text": STATUS_TEXT[status], "weight": str(weight)})  # fmt: skip
+            dimensions.append(
+                {
+                    "name": name,
+                    "score": f"{score:.1f}",
+                    "status": status,
+                    "status_text": STATUS_TEXT[status],
+                    "weight": str(weight),
+                }
+            )
         sps = round(weighted / weights, 1) if weights else 0.0
         sps_tier = tier(sps) if weights else "NIL"
         weak = sorted((m for m in self.metrics if m["status"] in ("POOR", "CRITICAL")), key=lambda m: float(m["score"]))

@@ -116,10 +116,11 @@ def diagnosis(product) -> dict:
             "seo_words": [{"text": word} for word in (noun, f"{noun} for women", f"best {noun}")],
             "smart_texts": [
                 {"text": f"{title} – {rng.choice(['Lightweight', 'Durable', 'Everyday'])} {noun}, gift ready"}
-            ],  # fmt: skip
+            ],
         }
-        found.append(("TITLE", _result("TITLE_TOO_SHORT", f"Use at least {MIN_TITLE} characters.", "FAIR", us),
-                      suggestion))  # fmt: skip
+        found.append(
+            ("TITLE", _result("TITLE_TOO_SHORT", f"Use at least {MIN_TITLE} characters.", "FAIR", us), suggestion)
+        )
     if len(detail["main_images"]) < MIN_IMAGES:
         first = detail["main_images"][0]
         optimized = f"{first['uri']}-optimized"
@@ -135,13 +136,24 @@ def diagnosis(product) -> dict:
                 }
             ]
         }
-        found.append(("IMAGE", _result("MAIN_IMAGE_COUNT_LOW", f"Add at least {MIN_IMAGES} main images.", "FAIR", us),
-                      suggestion))  # fmt: skip
+        found.append(
+            (
+                "IMAGE",
+                _result("MAIN_IMAGE_COUNT_LOW", f"Add at least {MIN_IMAGES} main images.", "FAIR", us),
+                suggestion,
+            )
+        )
     if len(detail["description"]) < 200:
-        suggestion = {"smart_texts": [{"text": f"<p>{title}: what it is made of, its size and how to care for it."
-                                               "</p>"}]}  # fmt: skip
-        found.append(("DESCRIPTION", _result("DESCRIPTION_TOO_SHORT", "Describe materials, size and care.", "GOOD", us),
-                      suggestion))  # fmt: skip
+        suggestion = {
+            "smart_texts": [{"text": f"<p>{title}: what it is made of, its size and how to care for it.</p>"}]
+        }
+        found.append(
+            (
+                "DESCRIPTION",
+                _result("DESCRIPTION_TOO_SHORT", "Describe materials, size and care.", "GOOD", us),
+                suggestion,
+            )
+        )
     if rng.random() < 0.4:
         found.append(("ATTRIBUTE", _result("ATTRIBUTE_MISSING", "Fill in the recommended attributes.", "GOOD", us), {}))
     if product.category in APPAREL_CATEGORIES and rng.random() < 0.5:

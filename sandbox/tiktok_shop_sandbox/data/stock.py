@@ -146,8 +146,11 @@ class StockRow:
 
     def render(self) -> dict:
         g = self.goods
-        on_hand = {"total_quantity": self.available + self.reserved, "available_quantity": self.available,
-                   "reserved_quantity": self.reserved}  # fmt: skip
+        on_hand = {
+            "total_quantity": self.available + self.reserved,
+            "available_quantity": self.available,
+            "reserved_quantity": self.reserved,
+        }
         return {
             "goods": {**g.render(), "skus": [{"id": g.sku.id, "on_hand_detail": dict(on_hand)}]},
             "fbt_warehouse_id": self.warehouse_id,
@@ -163,8 +166,17 @@ class StockRow:
 class RecordRow:
     """One change of a goods' quantity in a warehouse: a record of FBT Inventory Record search."""
 
-    __slots__ = ("nid", "create_time", "goods", "warehouse_id", "order_id", "order_type", "goods_type", "initial",
-                 "final")  # fmt: skip
+    __slots__ = (
+        "nid",
+        "create_time",
+        "goods",
+        "warehouse_id",
+        "order_id",
+        "order_type",
+        "goods_type",
+        "initial",
+        "final",
+    )
 
     def render(self) -> dict:
         return {
@@ -195,8 +207,10 @@ class Fbt:
             return
         world = shop.world
         rng = random_for(shop, "fbt")
-        self.merchant = {"id": str(7300000000000000000 + shop.idx * 10**9 + rng.randrange(10**9)),
-                         "name": f"{shop.name} FBT"}  # fmt: skip
+        self.merchant = {
+            "id": str(7300000000000000000 + shop.idx * 10**9 + rng.randrange(10**9)),
+            "name": f"{shop.name} FBT",
+        }
         self._warehouses(rng)
         subscribed = [w for w in self.warehouses if w["subscribed"]]
         gid = IdGen(rng, "8100", 19, shop.idx)
@@ -262,12 +276,15 @@ class Fbt:
                     goods = goods_by_id[lot["goods_id"]]
                     if "received_time" in inbound:
                         received = inbound["received_time"]
-                        for goods_type, count in (("NORMAL", lot["normal_received_count"]),
-                                                  ("DEFECTIVE", lot["defective_received_count"])):  # fmt: skip
+                        for goods_type, count in (
+                            ("NORMAL", lot["normal_received_count"]),
+                            ("DEFECTIVE", lot["defective_received_count"]),
+                        ):
                             if count:
                                 seq += 1
-                                events.append((received, seq, goods, w, "INBOUND_ORDER", inbound["order_id"], count,
-                                               goods_type))  # fmt: skip
+                                events.append(
+                                    (received, seq, goods, w, "INBOUND_ORDER", inbound["order_id"], count, goods_type)
+                                )
                     elif "ship_time" in inbound and "actual_arrival_time" not in inbound:
                         in_transit[(goods.id, w["fbt_warehouse_id"])] += lot["planned_count"]
                 t += rng.randint(10 * DAY, 20 * DAY)
@@ -281,14 +298,26 @@ class Fbt:
                     seq += 1
                     kind = rng.random()
                     if kind < 0.75:
-                        events.append((t, seq, goods, w, "CONSIGN_ORDER", str(ids.next()), -rng.randint(1, 12),
-                                       "NORMAL"))  # fmt: skip
+                        events.append(
+                            (t, seq, goods, w, "CONSIGN_ORDER", str(ids.next()), -rng.randint(1, 12), "NORMAL")
+                        )
                     elif kind < 0.9:
-                        events.append((t, seq, goods, w, "CUSTOMER_RETURN", str(ids.next()), rng.randint(1, 2),
-                                       "NORMAL"))  # fmt: skip
+                        events.append(
+                            (t, seq, goods, w, "CUSTOMER_RETURN", str(ids.next()), rng.randint(1, 2), "NORMAL")
+                        )
                     elif kind < 0.97:
-                        events.append((t, seq, goods, w, "INVENTORY_QUANTITY_ADJUSTMENT_ORDER", str(ids.next()),
-                                       rng.choice((-2, -1, 1, 2)), "NORMAL"))  # fmt: skip
+                        events.append(
+                            (
+                                t,
+                                seq,
+                                goods,
+                                w,
+                                "INVENTORY_QUANTITY_ADJUSTMENT_ORDER",
+                                str(ids.next()),
+                                rng.choice((-2, -1, 1, 2)),
+                                "NORMAL",
+                            )
+                        )
                     else:
                         events.append((t, seq, goods, w, "DISPOSAL", str(ids.next()), -1, "DEFECTIVE"))
                     t += rng.randint(5 * DAY, 9 * DAY)
@@ -360,12 +389,13 @@ class Fbt:
                         "height": str(rng.randint(20, 50)),
                         "length": str(rng.randint(30, 70)),
                         "length_unit": "CENTIMETER",
-                    },  # fmt: skip
+                    },
                     "items": [{"goods_id": goods.id, "quantity": planned}],
                 }
             )
-        steps = list(zip(INBOUND_FLOW, (created, created + rng.randint(HOUR, DAY), shipped, arrived, received),
-                         strict=True))  # fmt: skip
+        steps = list(
+            zip(INBOUND_FLOW, (created, created + rng.randint(HOUR, DAY), shipped, arrived, received), strict=True)
+        )
         done = [(status, t) for status, t in steps if t <= now]
         out = {
             "order_id": str(order_nid),
@@ -387,7 +417,7 @@ class Fbt:
                     "operator": self.merchant["name"]
                     if status in ("WORKING", "READY_TO_SHIP", "TO_BE_RECEIVED")
                     else w["name"],
-                }  # fmt: skip
+                }
                 for k, (status, t) in enumerate(done)
             ],
             "logistic_info_list": [
@@ -395,7 +425,7 @@ class Fbt:
                     "provider_name": rng.choice(PARCEL_CARRIERS),
                     "waybill_number": f"1Z{rng.randrange(10**12):012d}",
                     "related_number": carton["carton_no"],
-                }  # fmt: skip
+                }
                 for carton in cartons
             ]
             if small_parcel
