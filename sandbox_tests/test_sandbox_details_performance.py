@@ -515,3 +515,11 @@ def test_the_derived_families_are_made_on_first_use_only():
     assert not any(shop in derived._FAMILIES for shop in world.shops)  # the world costs what it did
     world.records("order_price_details")
     assert all(shop in derived._FAMILIES for shop in world.shops)
+
+
+def test_get_activity_tells_the_activitys_update_time_after_a_touch(fresh):
+    sb, client = fresh(shops=1, orders=60)
+    (touched,) = sb.touch("promotion_activities", 1)
+    (now,) = [a for a in sb.records("promotion_activities")[sb.shops[0]["id"]] if a["id"] == touched]
+    answer = call(client, sb, "GET", f"/promotion/202309/activities/{touched}")["data"]
+    assert answer["update_time"] == now["update_time"]

@@ -28,7 +28,7 @@ def h_return_records(ctx: Ctx):
 
 def h_activity(ctx: Ctx):
     aid = ctx.params["activity_id"]
-    found = activity_details(ctx.shop).details.get(aid)
+    found = activity_details(ctx.shop).detail(aid)
     if found is None:
         raise ApiError(INVALID_PARAM, f"Invalid activity_id: {aid} not found for this shop")
     return found

@@ -67,7 +67,9 @@ class ActivityDetails:
         now = shop.world.now_ts
         sold = sold_units(shop)
         live = [p for p in shop.products if p.status == "ACTIVATE"] or shop.products[:1]
-        self.details: dict[str, dict] = {}
+        self.rows = {row.id: row for row in shop.activities}
+        # what Get Activity adds to an activity's record: its products, targeted buyers and benefit products
+        self.extras: dict[str, dict] = {}
         # product id -> [(begin, end, activity id)] of the priced activities that covered it
         self.pricing: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
         for row in shop.activities:
@@ -85,12 +87,23 @@ class ActivityDetails:
                     self.pricing[p.id].append((begin, stop, a["id"]))
                 if end + PRODUCTS_KEPT_S < now:
                     products = []
-            detail = {"activity_id": a["id"], **{k: v for k, v in a.items() if k != "id"}, "products": products}
-            detail["target_user_info"] = {"user_type": rng.choice(USER_TYPES)}
+            extras = {"products": products, "target_user_info": {"user_type": rng.choice(USER_TYPES)}}
             if a["activity_type"] == "BUY_X_GET_Y":
                 others = [p for p in live if p not in covered] or live
-                detail["benefit_products"] = [{"id": p.id} for p in rng.sample(others, min(len(others), 2))]
-            self.details[a["id"]] = detail
+                extras["benefit_products"] = [{"id": p.id} for p in rng.sample(others, min(len(others), 2))]
+            self.extras[a["id"]] = extras
+
+    def detail(self, activity_id: str) -> dict | None:
+        """Get Activity's ``data``: the activity's record as it is now (a ``touch`` moves its update time) with
+        what Get Activity adds; None for an id not the shop's."""
+        row = self.rows.get(activity_id)
+        if row is None:
+            return None
+        record = row.render()
+        return {"activity_id": record.pop("id"), **record, **self.extras[activity_id]}
+
+    def products(self, activity_id: str) -> list[dict]:
+        return self.extras[activity_id]["products"]
 
     @staticmethod
     def _products(a: dict, candidates: list, rng: random.Random) -> list:
@@ -140,4 +153,6 @@ def activity_details(shop) -> ActivityDetails:
     return derived(shop, ActivityDetails)
 
 
-RESOURCES = {"promotion_activity_details": lambda shop: list(activity_details(shop).details.values())}
+RESOURCES = {
+    "promotion_activity_details": lambda shop: [activity_details(shop).detail(row.id) for row in shop.activities]
+}

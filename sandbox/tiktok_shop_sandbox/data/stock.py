@@ -62,7 +62,7 @@ class Inventory:
         for row in shop.activities:
             a = row.data
             if a["activity_type"] == "FLASHSALE" and a["begin_time"] <= now < a["end_time"]:
-                for product in activity_details(shop).details[a["id"]]["products"]:
+                for product in activity_details(shop).products(a["id"]):
                     for sku in product.get("skus", ()):
                         if sku["quantity_limit"] > 0:
                             self.campaigns.setdefault(sku["id"], (a["title"], sku["quantity_limit"]))
