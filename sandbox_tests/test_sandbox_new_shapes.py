@@ -14,6 +14,7 @@ import pytest
 
 from tiktok_shop_sandbox.data import World
 from tiktok_shop_sandbox.data.order_details import external_orders
+from tiktok_shop_sandbox.spec import served_operations
 
 from .test_sandbox_shapes import assert_fields_served, problems
 
@@ -307,3 +308,39 @@ def test_each_answer_is_the_models_data_with_every_top_level_field(fresh):
         assert not list(problems(answer["data"], model, "")), (name, list(problems(answer["data"], model, "")))
         missing = set(model) - set(answer["data"])
         assert not missing - CONDITIONAL.get(RECORD_OF.get(name, ""), set()), (name, missing)
+
+
+# -- the coverage draft ------------------------------------------------------------------------------------------
+
+COVERAGE = json.loads((Path(__file__).resolve().parents[1] / "docs/coverage-draft.json").read_text())
+SPEC_NAMES = json.loads(
+    (Path(__file__).resolve().parents[1] / "sandbox/tiktok_shop_sandbox/spec/operations.json").read_text()
+)["operations"]
+
+
+def is_read(key: str) -> bool:
+    """A read of TikTok's 2026 spec, as the draft counts them: every GET, and the POSTs that search, query or get
+    (and two that get records by ids)."""
+    method, path = key.split(" ", 1)
+    by_ids = {
+        "POST /customer_engagement/202412/performances",
+        "POST /affiliate_creator/202509/open_collaborations/products",
+    }
+    return (
+        method == "GET"
+        or (method == "POST" and ("search" in path or "query" in path or path.endswith("/get")))
+        or (key in by_ids)
+    )
+
+
+def test_the_coverage_draft_lists_every_read_of_the_spec_with_its_streams_or_a_reason():
+    listed = {f"{row['method']} {row['path']}": row for row in COVERAGE["operations"]}
+    reads = {key for key, names in SPEC_NAMES.items() if names["model"] == "2026" and is_read(key)}
+    assert set(listed) == reads
+    for key, row in listed.items():
+        assert row["family"] == row["path"].split("/")[1]
+        assert bool(row.get("streams")) != (row.get("reason") in COVERAGE["reasons"]), key
+        assert row.get("streams") or row["note"], key
+    served = {op.key for op in served_operations()}
+    read_by_streams = {key for key, row in listed.items() if row.get("streams")}
+    assert read_by_streams <= served, sorted(read_by_streams - served)  # the sandbox serves what the streams read
