@@ -8,9 +8,9 @@ from dataclasses import replace
 import pytest
 
 from source_tiktok_shop.catalog import STREAMS_BY_NAME
-from source_tiktok_shop.reading.page_records import joined, without
+from source_tiktok_shop.reading.page_records import joined, of_variant
 from source_tiktok_shop.reading.windows import SyncBounds
-from source_tiktok_shop.tiktok.endpoints import Window
+from source_tiktok_shop.tiktok.endpoints import Variants, Window
 from source_tiktok_shop.tiktok.envelope import Page
 from unit_tests import test_reading
 from unit_tests.test_reading import BOUNDS, FakeTikTok, Sync
@@ -165,9 +165,33 @@ def iter_pages(pages: list[list[dict]]):
     yield from (page(records) for records in pages)
 
 
-def test_given_values_asked_separately_then_the_other_query_leaves_them_out():
-    pages = without(iter_pages([[{"id": "1", "status": "A"}, {"id": "2", "status": "DELETED"}]]), {"status": "DELETED"})
-    assert [record["id"] for p in pages for record in p.records] == ["1"]
+LISTED = [{"id": "1", "status": "ACTIVATE"}, {"id": "2", "status": "DELETED"}]
+
+
+@pytest.mark.parametrize(
+    "values, asked, records, expected",
+    [
+        # The deleted products, asked for by a query of their own, are left out of the query without a status.
+        ((None, "DELETED"), {}, LISTED, LISTED[:1]),
+        ((None, "DELETED"), {"status": "DELETED"}, LISTED[1:], LISTED[1:]),
+        # A record that does not say its value gets its query's; one holding another query's value is left out.
+        (("A", "B"), {"status": "B"}, [{"id": "1", "status": "A"}, {"id": "3"}], [{"status": "B", "id": "3"}]),
+    ],
+)
+def test_given_variant_queries_then_each_leaves_out_the_others_values_and_tags_its_own(
+    values, asked, records, expected
+):
+    pages = of_variant(iter_pages([records]), Variants("status", values), asked)
+    assert [record for p in pages for record in p.records] == expected
+
+
+def test_given_target_collaborations_then_each_status_is_asked_for_once_and_every_collaboration_says_its_own():
+    statuses = {"c1": "VALID", "c2": "CANCELING", "c3": "COMPLETED", "c4": "VALID"}
+    collaborations = [{"id": cid, "collaboration_status": status} for cid, status in statuses.items()]
+    api = FakeTikTok({"target_collaborations_search": {"1": collaborations}})
+    rows, _ = one_shop(Sync(api)).read(STREAMS_BY_NAME["target_collaborations"])
+    assert sorted(rows, key=lambda row: row["id"]) == [{**c, "shop_id": "1"} for c in collaborations]
+    assert api.filters == [{"collaboration_status": status} for status in ("VALID", "CANCELING", "COMPLETED")]
 
 
 def test_given_affiliate_orders_split_over_pages_then_each_order_and_sku_comes_once_and_estimates_count_skus():
