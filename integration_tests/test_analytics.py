@@ -12,12 +12,11 @@ import pytest
 from airbyte_cdk.models import SyncMode
 
 from integration_tests.harness import Run, catalog_of, config_for, run
-from integration_tests.truth import by_key, expected_rows
-from source_tiktok_shop.catalog import STREAMS
+from integration_tests.truth import CURSORS, by_key, expected_rows
 from tiktok_shop_sandbox import Sandbox
 from tiktok_shop_sandbox.data.analytics import UTC_OFFSET_HOURS, analytics_of, iso
 
-ANALYTICS = [stream.name for stream in STREAMS if stream.by_day]
+ANALYTICS = [stream for stream, (field, _) in CURSORS.items() if field == "date"]
 PATHS = {  # the endpoint each stream reads, as the sandbox logs it
     "shop_performance": "/analytics/202609/shop/performance",
     "shop_product_performance": "/analytics/202605/shop_products/performance",
