@@ -619,6 +619,10 @@ class Route:
         self.handler = handler
         self.literal = not any(p.startswith("{") for p in parts)
 
+    def path(self, version: str) -> str:
+        """TikTok's path of this endpoint at ``version``, path parameters in braces."""
+        return "/".join(("", self.category, version, *self.parts))
+
     def match(self, rest):
         if len(rest) != len(self.parts):
             return None
