@@ -133,6 +133,11 @@ DIRECT = {
 }
 # The streams read at more than one API version (a shop whose market lacks the current one reads an older one).
 VERSIONED = ("returns", "cancellations")
+# TikTok's notes: sellers can only query the LIVE rooms of their own official creator accounts (docs/tiktok-shop.md).
+LIVE_ACCOUNT_TYPE = "OFFICIAL_ACCOUNTS"
+# The `collaboration_status` a target collaboration is listed under, by its state (TikTok's notes: VALID holds the
+# ONGOING and EXPIRING ones, COMPLETED the expired and canceled ones).
+LISTED_UNDER = {"ONGOING": "VALID", "EXPIRING": "VALID", "CANCELING": "CANCELING", "COMPLETED": "COMPLETED"}
 
 
 def record_fields(operation: str, records_key: str | None = None) -> set[str]:
@@ -175,6 +180,17 @@ def _rows(sandbox: Any, stream: str, versions: Mapping[str, str]) -> list[dict[s
         return [{**shop, "shop_id": str(shop["id"])} for shop in sandbox.shops]
     if stream in VERSIONED:
         return list(_with_shop(_records(sandbox, DIRECT[stream], versions)))
+    if stream == "shop_live_performance":  # the sandbox says each session's account type, which TikTok's rows do not
+        return [
+            {key: value for key, value in row.items() if key != "account_type"}
+            for row in _with_shop(sandbox.records(stream))
+            if row["account_type"] == LIVE_ACCOUNT_TYPE
+        ]
+    if stream == "target_collaborations":
+        return [
+            {**row, "collaboration_status": LISTED_UNDER[row["collaboration_status"]]}
+            for row in _with_shop(sandbox.records(stream))
+        ]
     if stream in DIRECT:  # the sandbox's payments leave out the SEA shops, which TikTok refuses them
         return list(_with_shop(sandbox.records(DIRECT[stream])))
     if stream == "order_line_items":
