@@ -145,7 +145,7 @@ PAGED = [
         "withdrawals",
         "GET",
         "/finance/202309/withdrawals",
-        {"page_size": 9, "types": "WITHDRAW,SETTLE,TRANSFER,REVERSE"},
+        {"page_size": 9, "types": "WITHDRAW,SETTLE,TRANSFER,REVERSE,PAYMENT,REFUND"},
         None,
         "withdrawals",
         "withdrawals",

@@ -8,7 +8,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from . import analytics
+from . import analytics, spec
 from .data.common import money
 from .data.products import HIDDEN_FROM_GET_PRODUCT
 from .paging import SortedIndex, TokenCodec, TokenError, binding_hash, count, page
@@ -568,18 +568,15 @@ SEARCH_COUPONS = Search(
 
 
 class Route:
-    """One endpoint: ``versions`` are those the sandbox serves (each in its own shape where they differ),
-    ``not_emulated`` versions TikTok has that the sandbox does not serve, ``unavailable_in`` the regions whose shops
-    TikTok refuses the endpoint to (``MARKET_UNAVAILABLE``)."""
+    """One endpoint: ``versions`` are those the sandbox serves (each in its own shape where they differ; the other
+    versions TikTok's models list are "not emulated", those in ``RETIRED`` retired), ``unavailable_in`` the regions
+    whose shops TikTok refuses the endpoint to (``MARKET_UNAVAILABLE``)."""
 
-    def __init__(
-        self, key, method, category, versions, parts, scope, shop, handler, *, not_emulated=(), unavailable_in=()
-    ):
+    def __init__(self, key, method, category, versions, parts, scope, shop, handler, *, unavailable_in=()):
         self.key = key
         self.method = method
         self.category = category
         self.versions = tuple(versions)
-        self.not_emulated = tuple(not_emulated)
         self.unavailable_in = frozenset(unavailable_in)
         self.parts = tuple(parts)
         self.scope = scope
@@ -689,7 +686,6 @@ ROUTES = [
         "seller.finance.info",
         True,
         h_statement_transactions,
-        not_emulated=("202309",),  # US and UK only, another shape (reference §4.6)
     ),
     Route(
         "payments",
@@ -740,16 +736,42 @@ from .finance_by_order import ROUTES as FINANCE_BY_ORDER_ROUTES  # noqa: E402
 ROUTES += FINANCE_BY_ORDER_ROUTES + AFFILIATE_ROUTES
 
 
+@dataclass(frozen=True)
+class Retirement:
+    first_day: str  # YYYY-MM-DD (UTC): the first day TikTok refuses the version
+    source: str
+
+
+# The versions TikTok announced the retirement of, and where it did: answered as retired (36009014) from their first
+# day on, by the sandbox's clock (``Sandbox(today=...)``, else the wall clock's date). Only these: any other version
+# TikTok's models list and the sandbox does not serve is "not emulated"; one no model lists, invalid.
+RETIRED = {
+    ("GET", "/finance/202309/statements/{statement_id}/statement_transactions"): Retirement(
+        "2026-01-01", "TikTok's changelog (quoted in issue #18): blocked after 2025-12-31"
+    ),
+    ("GET", "/finance/202309/payments"): Retirement(
+        "2026-08-15", "TikTok's changelog (quoted in issue #18): retired on 2026-08-15"
+    ),
+}
+
+
+def retired(method: str, path: str, today: str) -> Retirement | None:
+    """The retirement of the version of ``path`` (TikTok's, path parameters in braces), if it has come by ``today``."""
+    found = RETIRED.get((method, path))
+    return found if found is not None and found.first_day <= today else None
+
+
 class Resolution:
     def __init__(self, status, route=None, params=None, version=None, message=""):
-        self.status = status  # "ok" | "unknown_path" | "bad_version" | "not_emulated" | "bad_method"
+        self.status = status  # "ok" | "unknown_path" | "bad_version" | "retired" | "not_emulated" | "bad_method"
         self.route = route
         self.params = params or {}
         self.version = version
         self.message = message
 
 
-def resolve(method: str, path: str) -> Resolution:
+def resolve(method: str, path: str, today: str) -> Resolution:
+    """The route of a call and its version; ``today`` (YYYY-MM-DD) is the sandbox's date, for ``RETIRED``."""
     segs = path.split("/")
     if len(segs) < 4 or segs[0] != "" or path.endswith("/"):
         return Resolution("unknown_path")
@@ -766,10 +788,19 @@ def resolve(method: str, path: str) -> Resolution:
     literal = [c for c in candidates if c[0].literal]
     if literal:
         candidates = literal
+    for r, _params in candidates:
+        gone = retired(r.method, r.path(version), today)
+        if gone is not None and r.method == method:
+            return Resolution(
+                "retired",
+                version=version,
+                message=f"The version name is invalid or has been retired: {version} "
+                f"(retired on {gone.first_day}; use {', '.join(v for v in r.versions if v != version)}).",
+            )
     versioned = [c for c in candidates if version in c[0].versions]
     if not versioned:
         for r, _params in candidates:
-            if version in r.not_emulated:
+            if version in spec.versions(r.method, r.path(version)):
                 return Resolution(
                     "not_emulated",
                     version=version,

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import random
 
-from .common import DAY, FIRST, HOUR, DictRow, IdGen, money
-from .settlements import AFFILIATE_RATE_BP, affiliate_commission, estimated_fin, random_for, sku_shares
+from .common import DAY, FIRST, HOUR, DictRow, IdGen, money, random_for
+from .settlements import AFFILIATE_RATE_BP, affiliate_commission, estimated_fin, sku_shares
 
 HANDLES = ["glow", "daily", "haul", "picks", "finds", "style", "deals", "vibes", "lab", "corner"]
 CONTENT_TYPES = ["VIDEO", "VIDEO", "LIVE", "SHOP", "PRE_LIVE", "PROMOTION_PAGE", "LINKSHARE"]
@@ -53,7 +53,8 @@ def display(minor: int, shop) -> str:
 # SearchTargetCollaborationsRequest: "greater than 7 days", "less than 7 days").
 EXPIRING_WITHIN = 7 * DAY
 # Of a shop's six target collaborations, by position: one the seller cancelled (COMPLETED), one being cancelled
-# (CANCELING), one ending within EXPIRING_WITHIN; the others are where their times put them.
+# (CANCELING, ending a month or more after "now"), one ending within EXPIRING_WITHIN; the others are where their
+# times put them.
 CANCELLED_AT, CANCELING_AT, EXPIRING_AT = 3, 4, 5
 # The collaboration_status values of Search Target Collaborations that list a collaboration in each state.
 LISTED_BY = {
@@ -160,8 +161,11 @@ class Affiliate:
                 },
                 "type": "TOP_CREATOR_PROGRAM" if rng.random() < 0.2 else "STANDARD",
             }
-            if n == EXPIRING_AT:  # set, not drawn: the data drawn after it stays as it was
+            # set, not drawn, so that the data drawn after them stays as it was
+            if n == EXPIRING_AT:
                 data["end_time"] = max(begins + DAY, now + EXPIRING_WITHIN // 2)
+            elif n == CANCELING_AT:  # a cancellation goes through while the collaboration still runs
+                data["end_time"] = max(data["end_time"], now + 30 * DAY)
             state = collaboration_state(begins, data["end_time"], now, n == CANCELLED_AT, n == CANCELING_AT)
             rows.append(TargetRow(data, state))
         return rows
