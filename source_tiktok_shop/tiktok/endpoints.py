@@ -81,8 +81,7 @@ class Endpoint:
 
     def older_than(self, version: str) -> str | None:
         """The version to fall back to from `version`, if any."""
-        versions = self.versions
-        later = versions[versions.index(version) + 1 :] if version in versions else ()
+        later = self.versions[self.versions.index(version) + 1 :] if version in self.versions else ()
         return later[0] if later else None
 
 
