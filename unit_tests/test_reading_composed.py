@@ -185,13 +185,16 @@ def test_given_variant_queries_then_each_leaves_out_the_others_values_and_tags_i
     assert [record for p in pages for record in p.records] == expected
 
 
-def test_given_target_collaborations_then_each_status_is_asked_for_once_and_every_collaboration_says_its_own():
+def test_given_target_collaborations_then_each_status_is_asked_once_each_row_says_its_own_and_estimates_add_up():
     statuses = {"c1": "VALID", "c2": "CANCELING", "c3": "COMPLETED", "c4": "VALID"}
     collaborations = [{"id": cid, "collaboration_status": status} for cid, status in statuses.items()]
     api = FakeTikTok({"target_collaborations_search": {"1": collaborations}})
-    rows, _ = one_shop(Sync(api)).read(STREAMS_BY_NAME["target_collaborations"])
+    sync = one_shop(Sync(api))
+    rows, _ = sync.read(STREAMS_BY_NAME["target_collaborations"])
     assert sorted(rows, key=lambda row: row["id"]) == [{**c, "shop_id": "1"} for c in collaborations]
     assert api.filters == [{"collaboration_status": status} for status in ("VALID", "CANCELING", "COMPLETED")]
+    estimates = [m.trace.estimate.row_estimate for m in sync.emitted(test_reading.Type.TRACE)]
+    assert estimates == [2, 3, 4], "the estimate adds up the total_count of each status's query"
 
 
 def test_given_affiliate_orders_split_over_pages_then_each_order_and_sku_comes_once_and_estimates_count_skus():

@@ -229,12 +229,9 @@ class StreamReader:
     def _records_of_windows(
         self, shop: Shop, window: Window | None, partition: StreamSlice, parents: Tally
     ) -> Iterator[Record]:
-        """The window's records, of each of the endpoint's queries (Variants): the first may be read in parts, the
-        others are read whole, as a half is."""
-        for number, filters in enumerate(self.declaration.endpoint.queries):
-            yield from self._records_of_window(
-                shop, window, partition, whole=number == 0, parents=parents, filters=filters
-            )
+        """The window's records, of each of the endpoint's queries (one, or one per value of its `Variants`)."""
+        for filters in self.declaration.endpoint.queries:
+            yield from self._records_of_window(shop, window, partition, whole=True, parents=parents, filters=filters)
 
     def _records_of_window(
         self,
@@ -247,7 +244,9 @@ class StreamReader:
     ) -> Iterator[Record]:
         if window is not None and window.start >= window.end:
             return
-        if window is not None and whole and self._cursor:
+        # Only the endpoint's first query is read in parts: the cursor keeps the parts of one query per shop.
+        in_parts = whole and (filters is None or filters == self.declaration.endpoint.queries[0])
+        if window is not None and in_parts and self._cursor:
             parts_read = self._cursor.parts_read_for(shop.id)
             if parts_read:  # an earlier sync stopped half way through a window read in parts
                 resumed = [
@@ -270,8 +269,8 @@ class StreamReader:
                     )
                 return
             if whole and first.total_count is not None and self.declaration.total_count_counts_rows:
-                self._estimates.shop_total(shop.id, first.total_count)
-            parts = self._parts(shop, window, first) if window is not None and whole else []
+                self._estimates.query_total((shop.id, *sorted((filters or {}).items())), first.total_count)
+            parts = self._parts(shop, window, first) if window is not None and in_parts else []
             if len(parts) > 1:
                 field = self.declaration.cursor_field or ""
                 sources: list[Source | None] = [lambda: until(parts[0].end, field, first, pages)]
