@@ -43,6 +43,9 @@ def first_sync(world, catalog):
     config = config_for(world)
     result = run("read", config, catalog[1])
     assert not result.output.errors, result.output.errors
+    # The sandbox checks every request against TikTok's 2026 rules, refusing with 36009004 naming the parameter.
+    refused = [(entry["path"], entry["query"], entry["body"]) for entry in world.requests if entry["code"] == 36009004]
+    assert not refused, refused[:3]
     return config, result
 
 
