@@ -3,10 +3,10 @@
     python scripts/extract_models.py /path/to/reference
 
 The reference folder holds TikTok's published models as JSON: `tiktok-openapi-2026.json` (the current version of
-every endpoint) and `tiktok-sdk-2025.json` (TikTok's Dec 2025 SDK, with older versions). For each operation the connector reads (every
-version of every endpoint declared in source_tiktok_shop/tiktok/endpoints.py), taken from the 2026 file when it has
-it and from the 2025 one otherwise, this writes its method, path, query keys, body tree and response type tree to
-unit_tests/resources/tiktok_models.json. Facts only: TikTok's descriptions are not copied.
+every endpoint) and `tiktok-sdk-2025.json` (TikTok's Dec 2025 SDK, with older versions). For each operation of the
+endpoints declared in source_tiktok_shop/tiktok/endpoints.py (every version read, and the retired ones), taken from
+the 2026 file when it has it and from the 2025 one otherwise, this writes its method, path, query keys, body tree
+and response type tree to unit_tests/resources/tiktok_models.json. Facts only: TikTok's descriptions are not copied.
 
 A type tree is what the references give: a type name ("string", "integer", "boolean", "datetime.date"; the 2025
 file says "number" for every number), a one-element list for an array of that, a dict for an object. A null or
@@ -30,8 +30,14 @@ REFERENCES = (("2026", "tiktok-openapi-2026.json"), ("2025", "tiktok-sdk-2025.js
 
 
 def operations() -> list[str]:
-    """Every "METHOD path" the connector reads: each version of each declared endpoint (tiktok/endpoints.py)."""
-    return [endpoint.operation(version) for endpoint in ENDPOINTS.values() for version in endpoint.versions]
+    """Every "METHOD path" of the declared endpoints (tiktok/endpoints.py): each version the connector reads, and
+    those it no longer reads since TikTok retired them (the sandbox serves them up to their date, and its shape
+    tests hold them to their models)."""
+    return [
+        endpoint.operation(version)
+        for endpoint in ENDPOINTS.values()
+        for version in (*endpoint.versions, *endpoint.retired)
+    ]
 
 
 def load(reference: Path) -> dict[str, tuple[str, Mapping[str, Any]]]:
