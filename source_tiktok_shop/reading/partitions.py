@@ -244,8 +244,11 @@ class StreamReader:
     ) -> Iterator[Record]:
         if window is not None and window.start >= window.end:
             return
+        variants = self.declaration.endpoint.variants
+        first_query = filters is None or filters == self.declaration.endpoint.queries[0]
         # Only the endpoint's first query is read in parts: the cursor keeps the parts of one query per shop.
-        in_parts = whole and (filters is None or filters == self.declaration.endpoint.queries[0])
+        in_parts = whole and first_query
+        counted = whole and (first_query or (variants is not None and variants.disjoint))
         if window is not None and in_parts and self._cursor:
             parts_read = self._cursor.parts_read_for(shop.id)
             if parts_read:  # an earlier sync stopped half way through a window read in parts
@@ -268,7 +271,7 @@ class StreamReader:
                         shop, half, partition, whole=False, parents=parents, filters=filters
                     )
                 return
-            if whole and first.total_count is not None and self.declaration.total_count_counts_rows:
+            if counted and first.total_count is not None and self.declaration.total_count_counts_rows:
                 self._estimates.query_total((shop.id, *sorted((filters or {}).items())), first.total_count)
             parts = self._parts(shop, window, first) if window is not None and in_parts else []
             if len(parts) > 1:

@@ -29,6 +29,12 @@ class Variants:
     def filters(self) -> tuple[Mapping[str, str], ...]:
         return tuple({} if value is None else {self.parameter: value} for value in self.values)
 
+    @property
+    def disjoint(self) -> bool:
+        """Every query asks for a value of its own, so their `total_count`s add up (the query without the filter
+        may count the others' records too)."""
+        return None not in self.values
+
 
 @dataclass(frozen=True)
 class Endpoint:
