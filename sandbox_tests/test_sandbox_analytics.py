@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 
 from tiktok_shop_sandbox.data.analytics import RETENTION_DAYS, UTC_OFFSET_HOURS
+from tiktok_shop_sandbox.spec import operation
 
 SHOP = "/analytics/202609/shop/performance"
 PRODUCTS = "/analytics/202605/shop_products/performance"
@@ -19,6 +20,14 @@ VIDEOS = "/analytics/202605/shop_videos/performance"
 LIVES = "/analytics/202609/shop_lives/performance"
 LISTS = {PRODUCTS: "products", SKUS: "skus", VIDEOS: "videos", LIVES: "live_stream_sessions"}
 INVALID = 36009004
+# TikTok's rules: the LIVE list's account types (there is no ALL); the videos' are these and ALL
+LIVE_ACCOUNT_TYPES = operation("GET", LIVES).query_enums["account_type"]
+# TikTok's model: the creator's author_type of the videos and LIVEs each account type lists
+AUTHOR_TYPES = {
+    "OFFICIAL_ACCOUNTS": "OFFICIAL_ACCOUNT",
+    "MARKETING_ACCOUNTS": "MARKETING_ACCOUNT",
+    "AFFILIATE_ACCOUNTS": "AFFILIATE_ACCOUNT",
+}
 TOO_OLD = 66007004
 
 
@@ -53,24 +62,29 @@ def test_latest_available_date_is_yesterday_in_the_shops_timezone(ask):
 @pytest.mark.parametrize(
     "path, params, code, says",
     [
-        (SHOP, {"start_date_ge": None}, INVALID, "start_date_ge is required"),
-        (SHOP, {"end_date_lt": None}, INVALID, "end_date_lt is required"),
+        # TikTok's rules (spec/): the parameter named, an enumeration's values
+        (SHOP, {"start_date_ge": None}, INVALID, "'start_date_ge' is required"),
+        (SHOP, {"end_date_lt": None}, INVALID, "'end_date_lt' is required"),
+        (SHOP, {"currency": "EUR"}, INVALID, "'currency' must be one of LOCAL, USD"),
+        (SHOP, {"granularity": "1H"}, INVALID, "'granularity' must be one of 1D, ALL"),
+        (PRODUCTS, {"sort_field": "update_time"}, INVALID, "'sort_field' must be one of gmv, items_sold, orders"),
+        (SKUS, {"sort_order": "UP"}, INVALID, "'sort_order' must be one of ASC, DESC"),
+        (VIDEOS, {"account_type": "LINKED_ACCOUNTS"}, INVALID, "'account_type' must be one of"),
+        (LIVES, {"account_type": "ALL"}, INVALID, "'account_type' must be one of"),
+        (LIVES, {}, INVALID, "'account_type' is required"),
+        (LIVES, {"account_type": "OFFICIAL_ACCOUNTS", "sort_field": "gmv"}, INVALID, "'sort_field' must be one of"),
+        # what the rules cannot say: the handlers'
+        (SKUS, {"currency": "EUR"}, INVALID, "Invalid currency"),
         (SHOP, {"start_date_ge": "2025/06/01"}, INVALID, "Invalid start_date_ge"),
         (SHOP, {"start_date_ge": "2025-6-1"}, INVALID, "Invalid start_date_ge"),
         (SHOP, {"start_date_ge": "2025-02-30"}, INVALID, "Invalid start_date_ge"),
         (SHOP, {"start_date_ge": "1735689600"}, INVALID, "Invalid start_date_ge"),
         (SHOP, {"end_date_lt": "2025-06-01"}, INVALID, "must be after start_date_ge"),
-        (SHOP, {"currency": "EUR"}, INVALID, "Invalid currency"),
-        (SHOP, {"granularity": "1H"}, INVALID, "Invalid granularity"),
         (PRODUCTS, {"page_size": 0}, INVALID, "Invalid page_size"),
         (PRODUCTS, {"page_size": 101}, INVALID, "Invalid page_size"),
-        (PRODUCTS, {"sort_field": "update_time"}, INVALID, "Invalid sort_field"),
-        (SKUS, {"sort_order": "UP"}, INVALID, "Invalid sort_order"),
-        (VIDEOS, {"account_type": "OFFICIAL_ACCOUNTS"}, INVALID, "Invalid account_type"),
-        (LIVES, {"account_type": "AFFILIATES"}, INVALID, "Invalid account_type"),
         (SKUS, {"page_token": "not-a-token"}, INVALID, "Invalid page_token"),
         (SHOP, {"start_date_ge": day("2025-06-29", -RETENTION_DAYS)}, TOO_OLD, "data is kept from 2025-04-01"),
-        (LIVES, {"start_date_ge": "2024-01-01"}, TOO_OLD, "data is kept from"),
+        (LIVES, {"start_date_ge": "2024-01-01", "account_type": "OFFICIAL_ACCOUNTS"}, TOO_OLD, "data is kept from"),
     ],
 )
 def test_bad_parameters_are_refused_with_the_parameter_named(client, shops, path, params, code, says):
@@ -133,7 +147,18 @@ def test_products_skus_videos_and_lives_add_up_to_the_shops_day(ask, busy_days, 
     for when in busy_days:
         (interval,) = ask(SHOP, when, currency=currency)["data"]["performance"]["intervals"]
         sales = interval["sales"]
-        rows = {path: ask(path, when, currency=currency, page_size=100)["data"][key] for path, key in LISTS.items()}
+        rows = {
+            path: ask(path, when, currency=currency, page_size=100)["data"][key]
+            for path, key in LISTS.items()
+            if path != LIVES
+        }
+        rows[LIVES] = [
+            row
+            for account_type in LIVE_ACCOUNT_TYPES
+            for row in ask(LIVES, when, currency=currency, page_size=100, account_type=account_type)["data"][
+                LISTS[LIVES]
+            ]
+        ]
         products = [row["total_performance"] for row in rows[PRODUCTS]]
         assert sum(amount(p["gmv"]) for p in products) == amount(sales["gmv"])
         assert sum(p["items_sold"] for p in products) == sales["items_sold"]
@@ -184,13 +209,82 @@ def test_lists_page_by_sort_field_with_opaque_tokens_bound_to_their_query(client
     assert client.call("GET", VIDEOS, other_days, shop_cipher=cipher)["code"] == INVALID
 
 
-def test_videos_and_lives_are_filtered_by_account_type(ask):
+def test_videos_and_lives_are_filtered_by_account_type(sb, shops, ask):
     videos = ask(VIDEOS, "2025-04-01", "2025-06-30", page_size=100)["data"]["videos"]
-    affiliates = ask(VIDEOS, "2025-04-01", "2025-06-30", page_size=100, account_type="AFFILIATES")["data"]["videos"]
     kinds = Counter(video["creator"]["author_type"] for video in videos)
     assert len(kinds) > 1
-    assert {video["creator"]["author_type"] for video in affiliates} == {"AFFILIATE_ACCOUNT"}
-    assert len(affiliates) == kinds["AFFILIATE_ACCOUNT"]
-    official = ask(LIVES, "2025-04-01", "2025-06-30", page_size=100, account_type="OFFICIAL_ACCOUNTS")["data"]
-    assert {live["creator"]["author_type"] for live in official["live_stream_sessions"]} <= {"OFFICIAL_ACCOUNT"}
-    assert official["updated_at"]
+    for account_type, author_type in AUTHOR_TYPES.items():
+        chosen = ask(VIDEOS, "2025-04-01", "2025-06-30", page_size=100, account_type=account_type)["data"]["videos"]
+        assert {video["creator"]["author_type"] for video in chosen} <= {author_type}
+        assert len(chosen) == kinds[author_type]
+    assert ask(VIDEOS, "2025-04-01", "2025-06-30", page_size=100, account_type="ALL")["data"]["videos"] == videos
+    # LIVE sessions: each of one account type, listed by that type alone (the ground truth says which)
+    truth = {
+        (row["id"], row["date"]): row["account_type"] for row in sb.records("shop_live_performance")[shops["US"]["id"]]
+    }
+    assert set(truth.values()) == set(LIVE_ACCOUNT_TYPES)
+    listed = {}
+    for account_type in LIVE_ACCOUNT_TYPES:
+        for when in sorted({date for _, date in truth}):
+            page = ask(LIVES, when, page_size=100, account_type=account_type)["data"]
+            assert page["updated_at"]
+            for live in page["live_stream_sessions"]:
+                assert live["creator"]["author_type"] == AUTHOR_TYPES[account_type]
+                listed[(live["id"], when)] = account_type
+    assert listed == truth
+
+
+# Where each sort field of TikTok's rules is in a row of its list (TikTok's model's field names): a dotted path.
+SORTED_BY = {
+    PRODUCTS: {
+        "gmv": "total_performance.gmv.amount",
+        "items_sold": "total_performance.items_sold",
+        "orders": "total_performance.orders",
+    },
+    SKUS: {"gmv": "gmv.amount", "sku_orders": "sku_orders", "units_sold": "units_sold"},
+    VIDEOS: {
+        "avg_customers": "avg_customers",
+        "click_through_rate": "click_through_rate",
+        "gmv": "gmv.amount",
+        "gpm": "gpm.amount",
+        "items_sold": "items_sold",
+        "post_time": "video_post_time",
+        "sku_orders": "sku_orders",
+        "views": "views",
+    },
+    LIVES: {
+        "attributed_customers": "sales_performance.attributed_customers",
+        "live_attributed_gmv": "sales_performance.live_attributed_gmv.amount",
+        "live_attributed_items_sold": "sales_performance.live_attributed_items_sold",
+        "live_attributed_sku_orders": "sales_performance.live_attributed_sku_orders",
+        "products_added": "traffic.products_added",
+        "products_sold": "sales_performance.products_sold",
+    },
+}
+
+
+def value_at(row: dict, dotted: str):
+    for key in dotted.split("."):
+        row = row[key]
+    return row if isinstance(row, int) or " " in row else Decimal(row)  # times as Seller Center writes them sort
+
+
+@pytest.mark.parametrize("path", sorted(SORTED_BY))
+def test_each_list_sorts_by_every_sort_field_of_the_rules(client, shops, path):
+    fields = operation("GET", path).query_enums["sort_field"]
+    assert set(fields) == set(SORTED_BY[path]), "a sort field of TikTok's rules this test does not know"
+    accounts = LIVE_ACCOUNT_TYPES if path == LIVES else (None,)
+    for field in fields:
+        for account_type in accounts:
+            query = {"start_date_ge": "2025-04-01", "end_date_lt": "2025-06-30", "page_size": 100, "sort_field": field}
+            if account_type:
+                query["account_type"] = account_type
+            both = {}
+            for order in ("ASC", "DESC"):
+                both[order], _ = client.page_all(
+                    "GET", path, {**query, "sort_order": order}, key=LISTS[path], shop_cipher=shops["US"]["cipher"]
+                )
+                values = [value_at(row, SORTED_BY[path][field]) for row in both[order]]
+                assert values == sorted(values, reverse=order == "DESC"), (field, order)
+            assert sorted(r["id"] for r in both["ASC"]) == sorted(r["id"] for r in both["DESC"])
+            assert len(both["ASC"]) > 1, (field, account_type)  # something to sort

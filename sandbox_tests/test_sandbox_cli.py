@@ -92,8 +92,8 @@ def test_cli_rejects_bad_fault_kind():
     assert r.returncode == 2 and "meteor" in r.stderr
 
 
-def test_cli_empty_body_signing_and_version_unavailable_in():
-    flags = ("--orders", "30", "--empty-body-signing", "signed",
+def test_cli_empty_body_signing_version_unavailable_in_and_today():
+    flags = ("--orders", "30", "--empty-body-signing", "signed", "--today", "2026-08-14",
              "--version-unavailable-in", "202602=GB", "--version-unavailable-in", "202605=GB,US")  # fmt: skip
     with sandbox_cli(*flags) as (proc, base, creds):
         c = Client(base, creds["app_key"], creds["app_secret"], empty_body_signing="signed")
@@ -108,14 +108,17 @@ def test_cli_empty_body_signing_and_version_unavailable_in():
         for shop in (us, gb):
             query = {"sort_field": "create_time"}
             assert c.call("GET", "/finance/202605/payments", query, shop_cipher=shop["cipher"])["code"] == 36009014
+            # the day before TikTok retired it, payments 202309 is served
+            assert c.call("GET", "/finance/202309/payments", query, shop_cipher=shop["cipher"])["code"] == 0
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=10) == 0
 
 
 def test_cli_rejects_bad_version_flags():
-    for flag in ("202602", "202602=XX", "209901=GB"):
+    bad = ("202602", "202602=XX", "209901=GB")
+    for flag in (*(f"--version-unavailable-in={value}" for value in bad), "--today=2026-02-30"):
         r = subprocess.run(
-            [sys.executable, "-m", "tiktok_shop_sandbox", "--version-unavailable-in", flag],
+            [sys.executable, "-m", "tiktok_shop_sandbox", flag],
             capture_output=True,
             text=True,
             timeout=30,

@@ -26,18 +26,18 @@ def call(client, sb, method, path, params=None, body=None, shop=0):
 
 
 @pytest.mark.parametrize(
-    "method, path, params, accepted, refused",
+    "method, path, params, body, accepted, refused",
     [
-        ("POST", TARGET, {}, [20, 50, 100], [None, 0, 10, 30, 99, 200]),
-        ("POST", SAMPLES, {}, [1, 50], [None, 0, 51]),
-        ("POST", OPEN, {}, [1, 100], [None, 0, 101]),
-        ("POST", AFFILIATE_ORDERS, {}, [None, 1, 100], [0, 101]),
-        ("GET", UNSETTLED, {"sort_field": "order_create_time"}, [None, 1, 100], [0, 101]),
+        # TikTok's rules require page_size of the affiliate orders and open collaborations, not of the others
+        ("POST", TARGET, {}, {"collaboration_status": "VALID"}, [None, 20, 50, 100], [0, 10, 30, 99, 200]),
+        ("POST", SAMPLES, {}, {}, [None, 1, 50], [0, 51]),
+        ("POST", OPEN, {}, {}, [1, 100], [None, 0, 101]),
+        ("POST", AFFILIATE_ORDERS, {}, {}, [1, 100], [None, 0, 101]),
+        ("GET", UNSETTLED, {"sort_field": "order_create_time"}, None, [None, 1, 100], [0, 101]),
     ],
     ids=["target collaborations", "sample applications", "open collaborations", "affiliate orders", "unsettled"],
 )
-def test_page_sizes(client, sb, method, path, params, accepted, refused):
-    body = {} if method == "POST" else None
+def test_page_sizes(client, sb, method, path, params, body, accepted, refused):
     for size in accepted + refused:
         sized = {**params, **({} if size is None else {"page_size": size})}
         r = call(client, sb, method, path, sized, body)

@@ -196,15 +196,21 @@ CONDITIONAL = {
 }
 
 
+# What the ground truth adds to the records served: the statement of a transaction, the day of an analytics row,
+# the account type that lists a LIVE session, a target collaboration's state.
+ADDED = {
+    "statement_transactions": ("statement_id",),
+    "shop_live_performance": ("date", "account_type"),
+    "target_collaborations": ("collaboration_status",),
+}
+
+
 def served(w: World, resource: str, version: str | None) -> list[dict]:
     if resource == "brands":  # both shapes: without and with a category asked of
         return [b.render(shape) for s in w.shops for b in s.brand_rows for shape in ("all", "in_category")]
     records = [r for rows in w.records(resource, version).values() for r in rows]
-    if resource == "statement_transactions":  # the ground truth adds the statement to each transaction
-        return [{k: v for k, v in r.items() if k != "statement_id"} for r in records]
-    if resource.startswith("shop_") and resource.endswith("performance"):  # and the day to each analytics row
-        return [{k: v for k, v in r.items() if k != "date"} for r in records]
-    return records
+    added = ADDED.get(resource, ("date",) if resource.startswith("shop_") and resource.endswith("performance") else ())
+    return [{k: v for k, v in r.items() if k not in added} for r in records]
 
 
 def record_model(resource: str, version: str | None):

@@ -9,6 +9,7 @@ See docs/sandbox.md.
 
 from __future__ import annotations
 
+import datetime
 import threading
 
 from .auth import AuthState
@@ -38,8 +39,20 @@ def check_version_regions(version_unavailable_in: dict | None) -> dict[str, froz
     return out
 
 
+def check_date(today: str | None):
+    """``today`` is a date, YYYY-MM-DD, or ``None``."""
+    try:
+        if today is not None and not (len(today) == 10 and datetime.date.fromisoformat(today)):
+            raise ValueError(today)
+    except (TypeError, ValueError):
+        raise ValueError(f"today must be a date YYYY-MM-DD, not {today!r}") from None
+
+
 class Sandbox:
-    """The sandbox server, running in a background thread on ``host`` (default 127.0.0.1), free port."""
+    """The sandbox server, running in a background thread on ``host`` (default 127.0.0.1), free port.
+
+    ``today`` (YYYY-MM-DD) is the date TikTok's version retirements are judged at (docs/sandbox.md); by default the
+    wall clock's, in UTC."""
 
     def __init__(
         self,
@@ -65,10 +78,12 @@ class Sandbox:
         deleted_products: str = "listed",
         empty_body_signing: str = "omitted",
         version_unavailable_in: dict | None = None,
+        today: str | None = None,
     ):
         # the options are checked before the world is made
         if empty_body_signing not in EMPTY_BODY_READINGS:
             raise ValueError(f"empty_body_signing must be one of {', '.join(EMPTY_BODY_READINGS)}")
+        check_date(today)
         unavailable = check_version_regions(version_unavailable_in)
         self.world = World(
             seed=seed,
@@ -99,6 +114,7 @@ class Sandbox:
             latency_ms,
             empty_body_signing=empty_body_signing,
             version_unavailable_in=unavailable,
+            today=today,
         )
         self._core.redirect_url = redirect_url
         self._host, self._port = host, port

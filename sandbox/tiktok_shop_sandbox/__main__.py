@@ -72,6 +72,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="serve API version VERSION to no shop of these comma-separated regions (36009014), e.g. 202602=GB,DE; "
         "repeatable",
     )
+    p.add_argument(
+        "--today",
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="the date TikTok's version retirements are judged at (default: the wall clock's, UTC)",
+    )
     return p
 
 
@@ -112,6 +118,7 @@ def main(argv=None) -> int:
             state_file=args.state_file,
             empty_body_signing=args.empty_body_signing,
             version_unavailable_in=version_regions(args.version_unavailable_in),
+            today=args.today,
         )
         if (args.throttle_all_after is None) != (args.throttle_all_for is None):
             raise ValueError("--throttle-all-after and --throttle-all-for go together")

@@ -8,23 +8,9 @@ from .endpoints import Route, Search
 from .params import Filter, time_range
 
 AFFILIATE = "seller.affiliate_collaboration.read"
-SAMPLE_STATUSES = (
-    "PENDING",
-    "AWAITING_SHIPMENT",
-    "SHIPPED",
-    "CONTENT_PENDING",
-    "REJECT_CANCELLED",
-    "OVERDUE_CANCELLED",
-    "UNFULFILL_CANCELLED",
-    "DEL_OPEN_COLLAB",
-    "SELLER_NOT_SHIP_CANCELLED",
-    "WITHDRAW_CANCELLED",
-    "UNFULFILLABLE_CANCELLED",
-    "OPS_CANCELLED",
-    "OPS_FAILED",
-    "OPS_COMPLETED",
-    "COMPLETED",
-)
+# TikTok's rules require collaboration_status and leave its values open; its notes on SearchTargetCollaborationsRequest
+# give these (the states of data/affiliate.py: VALID lists ONGOING and EXPIRING ones).
+COLLABORATION_STATUSES = ("ONGOING", "EXPIRING", "VALID", "CANCELING", "COMPLETED")
 
 
 def by_order(rows: list) -> list[dict]:
@@ -42,7 +28,7 @@ def by_order(rows: list) -> list[dict]:
 SEARCH_AFFILIATE_ORDERS = Search(
     "orders",
     "affiliate.skus",
-    page_size=(1, 100, 20),
+    page_size=(1, 100, None),
     sort=("create_time", "ASC"),
     filters=(*time_range("create_time"), Filter("program_id", None, "string")),
     group=by_order,
@@ -52,6 +38,8 @@ SEARCH_OPEN_COLLABORATIONS = Search(
     "affiliate.open_collaborations",
     page_size=(1, 100, None),
     sort=("create_time", "DESC"),
+    sortable=True,
+    # TikTok's rules leave sort_field's values open; its notes give these two
     sort_fields=("create_time", "product_original_price"),
     filters=(
         Filter("keyword_type", None, "enum", ("PRODUCT_NAME", "PRODUCT_ID")),
@@ -62,10 +50,11 @@ SEARCH_OPEN_COLLABORATIONS = Search(
 SEARCH_TARGET_COLLABORATIONS = Search(
     "target_collaborations",
     "affiliate.target_collaborations",
-    page_size=(20, 100, None),
+    # TikTok's notes: "must be 20, 50 or 100"; its rules do not require it, and nothing gives a default: the smallest
+    page_size=(20, 100, 20),
     page_sizes=(20, 50, 100),
     filters=(
-        Filter("collaboration_status", None, "string"),
+        Filter("collaboration_status", "search_statuses", "among", COLLABORATION_STATUSES),
         Filter("creator_accept_status", None, "string"),
         Filter("free_sample_setting", None, "string"),
         Filter("creator_user_open_id", None, "string"),
@@ -74,9 +63,11 @@ SEARCH_TARGET_COLLABORATIONS = Search(
 SEARCH_SAMPLE_APPLICATIONS = Search(
     "sample_applications",
     "affiliate.sample_applications",
-    page_size=(1, 50, None),
+    # TikTok's notes: "greater than 0 and less than or equal to 50"; its rules do not require it, and nothing gives a
+    # default (docs/sandbox.md)
+    page_size=(1, 50, 20),
     filters=(
-        Filter("status", "status", "enum", SAMPLE_STATUSES),
+        Filter("status", "status", "enum"),
         Filter("product_id", None, "string"),
         Filter("order_id", None, "string"),
         Filter("target_collabration_id", None, "string"),

@@ -5,8 +5,10 @@
 Dates are ``YYYY-MM-DD`` in the shop's timezone, ``start_date_ge`` inclusive and ``end_date_lt`` exclusive and
 after it. Days after ``latest_available_date`` (yesterday, in the shop's timezone) have no data yet; a
 ``start_date_ge`` before the oldest day kept (``RETENTION_DAYS`` up to the latest) is refused with
-``DATE_TOO_OLD``. Page sizes, sort fields and their defaults are those of TikTok's notes on the earlier versions
-(the 2026 reference lists the parameters without them).
+``DATE_TOO_OLD``. The required dates, and the enumerations (sort fields, currencies, granularity, account types,
+product status), are TikTok's rules, checked before the handler (spec/__init__.py); each list sorts by every sort
+field they give. Page sizes (1 to 100, 10 by default) and the default sort (GMV, descending) are TikTok's notes on
+the earlier versions (reference §3).
 """
 
 from __future__ import annotations
@@ -17,33 +19,24 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from . import endpoints
-from .data.analytics import SELLER_ACCOUNTS, Currency, Ranked, ShopAnalytics, analytics_of, iso
+from .data.analytics import ACCOUNTS_OF, Currency, Ranked, ShopAnalytics, analytics_of, iso
 from .paging import binding_hash
 from .params import ApiError, Filter, Narrowing, page_size, page_token, sort_params
 
 # Sandbox choice: TikTok documents no code for a date older than the data it keeps (UNCONFIRMED).
 DATE_TOO_OLD = 66007004
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-CURRENCY = Filter("currency", None, "enum", ("LOCAL", "USD"))
-GRANULARITY = Filter("granularity", None, "enum", ("ALL", "1D"))
-VIDEO_ACCOUNTS = Filter("account_type", None, "enum", ("ALL", "LINKED_ACCOUNTS", "AFFILIATES"))
-LIVE_ACCOUNTS = Filter(
-    "account_type", None, "enum", ("ALL", "OFFICIAL_ACCOUNTS", "MARKETING_ACCOUNTS", "AFFILIATE_ACCOUNTS")
-)
-ACCOUNTS = {
-    "LINKED_ACCOUNTS": SELLER_ACCOUNTS,
-    "AFFILIATES": ("AFFILIATE_ACCOUNT",),
-    "OFFICIAL_ACCOUNTS": ("OFFICIAL_ACCOUNT",),
-    "MARKETING_ACCOUNTS": ("MARKETING_ACCOUNT",),
-    "AFFILIATE_ACCOUNTS": ("AFFILIATE_ACCOUNT",),
-}
+CURRENCY = Filter("currency", None, "enum")
+# TikTok's rules enumerate currency on every list but the SKUs' (its notes neither): the others' values, a sandbox
+# choice (docs/sandbox.md)
+SKU_CURRENCY = Filter("currency", None, "enum", ("LOCAL", "USD"))
+GRANULARITY = Filter("granularity", None, "enum")
+ACCOUNT_TYPE = Filter("account_type", None, "enum", wildcard="ALL")  # ALL: the videos' only (TikTok's rules)
 PRODUCT_IDS = Filter("product_ids", None, "csv")
 
 
 def _date(q: dict, name: str) -> int:
-    raw = q.get(name)
-    if raw is None or raw == "":
-        raise ApiError(endpoints.INVALID_PARAM, f"{name} is required (YYYY-MM-DD)")
+    raw = q[name]  # required: TikTok's rules (checked before)
     try:
         if not DATE.fullmatch(raw):
             raise ValueError(raw)
@@ -88,22 +81,24 @@ Rows = Callable[[ShopAnalytics, range, Currency, dict], list[Ranked]]
 
 @dataclass(frozen=True)
 class PerformanceList:
-    """One of the performance lists: its records key, rows, sort fields (gmv, DESC by default) and filters."""
+    """One of the performance lists: its records key, rows (each sorts by every sort field TikTok's rules give the
+    list), the sort field where a call sends none (sorted descending), and filters."""
 
     records_key: str
     rows: Rows
-    sort_fields: tuple[str, ...]
+    default_sort: str = "gmv"
     filters: tuple[Filter, ...] = ()
+    currency: Filter = CURRENCY
     updated_at: bool = False  # the page says when its data was last updated
 
     def __call__(self, ctx):
         q = ctx.q
         size = page_size(q, 1, 100, 10, endpoints.INVALID_PARAM)
         token = page_token(q, endpoints.INVALID_PARAM)
-        sort_field, desc = sort_params(q, self.sort_fields, "gmv", "DESC", endpoints.INVALID_PARAM)
+        sort_field, desc = sort_params(q, (), self.default_sort, "DESC", endpoints.INVALID_PARAM)
         analytics = analytics_of(ctx.shop)
         days = _days(q, analytics)
-        currency = Currency(ctx.shop, _read(CURRENCY, q, "LOCAL"))
+        currency = Currency(ctx.shop, _read(self.currency, q, "LOCAL"))
         filters = {f.name: _read(f, q) for f in self.filters}
         binding = {"days": [days.start, days.stop], "currency": currency.code}
         binding.update({name: sorted(v) if isinstance(v, set) else v for name, v in filters.items()})
@@ -132,33 +127,32 @@ class PerformanceList:
 
 def _accounts(filters: dict) -> tuple[str, ...] | None:
     chosen = filters.get("account_type")
-    return ACCOUNTS.get(chosen) if chosen else None
+    return ACCOUNTS_OF[chosen] if chosen else None
 
 
 SHOP_PRODUCTS = PerformanceList(
     "products",
     lambda a, days, currency, filters: a.products(days, currency),
-    ("gmv", "order_count", "unit_sold_count", "click_through_rate"),
     # Taken and checked, not filtered on (docs/sandbox.md).
-    (Filter("category_filter", None, "string"), Filter("product_status_filter", None, "string")),
+    filters=(Filter("category_filter", None, "string"), Filter("product_status_filter", None, "enum")),
 )
 SHOP_SKUS = PerformanceList(
     "skus",
     lambda a, days, currency, filters: a.skus(days, currency, filters.get("product_ids")),
-    ("gmv", "sku_orders", "units_sold"),
-    (PRODUCT_IDS, Filter("category_filter", None, "string"), Filter("product_status_filter", None, "string")),
+    filters=(PRODUCT_IDS, Filter("category_filter", None, "string"), Filter("product_status_filter", None, "enum")),
+    currency=SKU_CURRENCY,
 )
 SHOP_VIDEOS = PerformanceList(
     "videos",
     lambda a, days, currency, filters: a.videos_of(days, currency, _accounts(filters)),
-    ("gmv", "sku_orders", "units_sold", "views", "click_through_rate"),
-    (VIDEO_ACCOUNTS,),
+    filters=(ACCOUNT_TYPE,),
 )
+# TikTok's rules have no gmv among the LIVE list's sort fields: its attributed GMV is the default (a sandbox choice)
 SHOP_LIVES = PerformanceList(
     "live_stream_sessions",
     lambda a, days, currency, filters: a.lives_of(days, currency, _accounts(filters)),
-    ("gmv", "products_added", "different_products_sold", "sku_orders", "unit_sold", "customers", "24h_live_gmv"),
-    (LIVE_ACCOUNTS,),
+    default_sort="live_attributed_gmv",
+    filters=(ACCOUNT_TYPE,),  # required: TikTok's rules
     updated_at=True,
 )
 

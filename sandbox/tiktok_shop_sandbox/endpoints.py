@@ -8,10 +8,9 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from . import analytics
+from . import analytics, spec
 from .data.common import money
 from .data.products import HIDDEN_FROM_GET_PRODUCT
-from .data.promotions import ACTIVITY_TYPES
 from .paging import SortedIndex, TokenCodec, TokenError, binding_hash, count, page
 from .params import ApiError, Filter, Narrowing, narrowing, page_size, page_token, read_filters, sort_params, time_range
 
@@ -30,41 +29,11 @@ ORDER_NOT_OWNED = 21008111
 PRODUCT_NOT_FOUND = 12052048
 PACKAGE_NOT_FOUND = 21011001
 
-ORDER_STATUSES = (
-    "UNPAID",
-    "ON_HOLD",
-    "AWAITING_SHIPMENT",
-    "PARTIALLY_SHIPPING",
-    "AWAITING_COLLECTION",
-    "IN_TRANSIT",
-    "DELIVERED",
-    "COMPLETED",
-    "CANCELLED",
-)
-PRODUCT_STATUSES = (
-    "ALL",
-    "DRAFT",
-    "PENDING",
-    "FAILED",
-    "ACTIVATE",
-    "SELLER_DEACTIVATED",
-    "PLATFORM_DEACTIVATED",
-    "FREEZE",
-    "DELETED",
-)
-RETURN_TYPES = ("REFUND", "RETURN_AND_REFUND", "REPLACEMENT", "EXCHANGE")
-CANCEL_TYPES = ("CANCEL", "BUYER_CANCEL")
-CANCEL_STATUSES = (
-    "CANCELLATION_REQUEST_PENDING",
-    "CANCELLATION_REQUEST_SUCCESS",
-    "CANCELLATION_REQUEST_CANCEL",
-    "CANCELLATION_REQUEST_COMPLETE",
-)
-PACKAGE_STATUSES = ("PROCESSING", "FULFILLING", "COMPLETED", "CANCELLED")
-PAYMENT_STATUSES = ("PAID", "FAILED", "PROCESSING")
-WITHDRAWAL_TYPES = ("WITHDRAW", "SETTLE", "TRANSFER", "REVERSE")
-ACTIVITY_STATUSES = ("DRAFT", "NOT_START", "ONGOING", "EXPIRED", "DEACTIVATED", "NOT_EFFECTIVE")
-COUPON_STATUSES = ("NOT_START", "ONGOING", "EXPIRED", "DEACTIVATED")
+# Enumerations TikTok gives in its notes only (its rules leave these parameters open): checked by the handlers.
+# The rules' enumerations are the spec's to check (spec/__init__.py).
+SHIPPING_TYPES = ("TIKTOK", "SELLER", "TIKTOK_DIGITAL", "IN-STORE PICKUP")  # notes on Search Orders' shipping_type
+COUPON_STATUSES = ("NOT_START", "ONGOING", "EXPIRED", "DEACTIVATED")  # notes on Search Coupons' status
+COUPON_DISPLAY_TYPES = ("REGULAR", "LIVE", "CREATOR_EXCLUSIVE", "CHAT", "PROMO_CODE")  # and its display_type
 SEA = ("ID", "MY", "PH", "SG", "TH", "VN")
 
 
@@ -224,21 +193,23 @@ def as_served(row):
 class Search:
     """What one list endpoint takes and returns; calling it serves a page.
 
-    Every list endpoint checks its parameters in the same order (page_size, page_token, sort, then its filters in
-    the order declared), so a request with several faults reports the first; ``filters_first`` moves the filters
-    to the front.
+    What TikTok's rules say of a call has been checked before (spec/__init__.py); what is left, every list endpoint
+    checks in the same order (page_size, page_token, sort, then its filters in the order declared), so a request
+    with several faults reports the first.
     """
 
     records_key: str  # the list's key in ``data``
     rows: str  # the Shop attribute (dotted) holding the rows; also names the caches
-    page_size: tuple[int, int, int | None]  # lowest, highest, default (None: page_size is required)
+    # lowest, highest (TikTok's notes), default (None: TikTok's rules require page_size)
+    page_size: tuple[int, int, int | None]
     page_sizes: tuple[int, ...] = ()  # the only page sizes allowed, where TikTok lists them
-    sort: tuple[str | None, str] = ("create_time", "DESC")  # default sort_field (None: required) and sort_order
-    sort_fields: tuple[str, ...] = ()  # sort_field values taken from the query; () : always sorted by ``sort``
+    sort: tuple[str, str] = ("create_time", "DESC")  # sort_field and sort_order where the call sends none
+    sortable: bool = False  # sort_field and sort_order are taken from the query; else always sorted by ``sort``
+    # sort_field's values, where TikTok's rules do not enumerate them (from its notes): the handler checks them
+    sort_fields: tuple[str, ...] = ()
     filters: tuple[Filter, ...] = ()  # see params.py
     filters_in: str = "body"  # where the filters are: "body" or "query"
     paging_in: str = "query"  # where page_size and page_token are: "query" or "body"
-    filters_first: bool = False
     err: int = INVALID_PARAM
     errs: dict = field(default_factory=dict)  # error code of page_size and page_token, where not err
     zero_page_size_is_default: bool = False
@@ -254,16 +225,13 @@ class Search:
 
     def __call__(self, ctx: Ctx):
         paging = ctx.body if self.paging_in == "body" else ctx.q
-        if self.filters_first:
-            filters = self._filters(ctx)
         size = self._page_size(paging)
         token = page_token(paging, self._err("page_token"))
-        if self.sort_fields:
+        if self.sortable:
             sort_attr, desc = sort_params(ctx.q, self.sort_fields, *self.sort, self.err)
         else:
             sort_attr, desc = self.sort[0], self.sort[1] == "DESC"
-        if not self.filters_first:
-            filters = self._filters(ctx)
+        filters = self._filters(ctx)
         window = self.window
         shop = ctx.shop
         shape = self.shape(ctx) if self.shape is not None else None
@@ -335,13 +303,10 @@ def h_active_shops(ctx: Ctx):
 
 
 def h_order_detail(ctx: Ctx):
-    raw = ctx.q.get("ids")
-    if not raw:
-        raise ApiError(INVALID_PARAM, "ids is required")
-    ids = [x.strip() for x in raw.split(",")]
+    ids = [x.strip() for x in ctx.q["ids"].split(",")]  # required: TikTok's rules (checked before)
     if any(not x.isdigit() for x in ids):
         raise ApiError(INVALID_PARAM, "Invalid ids: comma-separated order ids expected")
-    if len(ids) > 50:
+    if len(ids) > 50:  # TikTok's notes: "Max count: 50"
         raise ApiError(INVALID_PARAM, "Invalid ids: at most 50 order ids per request")
     out, seen = [], set()
     for oid in ids:
@@ -376,7 +341,8 @@ def h_statement_transactions(ctx: Ctx):
     st = ctx.shop.statement_by_id.get(sid)
     size = page_size(q, 1, 100, 20, INVALID_PARAM)
     token = page_token(q, INVALID_PARAM)
-    _field, desc = sort_params(q, ("order_create_time",), None, "ASC", INVALID_PARAM)
+    # TikTok's rules require sort_field, and leave its values open; its notes give this one only
+    _field, desc = sort_params(q, ("order_create_time",), "order_create_time", "ASC", INVALID_PARAM)
     if st is None:
         raise ApiError(INVALID_PARAM, f"Invalid statement_id: {sid} not found for this shop")
     recs, nxt, total, _ = run_list(
@@ -437,34 +403,37 @@ def its_version(ctx: Ctx) -> str:
     return ctx.version
 
 
-CATEGORY_VERSION = Filter("category_version", None, "enum", ("v1", "v2"))  # one tree for both (docs/sandbox.md)
+# Search Products (202309: query; 202502: body), Get Categories and Get Brands take a category tree version; TikTok's
+# rules enumerate it for Search Products 202502 only, its notes everywhere. One tree for both (docs/sandbox.md).
+CATEGORY_VERSION = Filter("category_version", None, "enum", ("v1", "v2"))
 CREATED_OR_UPDATED = (*time_range("create_time"), *time_range("update_time"))
 # the order a return or cancellation belongs to, and that order's buyer
 OF_ORDERS = (Filter("order_ids", "order.id", "in"), Filter("buyer_user_ids", "order.user_id", "in"))
 
 
 def _products_window(offset: int, total: int, size: int):
-    if min(total, offset + size) > 10000:
+    if min(total, offset + size) > 10000:  # reference §3: 12052180
         raise ApiError(PRODUCT_WINDOW, "The total number of search results can not exceed 10000")
 
 
 def _activities_window(offset: int, _total: int, size: int):
-    if offset + size >= 10000:
+    if offset + size >= 10000:  # reference §3: 17029059
         raise ApiError(ACTIVITY_WINDOW, "page_token + page_size must be less than 10000")
 
 
+# Page sizes, and sort fields and orders where a call sends none: reference §3 (TikTok's notes), unless said.
 SEARCH_ORDERS = Search(
     "orders",
     "orders",
     page_size=(1, 100, None),
-    sort_fields=("create_time", "update_time"),
+    sortable=True,
     filters=(
         *CREATED_OR_UPDATED,
-        Filter("order_status", "status", "enum", ORDER_STATUSES),
-        Filter("shipping_type", "shipping_type", "enum", ("TIKTOK", "SELLER")),
+        Filter("order_status", "status", "enum"),
+        Filter("shipping_type", "shipping_type", "enum", SHIPPING_TYPES),
         Filter("buyer_user_id", "user_id", "string"),
         Filter("is_buyer_request_cancel", "is_buyer_request_cancel", "bool"),
-        Filter("warehouse_ids", "warehouse_id", "in", max_len=100),
+        Filter("warehouse_ids", "warehouse_id", "in", max_len=100),  # reference §4.2: at most 100
     ),
 )
 SEARCH_PRODUCTS = Search(
@@ -474,9 +443,9 @@ SEARCH_PRODUCTS = Search(
     filters=(
         *time_range("create_time", "le", err=PRODUCT_CREATE_TIME),
         *time_range("update_time", "le", err=PRODUCT_UPDATE_TIME),
-        Filter("status", "status", "enum", PRODUCT_STATUSES, wildcard="ALL"),
+        Filter("status", "status", "enum", wildcard="ALL"),
         Filter("seller_skus", "seller_skus", "overlaps"),
-        Filter("sku_ids", "sku_ids", "overlaps", max_len=10),
+        Filter("sku_ids", "sku_ids", "overlaps", max_len=10),  # reference §4.3: at most 10
         CATEGORY_VERSION,
     ),
     errs={"page_size": PRODUCT_PAGE_SIZE, "page_token": PRODUCT_PAGE_TOKEN},
@@ -489,12 +458,12 @@ SEARCH_RETURNS = Search(
     "returns",
     page_size=(10, 50, 10),
     sort=("create_time", "ASC"),
-    sort_fields=("create_time", "update_time"),
+    sortable=True,
     filters=(
         *CREATED_OR_UPDATED,
         Filter("return_ids", "id", "in"),
         *OF_ORDERS,
-        Filter("return_types", "return_type", "in", RETURN_TYPES),
+        Filter("return_types", "return_type", "in"),
         Filter("return_status", "status", "in"),
         Filter("arbitration_status", "arbitration_status", "in"),
     ),
@@ -506,13 +475,13 @@ SEARCH_CANCELLATIONS = Search(
     "cancellations",
     page_size=(1, 50, 10),
     sort=("create_time", "ASC"),
-    sort_fields=("create_time", "update_time"),
+    sortable=True,
     filters=(
         *CREATED_OR_UPDATED,
         Filter("cancel_ids", "id", "in"),
         *OF_ORDERS,
-        Filter("cancel_types", "cancel_type", "in", CANCEL_TYPES),
-        Filter("cancel_status", "status", "in", CANCEL_STATUSES),
+        Filter("cancel_types", "cancel_type", "in"),
+        Filter("cancel_status", "status", "in"),
     ),
     err=RETURNS_PARAM,
     shape=its_version,
@@ -521,19 +490,18 @@ SEARCH_PACKAGES = Search(
     "packages",
     "packages",
     page_size=(1, 50, None),
-    sort_fields=("create_time", "update_time", "order_pay_time"),
-    filters=(
-        *CREATED_OR_UPDATED,
-        Filter("package_status", "status", "enum", PACKAGE_STATUSES),
-    ),
+    sortable=True,
+    filters=(*CREATED_OR_UPDATED, Filter("package_status", "status", "enum")),
 )
+# Get Statements, Get Payments: TikTok's rules require sort_field and leave its values open; its notes give one.
 GET_STATEMENTS = Search(
     "statements",
     "statements",
     page_size=(1, 100, 20),
-    sort=(None, "ASC"),
+    sort=("statement_time", "ASC"),
+    sortable=True,
     sort_fields=("statement_time",),
-    filters=(*time_range("statement_time"), Filter("payment_status", "payment_status", "enum", PAYMENT_STATUSES)),
+    filters=(*time_range("statement_time"), Filter("payment_status", "payment_status", "enum")),
     filters_in="query",
     with_total=False,
 )
@@ -541,7 +509,8 @@ GET_PAYMENTS = Search(
     "payments",
     "payments",
     page_size=(1, 100, 20),
-    sort=(None, "ASC"),
+    sort=("create_time", "ASC"),
+    sortable=True,
     sort_fields=("create_time",),
     filters=time_range("create_time"),
     filters_in="query",
@@ -552,9 +521,8 @@ GET_WITHDRAWALS = Search(
     "withdrawals",
     "withdrawals",
     page_size=(1, 100, 20),
-    filters=(Filter("types", "type", "csv", WITHDRAWAL_TYPES, required=True), *time_range("create_time")),
+    filters=(Filter("types", "type", "csv"), *time_range("create_time")),
     filters_in="query",
-    filters_first=True,  # ``types`` is required, and checked before paging
 )
 GET_BRANDS = Search(
     "brands",
@@ -578,8 +546,8 @@ SEARCH_ACTIVITIES = Search(
     paging_in="body",
     zero_page_size_is_default=True,
     filters=(
-        Filter("status", "status", "enum", ACTIVITY_STATUSES),
-        Filter("activity_type", "activity_type", "enum", ACTIVITY_TYPES),
+        Filter("status", "status", "enum"),
+        Filter("activity_type", "activity_type", "enum"),
         Filter("activity_title", "title", "contains"),
     ),
     window=_activities_window,
@@ -590,7 +558,7 @@ SEARCH_COUPONS = Search(
     page_size=(1, 100, 50),
     filters=(
         Filter("status", "status", "in", COUPON_STATUSES),
-        Filter("display_type", "display_type", "in"),
+        Filter("display_type", "display_type", "in", COUPON_DISPLAY_TYPES),
         Filter("title_keyword", "title", "contains"),
     ),
 )
@@ -600,24 +568,25 @@ SEARCH_COUPONS = Search(
 
 
 class Route:
-    """One endpoint: ``versions`` are those the sandbox serves (each in its own shape where they differ),
-    ``not_emulated`` versions TikTok has that the sandbox does not serve, ``unavailable_in`` the regions whose shops
-    TikTok refuses the endpoint to (``MARKET_UNAVAILABLE``)."""
+    """One endpoint: ``versions`` are those the sandbox serves (each in its own shape where they differ; the other
+    versions TikTok's models list are "not emulated", those in ``RETIRED`` retired), ``unavailable_in`` the regions
+    whose shops TikTok refuses the endpoint to (``MARKET_UNAVAILABLE``)."""
 
-    def __init__(
-        self, key, method, category, versions, parts, scope, shop, handler, *, not_emulated=(), unavailable_in=()
-    ):
+    def __init__(self, key, method, category, versions, parts, scope, shop, handler, *, unavailable_in=()):
         self.key = key
         self.method = method
         self.category = category
         self.versions = tuple(versions)
-        self.not_emulated = tuple(not_emulated)
         self.unavailable_in = frozenset(unavailable_in)
         self.parts = tuple(parts)
         self.scope = scope
         self.shop = shop  # shop-scoped: shop_cipher required; else it must not be sent
         self.handler = handler
         self.literal = not any(p.startswith("{") for p in parts)
+
+    def path(self, version: str) -> str:
+        """TikTok's path of this endpoint at ``version``, path parameters in braces."""
+        return "/".join(("", self.category, version, *self.parts))
 
     def match(self, rest):
         if len(rest) != len(self.parts):
@@ -717,7 +686,6 @@ ROUTES = [
         "seller.finance.info",
         True,
         h_statement_transactions,
-        not_emulated=("202309",),  # US and UK only, another shape (reference §4.6)
     ),
     Route(
         "payments",
@@ -768,16 +736,42 @@ from .finance_by_order import ROUTES as FINANCE_BY_ORDER_ROUTES  # noqa: E402
 ROUTES += FINANCE_BY_ORDER_ROUTES + AFFILIATE_ROUTES
 
 
+@dataclass(frozen=True)
+class Retirement:
+    first_day: str  # YYYY-MM-DD (UTC): the first day TikTok refuses the version
+    source: str
+
+
+# The versions TikTok announced the retirement of, and where it did: answered as retired (36009014) from their first
+# day on, by the sandbox's clock (``Sandbox(today=...)``, else the wall clock's date). Only these: any other version
+# TikTok's models list and the sandbox does not serve is "not emulated"; one no model lists, invalid.
+RETIRED = {
+    ("GET", "/finance/202309/statements/{statement_id}/statement_transactions"): Retirement(
+        "2026-01-01", "TikTok's changelog (quoted in issue #18): blocked after 2025-12-31"
+    ),
+    ("GET", "/finance/202309/payments"): Retirement(
+        "2026-08-15", "TikTok's changelog (quoted in issue #18): retired on 2026-08-15"
+    ),
+}
+
+
+def retired(method: str, path: str, today: str) -> Retirement | None:
+    """The retirement of the version of ``path`` (TikTok's, path parameters in braces), if it has come by ``today``."""
+    found = RETIRED.get((method, path))
+    return found if found is not None and found.first_day <= today else None
+
+
 class Resolution:
     def __init__(self, status, route=None, params=None, version=None, message=""):
-        self.status = status  # "ok" | "unknown_path" | "bad_version" | "not_emulated" | "bad_method"
+        self.status = status  # "ok" | "unknown_path" | "bad_version" | "retired" | "not_emulated" | "bad_method"
         self.route = route
         self.params = params or {}
         self.version = version
         self.message = message
 
 
-def resolve(method: str, path: str) -> Resolution:
+def resolve(method: str, path: str, today: str) -> Resolution:
+    """The route of a call and its version; ``today`` (YYYY-MM-DD) is the sandbox's date, for ``RETIRED``."""
     segs = path.split("/")
     if len(segs) < 4 or segs[0] != "" or path.endswith("/"):
         return Resolution("unknown_path")
@@ -794,10 +788,19 @@ def resolve(method: str, path: str) -> Resolution:
     literal = [c for c in candidates if c[0].literal]
     if literal:
         candidates = literal
+    for r, _params in candidates:
+        gone = retired(r.method, r.path(version), today)
+        if gone is not None and r.method == method:
+            return Resolution(
+                "retired",
+                version=version,
+                message=f"The version name is invalid or has been retired: {version} "
+                f"(retired on {gone.first_day}; use {', '.join(v for v in r.versions if v != version)}).",
+            )
     versioned = [c for c in candidates if version in c[0].versions]
     if not versioned:
         for r, _params in candidates:
-            if version in r.not_emulated:
+            if version in spec.versions(r.method, r.path(version)):
                 return Resolution(
                     "not_emulated",
                     version=version,

@@ -17,12 +17,14 @@ def h_order_transactions(ctx: Ctx):
     return order_transactions(o)
 
 
-# The search time is the order's creation time, the only sort field (docs/sandbox.md).
+# The search time is the order's creation time, the only sort field (docs/sandbox.md). TikTok's rules require
+# sort_field and leave its values open; its notes give this one.
 GET_UNSETTLED = Search(
     "transactions",
     "unsettled",
     page_size=(1, 100, 20),
-    sort=(None, "ASC"),
+    sort=("order_create_time", "ASC"),
+    sortable=True,
     sort_fields=("order_create_time",),
     filters=(
         Filter("search_time_ge", "order_create_time", "ge"),

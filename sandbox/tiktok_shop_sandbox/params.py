@@ -1,5 +1,9 @@
 """Reading a call's parameters: page size, page token, sort, and the search filters, declared as data.
 
+What TikTok's rules say of a request (required parameters and fields, enumerations, the names an operation takes)
+is checked before the handler, by ``spec.validate_request``; what is read here is what they cannot say: types,
+ranges, page sizes, list lengths, and the enumerations TikTok gives only in its notes.
+
 A list endpoint declares its filters as ``Filter(name, field, kind)`` entries: ``read_filters`` reads them all from
 the call and ``narrowing`` makes a keyset range and a row predicate of them. ``name`` is the request parameter; ``field`` the row attribute it narrows on (dotted through linked
 rows, like ``order.user_id``; ``None`` for a parameter the sandbox checks and binds page tokens to, but does not
@@ -8,17 +12,19 @@ filter on); ``kind`` how the parameter is read and a row matched:
     kind      the parameter                                      a row matches when
     ge        an integer >= 0 (Unix seconds)                     field >= it
     lt, le    an integer >= 0 (Unix seconds)                     field < it, field <= it
-    enum      one of ``values``                                  field == it
+    enum      a string (one of ``values``, if given)             field == it
+    among     a string (one of ``values``, if given)             field (a collection) holds it
     string    a string                                           field == it
     bool      a JSON boolean (in a query: true, false, 1, 0)     field == it
     in        an array of strings (of ``values``, if given)      field is one of them
     overlaps  an array of strings                                field (a collection) holds one of them
-    csv       comma-separated strings (of ``values``)            field is one of them
+    csv       comma-separated strings (of ``values``, if given)  field is one of them
     contains  a string                                           field contains it, ignoring case and outer blanks
 
-A parameter that is absent or empty filters nothing (a ``required`` one is refused), and so does the ``wildcard``
-value of an enum. Filters are checked in the order declared, so a call with several bad ones hears of the first,
-with the filter's ``err`` code or else the endpoint's.
+``values`` are declared only where TikTok's rules do not enumerate the parameter and its notes do (each with its
+source); the rules' enumerations are the spec's to check. A parameter that is absent or empty filters nothing, and
+so does the ``wildcard`` value of an enum. Filters are checked in the order declared, so a call with several bad
+ones hears of the first, with the filter's ``err`` code or else the endpoint's.
 """
 
 from __future__ import annotations
@@ -52,10 +58,12 @@ def integer(value, name: str, err: int, minimum: int = 0) -> int:
 
 
 def page_size(src: dict, lo: int, hi: int, default: int | None, err: int) -> int:
+    """The page size asked for, within [lo, hi]; ``default`` where none is sent (``None``: TikTok's rules require
+    one, and the spec check before the handler has refused a call without it)."""
     raw = src.get("page_size")
     if raw is None or raw == "":
         if default is None:
-            raise ApiError(err, "page_size is required")
+            raise LookupError("page_size missing though TikTok's rules require it: the spec check did not run")
         return default
     try:
         v = integer(raw, "page_size", err, minimum=-(10**9))
@@ -75,20 +83,14 @@ def page_token(src: dict, err: int) -> str | None:
     return t
 
 
-def sort_params(q: dict, fields: tuple, default_field: str | None, default_order: str, err: int) -> tuple[str, bool]:
-    field = q.get("sort_field")
-    if field is None or field == "":
-        if default_field is None:
-            raise ApiError(err, f"sort_field is required (one of: {', '.join(fields)})")
-        field = default_field
-    if field not in fields:
+def sort_params(q: dict, fields: tuple, default_field: str, default_order: str, err: int) -> tuple[str, bool]:
+    """The sort field and whether it is descending. TikTok's rules enumerate ``sort_order`` wherever it is taken, and
+    ``sort_field`` on most endpoints; ``fields`` are its values where they do not (from TikTok's notes), else ``()``.
+    ``default_field`` is the one sorted by where none is sent (where the rules require one, it is always sent)."""
+    field = q.get("sort_field") or default_field
+    if fields and field not in fields:
         raise ApiError(err, f"Invalid sort_field: must be one of {', '.join(fields)}")
-    order = q.get("sort_order")
-    if order is None or order == "":
-        order = default_order
-    if order not in ("ASC", "DESC"):
-        raise ApiError(err, "Invalid sort_order: must be ASC or DESC")
-    return field, order == "DESC"
+    return field, (q.get("sort_order") or default_order) == "DESC"
 
 
 # -- filters ---------------------------------------------------------------------------------------------------
@@ -104,7 +106,6 @@ class Filter:
     values: tuple[str, ...] = ()
     max_len: int | None = None
     err: int | None = None
-    required: bool = False
     wildcard: str | None = None
 
     def __post_init__(self):
@@ -116,9 +117,6 @@ class Filter:
         err = self.err if self.err is not None else err
         raw = src.get(self.name)
         if raw is None or raw == "":
-            if self.required:
-                listed = f" (comma-separated: {', '.join(self.values)})" if self.kind == "csv" else ""
-                raise ApiError(err, f"{self.name} is required{listed}")
             return None
         value = READERS[self.kind](self, raw, err, query)
         return None if value == self.wildcard else value
@@ -186,8 +184,9 @@ def _string(f: Filter, raw, err: int, query: bool) -> str:
 
 
 def _enum(f: Filter, raw, err: int, query: bool) -> str:
-    if not isinstance(raw, str) or raw not in f.values:
-        raise ApiError(err, f"Invalid {f.name}: must be one of {', '.join(f.values)}")
+    if not isinstance(raw, str) or (f.values and raw not in f.values):
+        listed = f": must be one of {', '.join(f.values)}" if f.values else ": must be a string"
+        raise ApiError(err, f"Invalid {f.name}{listed}")
     return raw
 
 
@@ -228,6 +227,7 @@ READERS = {
     "lt": _integer,
     "le": _integer,
     "enum": _enum,
+    "among": _enum,
     "string": _string,
     "bool": _bool,
     "in": _strings,
@@ -241,6 +241,7 @@ MATCHERS = {
     "lt": lambda get, v: lambda row: get(row) < v,
     "le": lambda get, v: lambda row: get(row) <= v,
     "enum": lambda get, v: lambda row: get(row) == v,
+    "among": lambda get, v: lambda row: v in get(row),
     "string": lambda get, v: lambda row: get(row) == v,
     "bool": lambda get, v: lambda row: get(row) == v,
     "in": lambda get, v: lambda row: get(row) in v,

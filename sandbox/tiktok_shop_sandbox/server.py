@@ -30,6 +30,7 @@ except ImportError:  # pragma: no cover - orjson comes with the `fast` extra
 from .endpoints import Ctx, resolve
 from .params import ApiError
 from .signing import verify_sign
+from .spec import SpecViolation, validate_request
 
 TOKEN_GET = "/api/v2/token/get"
 TOKEN_REFRESH = "/api/v2/token/refresh"
@@ -96,7 +97,8 @@ class Core:
 
     ``empty_body_signing``: whether a body that is an empty JSON object is signed ("signed") or left out of the
     signature ("omitted", TikTok's SDK); ``version_unavailable_in``: API version -> regions whose shops it is not
-    served to (36009014), as for a market a new version has not reached yet.
+    served to (36009014), as for a market a new version has not reached yet; ``today``: the date (YYYY-MM-DD) TikTok's
+    version retirements are judged at (``endpoints.RETIRED``; ``None``: the wall clock's, UTC).
     """
 
     def __init__(
@@ -109,6 +111,7 @@ class Core:
         latency_ms: float = 0.0,
         empty_body_signing: str = "omitted",
         version_unavailable_in=None,
+        today: str | None = None,
     ):
         self.world = world
         self.auth = auth
@@ -118,6 +121,7 @@ class Core:
         self.latency_ms = float(latency_ms or 0)
         self.empty_body_signing = empty_body_signing
         self.version_unavailable_in = {v: frozenset(regions) for v, regions in (version_unavailable_in or {}).items()}
+        self.today = today
         self.timeout_fault_s = 30.0
         self.stop_event = threading.Event()
         self.log_lock = threading.Lock()
@@ -245,12 +249,12 @@ class Core:
 
     def _api(self, method, path, query, headers, body, entry, repeated=()) -> Response:
         self._sleep(self.latency_ms / 1000.0)
-        res = resolve(method, path)
+        res = resolve(method, path, self.today or time.strftime("%Y-%m-%d", time.gmtime()))
         if res.status == "unknown_path":
             return error(404, 36009009, f"Invalid path: {path}")
         if res.status == "bad_version":
             return error(404, VERSION_UNAVAILABLE, f"The version name is invalid or has been retired: {res.version}")
-        if res.status == "not_emulated":
+        if res.status in ("retired", "not_emulated"):
             return error(404, VERSION_UNAVAILABLE, res.message)
         if res.status == "bad_method":
             return error(405, 36009010, f"Invalid HTTP method {method} for {path}")
@@ -349,6 +353,10 @@ class Core:
                 MARKET_UNAVAILABLE,
                 f"This API is not available in the shop's market ({shop.region}).",
             )
+        try:  # TikTok's rules for the operation (spec/): the handler reads only what they cannot say
+            validate_request(method, path, query, parsed)
+        except SpecViolation as exc:
+            return error(exc.http, exc.code, exc.message)
         ctx = Ctx(self.state, route, res.version, shop, query, parsed, res.params)
         try:
             data = route.handler(ctx)

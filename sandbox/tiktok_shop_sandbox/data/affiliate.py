@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import random
 
-from .common import DAY, FIRST, HOUR, DictRow, IdGen, money
-from .settlements import AFFILIATE_RATE_BP, affiliate_commission, estimated_fin, random_for, sku_shares
+from .common import DAY, FIRST, HOUR, DictRow, IdGen, money, random_for
+from .settlements import AFFILIATE_RATE_BP, affiliate_commission, estimated_fin, sku_shares
 
 HANDLES = ["glow", "daily", "haul", "picks", "finds", "style", "deals", "vibes", "lab", "corner"]
 CONTENT_TYPES = ["VIDEO", "VIDEO", "LIVE", "SHOP", "PRE_LIVE", "PROMOTION_PAGE", "LINKSHARE"]
@@ -47,6 +47,44 @@ def display(minor: int, shop) -> str:
     if shop.dec:
         text += point + f"{fraction:0{shop.dec}d}"
     return ("-" if minor < 0 else "") + pattern.format(text)
+
+
+# How long before its end a valid target collaboration is EXPIRING rather than ONGOING (TikTok's notes on
+# SearchTargetCollaborationsRequest: "greater than 7 days", "less than 7 days").
+EXPIRING_WITHIN = 7 * DAY
+# Of a shop's six target collaborations, by position: one the seller cancelled (COMPLETED), one being cancelled
+# (CANCELING, ending a month or more after "now"), one ending within EXPIRING_WITHIN; the others are where their
+# times put them.
+CANCELLED_AT, CANCELING_AT, EXPIRING_AT = 3, 4, 5
+# The collaboration_status values of Search Target Collaborations that list a collaboration in each state.
+LISTED_BY = {
+    "ONGOING": frozenset({"ONGOING", "VALID"}),
+    "EXPIRING": frozenset({"EXPIRING", "VALID"}),
+    "CANCELING": frozenset({"CANCELING"}),
+    "COMPLETED": frozenset({"COMPLETED"}),
+}
+
+
+class TargetRow(DictRow):
+    """A target collaboration: its state (``collaboration_status``, one of ``LISTED_BY``) at the world's "now", which
+    the record does not carry, and the ``collaboration_status`` values a search lists it for."""
+
+    __slots__ = ("collaboration_status", "search_statuses")
+
+    def __init__(self, data: dict, state: str):
+        super().__init__(data)
+        self.collaboration_status = state
+        self.search_statuses = LISTED_BY[state]
+
+
+def collaboration_state(start_time: int, end_time: int, now: int, cancelled: bool, canceling: bool) -> str:
+    """Where a target collaboration stands at ``now``: COMPLETED once expired or cancelled, CANCELING while the
+    seller's cancellation goes through, else valid (also before it starts): EXPIRING in its last seven days."""
+    if cancelled or end_time <= now:
+        return "COMPLETED"
+    if canceling:
+        return "CANCELING"
+    return "EXPIRING" if end_time - now < EXPIRING_WITHIN else "ONGOING"
 
 
 class SortedRow(DictRow):
@@ -98,35 +136,38 @@ class Affiliate:
         self.order_ids = {row.order.id for row in self.skus}
         self.sample_applications = self._samples(rng, orderable, start, now)
 
-    def _targets(self, rng: random.Random, start: int, now: int) -> list[DictRow]:
+    def _targets(self, rng: random.Random, start: int, now: int) -> list[TargetRow]:
         ids = IdGen(rng, "7310", 19, self.shop.idx)
         rows = []
         for n in range(6):
             created = start + rng.randrange(max(1, now - start - DAY))
             begins = created + rng.randint(HOUR, 3 * DAY)
             sample = rng.random() < 0.6
-            rows.append(
-                DictRow(
-                    {
-                        "id": str(ids.next()),
-                        "name": f"{rng.choice(['Spring', 'Summer', 'Launch', 'Creator', 'VIP'])} invitation {n + 1}",
-                        "message": "We love your content and would like you to feature our products.",
-                        "start_time": begins,
-                        "end_time": begins + rng.randint(30, 120) * DAY,
-                        "create_time": created,
-                        "update_time": min(now - 1, created + rng.randint(0, 10 * DAY)),
-                        "creator_inivited_count": rng.randint(3, 40),
-                        "showcase_creator_count": rng.randint(0, 3),
-                        "content_creator_count": rng.randint(0, 3),
-                        "product_count": rng.randint(1, 12),
-                        "free_sample_rule": {
-                            "has_free_sample": sample,
-                            "is_sample_approval_exempt": sample and rng.random() < 0.3,
-                        },
-                        "type": "TOP_CREATOR_PROGRAM" if rng.random() < 0.2 else "STANDARD",
-                    }
-                )
-            )
+            data = {
+                "id": str(ids.next()),
+                "name": f"{rng.choice(['Spring', 'Summer', 'Launch', 'Creator', 'VIP'])} invitation {n + 1}",
+                "message": "We love your content and would like you to feature our products.",
+                "start_time": begins,
+                "end_time": begins + rng.randint(30, 120) * DAY,
+                "create_time": created,
+                "update_time": min(now - 1, created + rng.randint(0, 10 * DAY)),
+                "creator_inivited_count": rng.randint(3, 40),
+                "showcase_creator_count": rng.randint(0, 3),
+                "content_creator_count": rng.randint(0, 3),
+                "product_count": rng.randint(1, 12),
+                "free_sample_rule": {
+                    "has_free_sample": sample,
+                    "is_sample_approval_exempt": sample and rng.random() < 0.3,
+                },
+                "type": "TOP_CREATOR_PROGRAM" if rng.random() < 0.2 else "STANDARD",
+            }
+            # set, not drawn, so that the data drawn after them stays as it was
+            if n == EXPIRING_AT:
+                data["end_time"] = max(begins + DAY, now + EXPIRING_WITHIN // 2)
+            elif n == CANCELING_AT:  # a cancellation goes through while the collaboration still runs
+                data["end_time"] = max(data["end_time"], now + 30 * DAY)
+            state = collaboration_state(begins, data["end_time"], now, n == CANCELLED_AT, n == CANCELING_AT)
+            rows.append(TargetRow(data, state))
         return rows
 
     def _open(self, rng: random.Random, products: list, start: int, now: int) -> list[SortedRow]:

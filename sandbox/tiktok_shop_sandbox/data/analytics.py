@@ -42,9 +42,20 @@ RESOURCES = (
     "shop_video_performance",
     "shop_live_performance",
 )
-CARD, SELLER_VIDEO, CREATOR_VIDEO, SELLER_LIVE = "card", "seller_video", "creator_video", "seller_live"
+CARD, SELLER_VIDEO, CREATOR_VIDEO = "card", "seller_video", "creator_video"
+SELLER_LIVE, CREATOR_LIVE = "seller_live", "creator_live"
+# The share of LIVE sessions held by affiliate creators (the others on the seller's own accounts).
+AFFILIATE_LIVE_SHARE = 0.25
 SELLER_ACCOUNTS = ("OFFICIAL_ACCOUNT", "MARKETING_ACCOUNT")
 AFFILIATE_ACCOUNT = "AFFILIATE_ACCOUNT"
+# The account_type values of TikTok's rules for the videos and LIVE lists, and the accounts (a video's or session's
+# ``creator.author_type``) each lists. Every video and session has one; the videos' ALL lists them all.
+ACCOUNTS_OF = {
+    "OFFICIAL_ACCOUNTS": ("OFFICIAL_ACCOUNT",),
+    "MARKETING_ACCOUNTS": ("MARKETING_ACCOUNT",),
+    "AFFILIATE_ACCOUNTS": (AFFILIATE_ACCOUNT,),
+}
+ACCOUNT_TYPE_OF = {account: account_type for account_type, (account,) in ACCOUNTS_OF.items()}
 
 
 def iso(day: int) -> str:
@@ -105,9 +116,10 @@ class Content:
 
     @property
     def channel(self) -> str:
+        creator = self.account == AFFILIATE_ACCOUNT
         if self.kind == "LIVE":
-            return SELLER_LIVE
-        return CREATOR_VIDEO if self.account == AFFILIATE_ACCOUNT else SELLER_VIDEO
+            return CREATOR_LIVE if creator else SELLER_LIVE
+        return CREATOR_VIDEO if creator else SELLER_VIDEO
 
 
 class Figures:
@@ -138,13 +150,14 @@ class Figures:
 
 class Ranked(DictRow):
     """A row of a performance list: the values it sorts on (``data``, read as attributes), with a numeric id for
-    ties, and the record served."""
+    ties, the record served, and what the ground truth adds to it (``truth``: the query value that lists it)."""
 
-    __slots__ = ("record",)
+    __slots__ = ("record", "truth")
 
-    def __init__(self, nid: int, sort: dict, record: dict):
+    def __init__(self, nid: int, sort: dict, record: dict, truth: dict | None = None):
         super().__init__({"id": str(nid), **sort})
         self.record = record
+        self.truth = truth or {}
 
     def render(self) -> dict:
         return self.record
@@ -267,8 +280,8 @@ class ShopAnalytics:
         """Get Shop Performance's ``intervals[]`` item for ``days``."""
         f = self.figures(days, currency)
         t, by = f.shop, f.channels
-        card, seller_video, creator_video, live = (
-            by[key].gmv for key in (CARD, SELLER_VIDEO, CREATOR_VIDEO, SELLER_LIVE)
+        card, seller_video, creator_video, seller_live, creator_live = (
+            by[key].gmv for key in (CARD, SELLER_VIDEO, CREATOR_VIDEO, SELLER_LIVE, CREATOR_LIVE)
         )
         m = currency.money
         zero = m(0)
@@ -280,8 +293,8 @@ class ShopAnalytics:
             "cancellations_and_returns": sum(
                 1 for order, _ in self._orders_of(days) if order.status == "CANCELLED" or order.id in self.returned
             ),
-            "creator_live_attributed_gmv": zero,
-            "creator_live_gmv": zero,
+            "creator_live_attributed_gmv": m(creator_live),
+            "creator_live_gmv": m(creator_live),
             "creator_live_indirect_gmv": zero,
             "creator_video_attributed_gmv": m(creator_video),
             "creator_video_gmv": m(creator_video),
@@ -291,14 +304,14 @@ class ShopAnalytics:
             "gmv_with_tax": m(t.gmv + t.tax),
             "gmv_with_tiktok_co_funding": m(t.gmv + t.platform),
             "items_sold": t.items,
-            "live_attributed_gmv": m(live),
-            "live_gmv": m(live),
+            "live_attributed_gmv": m(seller_live + creator_live),
+            "live_gmv": m(seller_live + creator_live),
             "live_indirect_gmv": zero,
             "orders_count": len(t.orders),
             "product_card_attributed_gmv": m(card),
             "refunds": zero,
-            "seller_live_attributed_gmv": m(live),
-            "seller_live_gmv": m(live),
+            "seller_live_attributed_gmv": m(seller_live),
+            "seller_live_gmv": m(seller_live),
             "seller_live_indirect_gmv": zero,
             "seller_video_attributed_gmv": m(seller_video),
             "seller_video_gmv": m(seller_video),
@@ -313,8 +326,8 @@ class ShopAnalytics:
         content = [
             ("SELLER", "VIDEO", seller_video),
             ("CREATOR", "VIDEO", creator_video),
-            ("SELLER", "LIVE", live),
-            ("CREATOR", "LIVE", 0),
+            ("SELLER", "LIVE", seller_live),
+            ("CREATOR", "LIVE", creator_live),
         ]
         n = max(1, len(days))
         return {
@@ -354,7 +367,9 @@ class ShopAnalytics:
             total = channels["total"]
             traffic = self.traffic(f"product:{pid}", days, len(total.orders))
 
-            affiliate = channels.get(CREATOR_VIDEO) or Tally()
+            affiliate_video = channels.get(CREATOR_VIDEO) or Tally()
+            affiliate_live = channels.get(CREATOR_LIVE) or Tally()
+            affiliate = Tally().add(affiliate_video).add(affiliate_live)
             record = {
                 "id": pid,
                 "total_performance": {
@@ -378,7 +393,7 @@ class ShopAnalytics:
                     channels.get(SELLER_LIVE),
                     days,
                     currency,
-                    {"new_live_count": self._new(self.lives, pid, days)},
+                    {"new_live_count": self._new(self.lives, pid, days, SELLER_LIVE)},
                 ),
                 "seller_video_performance": self._attributed_to(
                     f"product:{pid}:{SELLER_VIDEO}",
@@ -394,14 +409,14 @@ class ShopAnalytics:
                     f"product:{pid}:affiliate", affiliate, days, currency, {"avg_daily_creator_posted_content": 0}
                 ),
                 "affiliate_live_performance": {
-                    "live_attributed_gmv": currency.money(0),
-                    "new_live_count": 0,
-                    **self.traffic(f"product:{pid}:affiliate_live", days, 0, "atc_users"),
+                    "live_attributed_gmv": currency.money(affiliate_live.gmv),
+                    "new_live_count": self._new(self.lives, pid, days, CREATOR_LIVE),
+                    **self.traffic(f"product:{pid}:affiliate_live", days, len(affiliate_live.orders), "atc_users"),
                 },
                 "affiliate_video_performance": {
-                    "attributed_video_gmv": currency.money(affiliate.gmv),
+                    "attributed_video_gmv": currency.money(affiliate_video.gmv),
                     "new_video_count": self._new(self.videos, pid, days, CREATOR_VIDEO),
-                    **self.traffic(f"product:{pid}:affiliate_video", days, len(affiliate.orders), "atc_users"),
+                    **self.traffic(f"product:{pid}:affiliate_video", days, len(affiliate_video.orders), "atc_users"),
                 },
                 "shop_tab_performance": {
                     "shop_tab_product_impressions": 0,
@@ -414,12 +429,7 @@ class ShopAnalytics:
                     "shop_tab_sold_items": 0,
                 },
             }
-            sort = {
-                "gmv": total.gmv,
-                "order_count": len(total.orders),
-                "unit_sold_count": total.items,
-                "click_through_rate": float(traffic["ctr"]),
-            }
+            sort = {"gmv": total.gmv, "items_sold": total.items, "orders": len(total.orders)}
             rows.append(Ranked(product.nid, sort, record))
         return rows
 
@@ -510,11 +520,14 @@ class ShopAnalytics:
                 "views": views,
             }
             sort = {
-                "gmv": t.gmv,
-                "sku_orders": len(t.sku_orders),
-                "units_sold": t.items,
-                "views": views,
+                "avg_customers": record["avg_customers"],
                 "click_through_rate": float(record["click_through_rate"]),
+                "gmv": t.gmv,
+                "gpm": t.gmv * 1000 // views if views else 0,
+                "items_sold": t.items,
+                "post_time": v.start,
+                "sku_orders": len(t.sku_orders),
+                "views": views,
             }
             rows.append(Ranked(v.nid, sort, record))
         return rows
@@ -598,15 +611,14 @@ class ShopAnalytics:
                 },
             }
             sort = {
-                "gmv": t.gmv,
+                "attributed_customers": len(t.customers),
+                "live_attributed_gmv": t.gmv,
+                "live_attributed_items_sold": t.items,
+                "live_attributed_sku_orders": len(t.sku_orders),
                 "products_added": len(s.products),
-                "different_products_sold": products_sold,
-                "sku_orders": len(t.sku_orders),
-                "unit_sold": t.items,
-                "customers": len(t.customers),
-                "24h_live_gmv": t.gmv,
+                "products_sold": products_sold,
             }
-            rows.append(Ranked(s.nid, sort, record))
+            rows.append(Ranked(s.nid, sort, record, {"account_type": ACCOUNT_TYPE_OF[s.account]}))
         return rows
 
     def _local_time(self, timestamp: int) -> str:
@@ -617,7 +629,8 @@ class ShopAnalytics:
     # -- ground truth ----------------------------------------------------------------------------------------
 
     def records(self, resource: str) -> list[dict]:
-        """Every row of ``resource`` for each day kept, in the shop's currency, with the day as ``date``."""
+        """Every row of ``resource`` for each day kept, in the shop's currency, with the day as ``date``; a LIVE
+        session's also with the ``account_type`` that lists it."""
         currency = Currency(self.shop, "LOCAL")
         out = []
         for day in range(self.oldest, self.latest + 1):
@@ -631,7 +644,7 @@ class ShopAnalytics:
                     "shop_video_performance": self.videos_of,
                     "shop_live_performance": self.lives_of,
                 }[resource]
-                rows = [ranked.record for ranked in lister(one, currency)]
+                rows = [{**ranked.record, **ranked.truth} for ranked in lister(one, currency)]
             out.extend({**row, "date": iso(day)} for row in rows)
         return out
 
@@ -694,8 +707,9 @@ def _videos(shop, rng: random.Random, start: int, now: int, day_of) -> list[Cont
 
 
 def _lives(shop, rng: random.Random, start: int, now: int, day_of) -> list[Content]:
-    """About one LIVE session every three days, on the seller's own accounts, one to four hours long, featuring
-    three to eight products."""
+    """About one LIVE session every three days, one to four hours long, featuring three to eight products: on the
+    seller's own accounts (official or marketing), or, for ``AFFILIATE_LIVE_SHARE`` of them, an affiliate creator's
+    (drawn apart, from the session's id, so that the rest of the data stays as it was)."""
     ids = IdGen(rng, "7402", 19, shop.idx)
     lives = []
     for _ in range(max(2, (now - start) // DAY // 3)):
@@ -709,6 +723,8 @@ def _lives(shop, rng: random.Random, start: int, now: int, day_of) -> list[Conte
         )
         s.end = begins + rng.randint(1, 4) * HOUR
         s.day = s.last_day = day_of(begins)
+        if random.Random(f"{s.id}:account").random() < AFFILIATE_LIVE_SHARE:
+            s.account = AFFILIATE_ACCOUNT
         lives.append(s)
     return sorted(lives, key=lambda s: s.start)
 

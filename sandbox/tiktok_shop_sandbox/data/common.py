@@ -241,3 +241,8 @@ class DictRow:
 
     def render(self) -> dict:
         return deep_copy(self.data)
+
+
+def random_for(shop, family: str) -> random.Random:
+    """A generator of its own for a resource family added after the others, so that adding it changes none of them."""
+    return random.Random(f"{family}:{shop.world.seed}:{shop.idx}")

@@ -14,7 +14,7 @@ import random
 from typing import TYPE_CHECKING
 
 from .aftersales import SELLER_FAULT
-from .common import DAY, HOUR, SEA, DictRow, IdGen, money
+from .common import DAY, HOUR, SEA, DictRow, IdGen, money, random_for
 
 if TYPE_CHECKING:
     from .aftersales import ReturnRow
@@ -553,7 +553,8 @@ def _payment(shop, nid: int, create_time: int, status: str, paid_time: int, sett
 
 
 def generate_withdrawals(shop, rng: random.Random, start: int, now: int) -> list[DictRow]:
-    """Weekly WITHDRAW and SETTLE, monthly TRANSFER, a rare REVERSE."""
+    """Weekly WITHDRAW and SETTLE, monthly TRANSFER, a rare REVERSE; and every two or three weeks a PAYMENT or a
+    REFUND, in turn (``payments_and_refunds``)."""
     dec = shop.dec
     wid = IdGen(rng, "7130", 19, shop.idx)
     withdrawals = []
@@ -582,4 +583,30 @@ def generate_withdrawals(shop, rng: random.Random, start: int, now: int) -> list
             )
         t += 7 * DAY
         k += 1
-    return withdrawals
+    return sorted(withdrawals + payments_and_refunds(shop, start, now), key=lambda w: (w.create_time, w.nid))
+
+
+def payments_and_refunds(shop, start: int, now: int) -> list[DictRow]:
+    """The PAYMENT (out of the seller's balance) and REFUND (back into it) transactions of Get Withdrawals, which
+    TikTok's rules list among its types; drawn apart, so that the other withdrawals stay as they were."""
+    rng = random_for(shop, "withdrawals")
+    ids = IdGen(rng, "7131", 19, shop.idx)
+    rows = []
+    t = start + rng.randint(2 * DAY, 10 * DAY)
+    while t < now:
+        typ = ("PAYMENT", "REFUND")[len(rows) % 2]
+        amt = rng.randint(5, 500) * 10**shop.dec * (-1 if typ == "PAYMENT" else 1)
+        rows.append(
+            DictRow(
+                {
+                    "id": str(ids.next()),
+                    "type": typ,
+                    "amount": money(amt, shop.dec),
+                    "currency": shop.currency,
+                    "status": "PROCESSING" if now - t < DAY else "SUCCESS",
+                    "create_time": t,
+                }
+            )
+        )
+        t += rng.randint(14, 21) * DAY
+    return rows

@@ -8,10 +8,9 @@ SKU's share of the order's affiliate commission.
 
 from __future__ import annotations
 
-import random
 from typing import TYPE_CHECKING
 
-from .common import DAY, DictRow, IdGen, money, split
+from .common import DAY, DictRow, IdGen, money, random_for, split
 from .finance import (
     AFFILIATE,
     FEE_FIELDS,
@@ -288,8 +287,3 @@ def generate_unsettled(shop, affiliate_order_ids: set[str]) -> list[DictRow]:
             )
         )
     return rows
-
-
-def random_for(shop, family: str) -> random.Random:
-    """A generator of its own for a resource family added after the others, so that adding it changes none of them."""
-    return random.Random(f"{family}:{shop.world.seed}:{shop.idx}")

@@ -46,7 +46,10 @@ BY_ORDER_AND_AFFILIATE = {
     "unsettled_transactions": lambda s: [r.render() for r in s.unsettled],
     "affiliate_orders": lambda s: s.affiliate.orders(),
     "open_collaborations": lambda s: [r.render() for r in s.affiliate.open_collaborations],
-    "target_collaborations": lambda s: [r.render() for r in s.affiliate.target_collaborations],
+    # with the state the sandbox gives each (not a field TikTok serves): which collaboration_status lists it
+    "target_collaborations": lambda s: [
+        {**r.render(), "collaboration_status": r.collaboration_status} for r in s.affiliate.target_collaborations
+    ],
     "sample_applications": lambda s: [r.render() for r in s.affiliate.sample_applications],
 }
 # Resources that `records()` knows.
