@@ -25,14 +25,14 @@ from airbyte_cdk.test.standard_tests import SourceTestSuiteBase
 
 from integration_tests.acceptance.fixtures import acceptance_files, acceptance_sandbox  # noqa: F401
 from integration_tests.harness import Run, run
+from integration_tests.truth import CURSORS
 from source_tiktok_shop import SourceTiktokShop
-from source_tiktok_shop.catalog import STREAMS
 
 pytest_plugins = ["airbyte_cdk.test.standard_tests.pytest_hooks"]
 
 ROOT = Path(__file__).resolve().parents[1]
 INCREMENTAL_KEYS = {"config_path", "configured_catalog_path", "future_state"}
-LOOKBACK_MINUTES = {stream.name: stream.incremental.lookback_minutes for stream in STREAMS if stream.incremental}
+LOOKBACK_MINUTES = {stream: lookback for stream, (_, lookback) in CURSORS.items()}
 
 
 def restart_of(stream: str, saved: int | str) -> int | str:

@@ -7,8 +7,7 @@ import pytest
 from airbyte_cdk.models import AirbyteStateMessageSerializer, Status, SyncMode
 
 from integration_tests.harness import catalog_of, config_for, every_stream, run, token_calls, token_config, without_shop
-from integration_tests.truth import by_key, expected_rows
-from source_tiktok_shop.catalog import STREAMS_BY_NAME
+from integration_tests.truth import CURSORS, by_key, expected_rows
 from tiktok_shop_sandbox import Sandbox
 
 DESIGN_FIELDS = {
@@ -258,7 +257,7 @@ def test_a_state_file_written_before_the_redesign_resumes_from_its_cursors():
         result = run("read", config, catalog_of({name: SyncMode.incremental for name in cursors}), state)
         assert not result.output.errors, result.output.errors
         for stream, by_shop in cursors.items():
-            field = STREAMS_BY_NAME[stream].incremental.field
+            field, _ = CURSORS[stream]
             expected = [
                 row
                 for row in expected_rows(sandbox, stream)

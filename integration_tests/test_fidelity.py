@@ -67,22 +67,28 @@ def test_empty_bodies_refused_for_two_shops_at_once_are_both_signed_again():
 
 def test_a_shop_whose_market_lacks_the_current_versions_reads_the_previous_ones():
     """The GB shop's market has neither 202602 (returns, cancellations) nor 202605 (payments) yet: the connector
-    falls back to 202309 for that shop alone, says so once per endpoint, and reads the 202309 records."""
+    falls back to 202309 for that shop alone, says so once per endpoint, and reads the 202309 records; payments
+    202309 is retired, so the GB shop is skipped for payments with one warning, and the US shop's are read."""
     streams = ["returns", "cancellations", "payments"]
     unavailable = {"202602": ["GB"], "202605": ["GB"]}
     with Sandbox(seed=32, shops=2, version_unavailable_in=unavailable, **SMALL) as sandbox:
         us, gb = sandbox.shops
         result = run("read", config_for(sandbox), catalog_of({name: SyncMode.incremental for name in streams}))
         asked = {(entry["shop_cipher"], entry["path"].split("/")[2], entry["code"]) for entry in sandbox.requests}
-        assert_ground_truth(sandbox, result, streams, versions={gb["id"]: "202309"})
-    for endpoint in ("returns_search", "cancellations_search", "payments"):
+        assert_ground_truth(sandbox, result, streams[:2], versions={gb["id"]: "202309"})
+        us_payments = [row for row in expected_rows(sandbox, "payments") if row["shop_id"] == us["id"]]
+    for endpoint in ("returns_search", "cancellations_search"):
         fallbacks = warnings_with(result, f"{endpoint} version")
         assert len(fallbacks) == 1 and gb["id"] in fallbacks[0] and "202309" in fallbacks[0], fallbacks
     assert (gb["cipher"], "202602", 36009014) in asked and (gb["cipher"], "202605", 36009014) in asked
     assert not {entry for entry in asked if entry[0] == us["cipher"] and entry[1] == "202309"}
+    assert not {entry for entry in asked if entry[0] == gb["cipher"] and entry[1] == "202309" and entry[2] != 0}
     gb_returns = [row for row in result.records("returns") if row["shop_id"] == gb["id"]]
     assert gb_returns and not any("is_quick_refund" in row for row in gb_returns)  # the 202309 shape
     assert all("is_quick_refund" in row for row in result.records("returns") if row["shop_id"] == us["id"])
+    (skipped,) = warnings_with(result, "Skipping stream payments")
+    assert gb["id"] in skipped and "retired 202309 on 2026-08-15" in skipped
+    assert us_payments and by_key("payments", result.records("payments")) == by_key("payments", us_payments)
 
 
 def test_payments_skip_the_south_east_asian_shops_with_one_warning_and_read_the_others():

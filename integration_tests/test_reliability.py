@@ -15,8 +15,7 @@ from airbyte_cdk.models import Status, SyncMode
 from airbyte_cdk.sources.streams.http import rate_limiting
 
 from integration_tests.harness import STREAM_NAMES, catalog_of, config_for, every_stream, run, token_config
-from integration_tests.truth import by_key, expected_rows, key_of
-from source_tiktok_shop.catalog import STREAMS
+from integration_tests.truth import SCOPES, by_key, expected_rows, key_of
 from source_tiktok_shop.tiktok import client as tiktok_client
 from tiktok_shop_sandbox import KINDS, Sandbox
 
@@ -104,7 +103,7 @@ def test_a_platform_wide_throttle_mid_sync_loses_nothing():
 
 @pytest.mark.parametrize("scope", ["seller.finance.info", "seller.affiliate_collaboration.read"])
 def test_a_missing_scope_skips_only_its_streams_with_one_warning_each(scope):
-    skipped = {declaration.name for declaration in STREAMS if declaration.endpoint.scope == scope}
+    skipped = set(SCOPES[scope])
     with Sandbox(seed=23, **SMALL) as sandbox:
         sandbox.revoke_scope(scope)
         result = run("read", config_for(sandbox), every_stream())

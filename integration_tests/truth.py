@@ -1,10 +1,109 @@
-"""What each stream should hold, computed from the sandbox's ground truth (not from the connector)."""
+"""What each stream should hold, computed from the sandbox's ground truth and TikTok's models, never from the
+connector: nothing here imports `source_tiktok_shop`. Keys and cursors are TikTok's id and time fields, written down
+here (test_streams.py compares them with what `discover` declares)."""
 
+import json
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
-from source_tiktok_shop.catalog import STREAMS_BY_NAME
-from source_tiktok_shop.reading.declarations import Followed
+# TikTok's models, as scripts/extract_models.py vendors them.
+MODELS = json.loads((Path(__file__).parents[1] / "unit_tests" / "resources" / "tiktok_models.json").read_text())[
+    "operations"
+]
+PRODUCT_SEARCH = "POST /product/202502/products/search"
+GET_PRODUCT = "GET /product/202309/products/{product_id}"
+TRANSACTIONS_BY_ORDER = "GET /finance/202501/orders/{order_id}/statement_transactions"
+
+DAY = 24 * 60
+# Every row's key: its shop, then the id TikTok gives the record (or the record's parent and its item, for rows
+# that are items of a record; TikTok's SKU settlements and affiliate SKU orders have no id of their own), and the
+# day for the analytics. The shop list's rows are shops: their own id.
+PRIMARY_KEYS: Mapping[str, tuple[str, ...]] = {
+    "shops": ("id",),
+    **{
+        stream: ("shop_id", "id")
+        for stream in (
+            "orders",
+            "order_line_items",
+            "products",
+            "skus",
+            "product_details",
+            "packages",
+            "statements",
+            "payments",
+            "withdrawals",
+            "warehouses",
+            "categories",
+            "brands",
+            "promotion_activities",
+            "coupons",
+            "unsettled_transactions",
+            "affiliate_orders",
+            "open_collaborations",
+            "target_collaborations",
+            "sample_applications",
+        )
+    },  # fmt: skip
+    "returns": ("shop_id", "return_id"),
+    "cancellations": ("shop_id", "cancel_id"),
+    # A transaction's id is unique within its statement.
+    "statement_transactions": ("shop_id", "statement_id", "id"),
+    # One SKU transaction per order, SKU and statement that settled it (a refund after settlement: a second one).
+    "order_settlements": ("shop_id", "order_id", "statement_id", "sku_id"),
+    "affiliate_order_skus": ("shop_id", "order_id", "sku_id"),
+    "shop_performance": ("shop_id", "date"),
+    **{
+        stream: ("shop_id", "id", "date")
+        for stream in (
+            "shop_product_performance",
+            "shop_sku_performance",
+            "shop_video_performance",
+            "shop_live_performance",
+        )
+    },  # fmt: skip
+}
+# The cursor of each incremental stream (the time field TikTok filters on, or the day of the analytics) and its
+# default lookback in minutes, as docs/tiktok-shop.md documents them.
+CURSORS: Mapping[str, tuple[str, int]] = {
+    **{stream: ("update_time", 60) for stream in ("orders", "order_line_items", "products", "skus")},
+    **{stream: ("update_time", 60) for stream in ("product_details", "returns", "cancellations", "packages")},
+    **{stream: ("statement_time", 7 * DAY) for stream in ("statements", "statement_transactions", "order_settlements")},
+    **{stream: ("create_time", 7 * DAY) for stream in ("payments", "withdrawals")},
+    **{stream: ("create_time", 60 * DAY) for stream in ("affiliate_orders", "affiliate_order_skus")},
+    **{
+        stream: ("date", 7 * DAY)
+        for stream in (
+            "shop_performance",
+            "shop_product_performance",
+            "shop_sku_performance",
+            "shop_video_performance",
+            "shop_live_performance",
+        )
+    },  # fmt: skip
+}
+# The streams each scope gives, as docs/tiktok-shop.md lists them (TikTok's scope of each endpoint).
+SCOPES: Mapping[str, tuple[str, ...]] = {
+    "seller.authorization.info": ("shops",),
+    "seller.order.info": ("orders", "order_line_items"),
+    "seller.product.basic": ("products", "skus", "product_details", "categories", "brands"),
+    "seller.return_refund.basic": ("returns", "cancellations"),
+    "seller.fulfillment.basic": ("packages",),
+    "seller.finance.info": (
+        "statements", "statement_transactions", "order_settlements", "unsettled_transactions", "payments",
+        "withdrawals",
+    ),
+    "seller.logistics": ("warehouses",),
+    "seller.promotion.info": ("promotion_activities", "coupons"),
+    "data.shop_analytics.public.read": (
+        "shop_performance", "shop_product_performance", "shop_sku_performance", "shop_video_performance",
+        "shop_live_performance",
+    ),
+    "seller.affiliate_collaboration.read": (
+        "affiliate_orders", "affiliate_order_skus", "open_collaborations", "target_collaborations",
+        "sample_applications",
+    ),
+}  # fmt: skip
 
 DIRECT = {
     "orders": "orders",
@@ -32,14 +131,33 @@ DIRECT = {
     "target_collaborations": "target_collaborations",
     "sample_applications": "sample_applications",
 }
-# A deleted product's detail is its search record, less the fields Get Product does not have.
-SEARCH_ONLY = ("sales_regions", "product_sync_fail_reasons")
 # The streams read at more than one API version (a shop whose market lacks the current one reads an older one).
-VERSIONED = ("returns", "cancellations", "payments")
+VERSIONED = ("returns", "cancellations")
+# TikTok's notes: sellers can only query the LIVE rooms of their own official creator accounts (docs/tiktok-shop.md).
+LIVE_ACCOUNT_TYPE = "OFFICIAL_ACCOUNTS"
+# The `collaboration_status` a target collaboration is listed under, by its state (TikTok's notes: VALID holds the
+# ONGOING and EXPIRING ones, COMPLETED the expired and canceled ones).
+LISTED_UNDER = {"ONGOING": "VALID", "EXPIRING": "VALID", "CANCELING": "CANCELING", "COMPLETED": "COMPLETED"}
+
+
+def record_fields(operation: str, records_key: str | None = None) -> set[str]:
+    """The fields of one record of an operation's answer in TikTok's model (`data` itself without `records_key`)."""
+    data = MODELS[operation]["response_data"]
+    return set(data[records_key][0] if records_key else data)
+
+
+# A deleted product's detail is its search record, less the fields Get Product does not have.
+SEARCH_ONLY = record_fields(PRODUCT_SEARCH, "products") - record_fields(GET_PRODUCT)
+# Get Transactions by Order gives the order's own fields once, beside its SKU transactions; each row has them, the
+# order's totals (its amounts) renamed `order_<name>` since a SKU's amounts have the same names (docs/tiktok-shop.md).
+ORDER_COLUMNS = {
+    (f"order_{name}" if name.endswith("_amount") else name): name
+    for name in record_fields(TRANSACTIONS_BY_ORDER) - {"sku_transactions", "total_count"}
+}
 
 
 def key_of(stream: str, row: dict[str, Any]) -> tuple:
-    return tuple(row[field] for field in STREAMS_BY_NAME[stream].primary_key)
+    return tuple(row[field] for field in PRIMARY_KEYS[stream])
 
 
 def expected_rows(sandbox: Any, stream: str, versions: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
@@ -60,9 +178,20 @@ def _records(sandbox: Any, resource: str, versions: Mapping[str, str]) -> dict[s
 def _rows(sandbox: Any, stream: str, versions: Mapping[str, str]) -> list[dict[str, Any]]:
     if stream == "shops":
         return [{**shop, "shop_id": str(shop["id"])} for shop in sandbox.shops]
-    if stream in VERSIONED:  # the sandbox's payments leave out the SEA shops, which TikTok refuses them
+    if stream in VERSIONED:
         return list(_with_shop(_records(sandbox, DIRECT[stream], versions)))
-    if stream in DIRECT:
+    if stream == "shop_live_performance":  # the sandbox says each session's account type, which TikTok's rows do not
+        return [
+            {key: value for key, value in row.items() if key != "account_type"}
+            for row in _with_shop(sandbox.records(stream))
+            if row["account_type"] == LIVE_ACCOUNT_TYPE
+        ]
+    if stream == "target_collaborations":
+        return [
+            {**row, "collaboration_status": LISTED_UNDER[row["collaboration_status"]]}
+            for row in _with_shop(sandbox.records(stream))
+        ]
+    if stream in DIRECT:  # the sandbox's payments leave out the SEA shops, which TikTok refuses them
         return list(_with_shop(sandbox.records(DIRECT[stream])))
     if stream == "order_line_items":
         return [
@@ -96,13 +225,11 @@ def _rows(sandbox: Any, stream: str, versions: Mapping[str, str]) -> list[dict[s
             for row in _with_shop(sandbox.records("statement_transactions"))
         ]
     if stream == "order_settlements":  # each order settled, through its statement: one statement per order here
-        rows = STREAMS_BY_NAME[stream].rows
-        order_fields = rows.page_fields if isinstance(rows, Followed) else {}
         statements = {(row["shop_id"], row["id"]): row for row in _with_shop(sandbox.records("statements"))}
         return [
             {
                 **sku,
-                **{column: order[field] for column, field in order_fields.items()},
+                **{column: order[field] for column, field in ORDER_COLUMNS.items()},
                 "statement_time": statements[(order["shop_id"], sku["statement_id"])]["statement_time"],
                 "shop_id": order["shop_id"],
             }

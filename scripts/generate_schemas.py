@@ -163,7 +163,8 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
     },
     "withdrawals": {
         "create_time": "When it was created. Unix time in seconds. The cursor of incremental syncs.",
-        "type": "WITHDRAW, SETTLE, TRANSFER, REVERSE, ... (the connector asks for these four).",
+        "type": "PAYMENT, REFUND, REVERSE, SETTLE, TRANSFER or WITHDRAW (every type the connector can ask for); TikTok"
+        " may add others.",
     },
     "warehouses": {
         "type": "SALES_WAREHOUSE or RETURN_WAREHOUSE.",
@@ -233,6 +234,8 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
         "status": "NORMAL, or TERMINATING once the seller removed it (removed ones that expired are not listed).",
     },
     "target_collaborations": {
+        "collaboration_status": "VALID, CANCELING or COMPLETED (expired or canceled): the status the connector asked"
+        " for when TikTok listed it; added by the connector.",
         "creator_inivited_count": "The creators invited (TikTok's spelling).",
         "type": "STANDARD or TOP_CREATOR_PROGRAM.",
     },

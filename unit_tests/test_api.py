@@ -2,11 +2,16 @@ import json
 
 import pytest
 
-from source_tiktok_shop.tiktok.endpoints import API_VERSIONS, ENDPOINTS, Window, build_request
+from source_tiktok_shop.tiktok.endpoints import ENDPOINTS, Window, build_request
 
 
-def test_every_endpoint_has_a_version():
-    assert set(ENDPOINTS) == set(API_VERSIONS)
+@pytest.mark.parametrize("name", sorted(ENDPOINTS))
+def test_every_endpoint_declares_its_versions_newest_first_and_reads_none_it_says_retired(name):
+    endpoint = ENDPOINTS[name]
+    assert endpoint.versions and all(len(v) == 6 and v.isdigit() for v in endpoint.versions)
+    assert list(endpoint.versions) == sorted(endpoint.versions, reverse=True)
+    assert not set(endpoint.retired) & set(endpoint.versions)
+    assert [endpoint.older_than(v) for v in endpoint.versions] == [*endpoint.versions[1:], None]
 
 
 @pytest.mark.parametrize(
@@ -51,7 +56,7 @@ def test_every_endpoint_has_a_version():
             {"shop_cipher": "C", "window": Window(10, 20)},
             "/finance/202309/withdrawals",
             {
-                "types": "WITHDRAW,SETTLE,TRANSFER,REVERSE",
+                "types": "PAYMENT,REFUND,REVERSE,SETTLE,TRANSFER,WITHDRAW",
                 "shop_cipher": "C",
                 "page_size": "100",
                 "create_time_ge": "10",

@@ -1,4 +1,4 @@
-"""The TikTok client against the CDK's HTTP mocker: paging, the token renewed on 105002, retries."""
+"""The TikTok client against the CDK's HTTP mocker: paging, the token renewed on 105002, retries, a version refused."""
 
 import json
 import logging
@@ -6,9 +6,11 @@ from unittest import TestCase
 
 from airbyte_cdk.test.mock_http import HttpMocker, HttpRequest, HttpResponse
 from airbyte_cdk.test.mock_http.request import ANY_QUERY_PARAMS
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from source_tiktok_shop.tiktok.client import ClientSettings, TikTokClient
-from source_tiktok_shop.tiktok.endpoints import ENDPOINTS, Query, Shop
+from source_tiktok_shop.tiktok.endpoints import ENDPOINTS, Query, Shop, Window
+from source_tiktok_shop.tiktok.errors import ShopNotEligible
 
 HOST = "https://open-api.test"
 SETTINGS = ClientSettings("key", "secret", HOST, HOST, requests_per_second_per_shop=1_000)
@@ -72,3 +74,17 @@ class TikTokClientTest(TestCase):
             )
             (page,) = client().pages(Query(ENDPOINTS["warehouses"], SHOP))
         assert page.records == [{"id": "w"}]
+
+    def test_given_the_only_version_refused_where_tiktok_retired_the_older_then_the_shop_is_not_eligible(self) -> None:
+        """Payments 202309 is retired: a shop refused 202605 has no payments to read, and is skipped (a refusal the
+        read goes on from), not failed with advice to upgrade the connector."""
+        with HttpMocker() as mocker:
+            mocker.get(api("/finance/202605/payments"), answer(code=36009014, status=404))
+            with self.assertRaisesRegex(ShopNotEligible, "202605.*retired 202309 on 2026-08-15"):
+                list(client().pages(Query(ENDPOINTS["payments"], SHOP, Window(0, 10))))
+
+    def test_given_the_only_version_refused_where_nothing_was_retired_then_the_sync_fails_naming_it(self) -> None:
+        with HttpMocker() as mocker:
+            mocker.get(api("/product/202309/brands"), answer(code=36009014, status=404))
+            with self.assertRaisesRegex(AirbyteTracedException, "brands version 202309.*upgrade the connector"):
+                list(client().pages(Query(ENDPOINTS["brands"], SHOP)))

@@ -10,12 +10,15 @@ import urllib3
 from airbyte_cdk.models import FailureType
 from airbyte_cdk.sources.streams.http.error_handlers import ResponseAction
 
+from source_tiktok_shop.tiktok.envelope import Envelope
 from source_tiktok_shop.tiktok.errors import (
     RETRY_LOG_TEMPLATES,
+    RecordGone,
     TikTokBackoffStrategy,
     TikTokErrorHandler,
     envelope,
     quiet_cdk_retry_logs,
+    successful,
 )
 from source_tiktok_shop.tiktok.tokens import KEEP_THE_NEW_TOKENS, REFUSED_REFRESH_TOKEN, SPENT_AUTH_CODE
 
@@ -99,6 +102,7 @@ CONFIG, SYSTEM, TRANSIENT = FailureType.config_error, FailureType.system_error, 
         (404, tiktok(36009014, "version invalid"), IGNORE, None, "version"),
         (200, tiktok(22005010, "not available in this market"), IGNORE, None, "market"),
         (200, tiktok(12052048, "product not found"), IGNORE, None, "no longer exists"),
+        (200, tiktok(12019150, "product id not exist"), IGNORE, None, "no longer exists"),
         (200, tiktok(66007004, "start_date_ge is earlier than the data kept"), IGNORE, None, "no longer keeps"),
         (200, tiktok(12345678, "something new"), FAIL, SYSTEM, "12345678"),
         (200, tiktok(12345678, "something new"), FAIL, SYSTEM, "req-1"),
@@ -110,6 +114,13 @@ def test_error_table(status, body, action, failure_type, says):
     assert resolution.failure_type == failure_type
     if says:
         assert says.lower() in resolution.error_message.lower()
+
+
+@pytest.mark.parametrize("code", [12052048, 12019150])
+def test_a_product_gone_before_get_product_is_skipped_on_either_code(code):
+    """12052048 is the sandbox's; third-party copies of TikTok's error tables give 12019150."""
+    with pytest.raises(RecordGone, match=str(code)):
+        successful(Envelope(code, "product not found", "r", None))
 
 
 @pytest.mark.parametrize(

@@ -8,9 +8,9 @@ from dataclasses import replace
 import pytest
 
 from source_tiktok_shop.catalog import STREAMS_BY_NAME
-from source_tiktok_shop.reading.page_records import joined, without
+from source_tiktok_shop.reading.page_records import joined, of_variant
 from source_tiktok_shop.reading.windows import SyncBounds
-from source_tiktok_shop.tiktok.endpoints import Window
+from source_tiktok_shop.tiktok.endpoints import Variants, Window
 from source_tiktok_shop.tiktok.envelope import Page
 from unit_tests import test_reading
 from unit_tests.test_reading import BOUNDS, FakeTikTok, Sync
@@ -121,8 +121,12 @@ PRODUCTS = [
 @pytest.mark.parametrize("stream", ["products", "skus", "product_details"])
 def test_given_deleted_products_then_they_are_asked_for_and_come_once_however_search_lists_them(unlisted, stream):
     api = FakeTikTok({"products_search": {"1": PRODUCTS}}, unlisted=unlisted)
-    rows, _ = one_shop(Sync(api)).read(STREAMS_BY_NAME[stream])
+    sync = one_shop(Sync(api))
+    rows, _ = sync.read(STREAMS_BY_NAME[stream])
     assert api.filters == [{}, {"status": "DELETED"}]  # one window: the query, then the deleted products
+    if stream == "products":  # the query without a status may count the deleted ones: its total alone is the estimate
+        estimates = [m.trace.estimate.row_estimate for m in sync.emitted(test_reading.Type.TRACE)]
+        assert estimates == [3 if not unlisted else 2]
     ids = [row["id"] for row in rows]
     expected = {"products": ["a", "f", "d"], "skus": ["a1", "f1", "d1"], "product_details": ["a", "d"]}[stream]
     assert ids == expected
@@ -165,9 +169,36 @@ def iter_pages(pages: list[list[dict]]):
     yield from (page(records) for records in pages)
 
 
-def test_given_values_asked_separately_then_the_other_query_leaves_them_out():
-    pages = without(iter_pages([[{"id": "1", "status": "A"}, {"id": "2", "status": "DELETED"}]]), {"status": "DELETED"})
-    assert [record["id"] for p in pages for record in p.records] == ["1"]
+LISTED = [{"id": "1", "status": "ACTIVATE"}, {"id": "2", "status": "DELETED"}]
+
+
+@pytest.mark.parametrize(
+    "values, asked, records, expected",
+    [
+        # The deleted products, asked for by a query of their own, are left out of the query without a status.
+        ((None, "DELETED"), {}, LISTED, LISTED[:1]),
+        ((None, "DELETED"), {"status": "DELETED"}, LISTED[1:], LISTED[1:]),
+        # A record that does not say its value gets its query's; one holding another query's value is left out.
+        (("A", "B"), {"status": "B"}, [{"id": "1", "status": "A"}, {"id": "3"}], [{"status": "B", "id": "3"}]),
+    ],
+)
+def test_given_variant_queries_then_each_leaves_out_the_others_values_and_tags_its_own(
+    values, asked, records, expected
+):
+    pages = of_variant(iter_pages([records]), Variants("status", values), asked)
+    assert [record for p in pages for record in p.records] == expected
+
+
+def test_given_target_collaborations_then_each_status_is_asked_once_each_row_says_its_own_and_estimates_add_up():
+    statuses = {"c1": "VALID", "c2": "CANCELING", "c3": "COMPLETED", "c4": "VALID"}
+    collaborations = [{"id": cid, "collaboration_status": status} for cid, status in statuses.items()]
+    api = FakeTikTok({"target_collaborations_search": {"1": collaborations}})
+    sync = one_shop(Sync(api))
+    rows, _ = sync.read(STREAMS_BY_NAME["target_collaborations"])
+    assert sorted(rows, key=lambda row: row["id"]) == [{**c, "shop_id": "1"} for c in collaborations]
+    assert api.filters == [{"collaboration_status": status} for status in ("VALID", "CANCELING", "COMPLETED")]
+    estimates = [m.trace.estimate.row_estimate for m in sync.emitted(test_reading.Type.TRACE)]
+    assert estimates == [2, 3, 4], "the estimate adds up the total_count of each status's query"
 
 
 def test_given_affiliate_orders_split_over_pages_then_each_order_and_sku_comes_once_and_estimates_count_skus():

@@ -65,8 +65,8 @@ def rows(seed: int, stream: str) -> list[dict[str, Any]]:
             statement_time = {st["id"]: st.get("statement_time") for st in statements[shop_id]}
             for txn in transactions:
                 out.append({**txn, "statement_time": statement_time[txn["statement_id"]], "shop_id": shop_id})
-    elif stream in ("order_settlements", "affiliate_order_skus"):  # rows made of several records
-        out = expected_rows(w, stream)
+    elif stream in ("order_settlements", "affiliate_order_skus", "shop_live_performance", "target_collaborations"):
+        out = expected_rows(w, stream)  # rows made of several records, or of the records one query asks for
     elif stream == "shops":
         for shops in w.records("shops").values():
             out.extend({**shop, "shop_id": str(shop["id"])} for shop in shops)

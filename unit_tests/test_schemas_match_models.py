@@ -17,7 +17,7 @@ import pytest
 from source_tiktok_shop.catalog import STREAMS as CATALOG
 from source_tiktok_shop.catalog import STREAMS_BY_NAME
 from source_tiktok_shop.reading.declarations import AsIs, ChildPages, Detail, Nested, StreamDeclaration
-from source_tiktok_shop.tiktok.endpoints import Endpoint
+from source_tiktok_shop.tiktok.endpoints import ENDPOINTS, Endpoint
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMAS = ROOT / "source_tiktok_shop" / "schemas"
@@ -35,13 +35,34 @@ class Record(NamedTuple):
     cursor_field: str | None = None
 
 
-def operation(endpoint: Endpoint) -> str:
-    return f"{endpoint.method} {endpoint.path.replace('{version}', endpoint.version)}"
+def only_item(model: Any, where: str) -> Any:
+    if not (isinstance(model, list) and len(model) == 1):
+        raise ValueError(f"{where} is not a list in the model")
+    return model[0]
+
+
+def records_model(operation: str, records_key: str | None) -> Any:
+    """The model of one record of an operation's answer: an item of `data.<records_key>`, or `data` itself."""
+    model = MODELS[operation]["response_data"]
+    if records_key:
+        *path, key = records_key.split(".")
+        for name in path:
+            model = model[name]
+        model = only_item(model.get(key), f"data.{records_key}")
+    return model
+
+
+def tagged(endpoint: Endpoint) -> dict[str, str]:
+    """The column the endpoint's variant queries add to records that do not say their value (`Variants`)."""
+    variants = endpoint.variants
+    if variants is None or variants.parameter in records_model(endpoint.operation(), endpoint.records_key):
+        return {}
+    return {variants.parameter: "string"}
 
 
 def page_types(endpoint: Endpoint, fields: Mapping[str, str]) -> dict[str, str]:
     """The model types of the fields beside an answer's records, under the columns the connector copies them to."""
-    page = MODELS[operation(endpoint)]["response_data"]
+    page = MODELS[endpoint.operation()]["response_data"]
     return {column: page[name] for column, name in fields.items()}
 
 
@@ -52,23 +73,37 @@ def record_of(declared: StreamDeclaration) -> Record:
     endpoint = declared.endpoint
     if isinstance(rows, AsIs):
         added = {**shop, cursor: "datetime.date"} if declared.by_day and cursor else shop  # the day a row covers
-        return Record(operation(endpoint), endpoint.records_key, None, added, key, cursor)
+        return Record(endpoint.operation(), endpoint.records_key, None, {**added, **tagged(endpoint)}, key, cursor)
     if isinstance(rows, Detail):
-        return Record(operation(rows.endpoint), rows.endpoint.records_key, None, shop, key, cursor)
+        return Record(rows.endpoint.operation(), rows.endpoint.records_key, None, shop, key, cursor)
     of_parent = {cursor: "integer"} if cursor else {}  # the parent record's cursor value
     if isinstance(rows, Nested):
         added = {**shop, rows.parent_key: "string", **of_parent}
-        return Record(operation(endpoint), endpoint.records_key, rows.items, added, key, cursor)
+        return Record(endpoint.operation(), endpoint.records_key, rows.items, added, key, cursor)
     if isinstance(rows, ChildPages):
         page = page_types(rows.endpoint, {name: name for name in rows.page_fields})
         added = {**shop, rows.parent_key: "string", **of_parent, **page}
-        return Record(operation(rows.endpoint), rows.endpoint.records_key, None, added, key, cursor)
+        return Record(rows.endpoint.operation(), rows.endpoint.records_key, None, added, key, cursor)
     added = {**shop, **page_types(rows.endpoint, rows.page_fields), **of_parent}
-    return Record(operation(rows.endpoint), rows.endpoint.records_key, None, added, key, cursor)
+    return Record(rows.endpoint.operation(), rows.endpoint.records_key, None, added, key, cursor)
 
 
 RECORDS: Mapping[str, Record] = {declared.name: record_of(declared) for declared in CATALOG}
 STREAMS = sorted(RECORDS)
+
+
+def rows_endpoint(declared: StreamDeclaration) -> Endpoint:
+    """The endpoint whose records the rows are (or come from)."""
+    rows = declared.rows
+    return declared.endpoint if isinstance(rows, (AsIs, Nested)) else rows.endpoint
+
+
+# The older versions each stream's rows are read at, where a shop's market lacks the current one.
+FALLBACKS = [
+    (declared.name, rows_endpoint(declared).operation(version))
+    for declared in CATALOG
+    for version in rows_endpoint(declared).versions[1:]
+]
 
 # The models' type names as JSON Schema types (and formats).
 JSON_TYPES: Mapping[str, tuple[str, str | None]] = {
@@ -81,21 +116,15 @@ JSON_TYPES: Mapping[str, tuple[str, str | None]] = {
 }
 
 
-def only_item(model: Any, where: str) -> Any:
-    if not (isinstance(model, list) and len(model) == 1):
-        raise ValueError(f"{where} is not a list in the model")
-    return model[0]
-
-
 def record_model(stream: str) -> dict[str, Any]:
     """The type tree of one row of `stream`: its record's model plus the columns the connector adds."""
+    return row_model(stream, RECORDS[stream].operation)
+
+
+def row_model(stream: str, operation: str) -> dict[str, Any]:
+    """The type tree of one row of `stream` read at `operation` (one version of its record's endpoint)."""
     record = RECORDS[stream]
-    model = MODELS[record.operation]["response_data"]
-    if record.records_key:
-        *path, key = record.records_key.split(".")
-        for name in path:
-            model = model[name]
-        model = only_item(model.get(key), f"data.{record.records_key}")
+    model = records_model(operation, record.records_key)
     if record.nested:
         model = only_item(model.get(record.nested), record.nested)
     clash = set(model) & set(record.added)
@@ -109,8 +138,11 @@ def schema_types(schema: Mapping[str, Any]) -> set[str]:
     return {types} if isinstance(types, str) else set(types)
 
 
-def disagreements(schema: Mapping[str, Any], model: Any, path: str) -> Iterator[str]:
-    """Where `schema` is not the model: one line per missing field, invented field or type that differs."""
+def disagreements(schema: Mapping[str, Any], model: Any, path: str, older: bool = False) -> Iterator[str]:
+    """Where `schema` is not the model: one line per missing field, invented field or type that differs.
+
+    `older`: the model of an older version read too, which the schema (of the current one) must hold: fields only the
+    current version has are fine, and the 2025 reference's "number" is an integer or a number."""
     types = schema_types(schema) - {"null"}
     if isinstance(model, dict):
         if types != {"object"}:
@@ -121,17 +153,19 @@ def disagreements(schema: Mapping[str, Any], model: Any, path: str) -> Iterator[
             if name not in properties:
                 yield f"{path}.{name}: missing (the model has it)"
         for name, sub in properties.items():
-            if name not in model:
+            if name in model:
+                yield from disagreements(sub, model[name], f"{path}.{name}", older)
+            elif not older:
                 yield f"{path}.{name}: not in the model"
-            else:
-                yield from disagreements(sub, model[name], f"{path}.{name}")
     elif isinstance(model, list):
         if types != {"array"}:
             yield f"{path}: {sorted(types)} where the model has an array"
         else:
-            yield from disagreements(schema.get("items") or {}, only_item(model, path), f"{path}[]")
+            yield from disagreements(schema.get("items") or {}, only_item(model, path), f"{path}[]", older)
     elif model not in JSON_TYPES:
         yield f"{path}: the model's type {model!r} has no JSON Schema type here"
+    elif older and model == "number" and types in ({"integer"}, {"number"}):
+        return
     else:
         json_type, json_format = JSON_TYPES[model]
         if types != {json_type} or schema.get("format") != json_format:
@@ -151,6 +185,18 @@ def test_every_stream_has_a_model():
 @pytest.mark.parametrize("stream", STREAMS)
 def test_schema_is_the_model_of_its_record(stream):
     found = list(disagreements(load_schema(stream), record_model(stream), stream))
+    assert not found, "\n".join(found)
+
+
+def test_every_version_read_has_a_model():
+    read = {endpoint.operation(version) for endpoint in ENDPOINTS.values() for version in endpoint.versions}
+    assert read <= set(MODELS), sorted(read - set(MODELS))
+
+
+@pytest.mark.parametrize(("stream", "older"), FALLBACKS)
+def test_schema_holds_every_field_of_the_older_versions_read(stream, older):
+    """A shop falling back to an older version gets rows of that version's shape; the schema must declare them."""
+    found = list(disagreements(load_schema(stream), row_model(stream, older), stream, older=True))
     assert not found, "\n".join(found)
 
 
@@ -209,3 +255,18 @@ STRING = {"type": ["null", "string"]}
 )
 def test_disagreements_name_the_field(model, schema, expected):
     assert list(disagreements(schema, model, "s")) == expected
+
+
+INTEGER = {"type": ["null", "integer"]}
+
+
+@pytest.mark.parametrize(
+    ("model", "schema", "expected"),
+    [
+        ({"a": "number"}, obj(a=INTEGER, b=STRING), []),
+        ({"a": "number", "c": "string"}, obj(a=INTEGER), ["s.c: missing (the model has it)"]),
+        ({"a": "number"}, obj(a=STRING), ["s.a: ['string'] where the model has 'number'"]),
+    ],
+)
+def test_an_older_version_may_lack_fields_and_say_number_for_an_integer(model, schema, expected):
+    assert list(disagreements(schema, model, "s", older=True)) == expected

@@ -1,19 +1,25 @@
-"""What a query's pages hold for a stream, where that is not simply each page's records: records asked for by a
-query of their own left out of the other, and records whose list goes on over the next page made whole."""
+"""What a query's pages hold for a stream, where that is not simply each page's records: the records of one of an
+endpoint's variant queries, and records whose list goes on over the next page made whole."""
 
 from collections.abc import Generator, Mapping
 from dataclasses import replace
 
+from ..tiktok.endpoints import Variants
 from ..tiktok.envelope import Page
 
 Pages = Generator[Page, None, None]
 
 
-def without(pages: Pages, values: Mapping[str, str]) -> Pages:
-    """The pages less the records that have every one of `values` (those are read by a query of their own)."""
+def of_variant(pages: Pages, variants: Variants, asked: Mapping[str, str]) -> Pages:
+    """The pages of the variant query that sent `asked`: less the records holding another query's value (that query
+    reads them), each record saying the value its query asked for where TikTok's does not."""
+    value = asked.get(variants.parameter)
+    others = {other for other in variants.values if other is not None and other != value}
     try:
         for page in pages:
-            kept = [record for record in page.records if any(record.get(k) != v for k, v in values.items())]
+            kept = [record for record in page.records if record.get(variants.parameter) not in others]
+            if value is not None:
+                kept = [{variants.parameter: value, **record} for record in kept]
             yield replace(page, records=kept)
     finally:
         pages.close()

@@ -17,7 +17,7 @@ from ..tiktok.rate import Settled
 from .cursor import ShopCursor
 from .declarations import AsIs, ChildPages, Detail, Followed, Nested, StreamDeclaration
 from .estimates import Estimates
-from .page_records import joined, without
+from .page_records import joined, of_variant
 from .parallel_windows import MAX_READERS, Parts, Source, cut, parts_for, readers_for, resumed_parts, until
 from .shared_pages import SharedPages
 from .shops import ShopDirectory
@@ -229,13 +229,9 @@ class StreamReader:
     def _records_of_windows(
         self, shop: Shop, window: Window | None, partition: StreamSlice, parents: Tally
     ) -> Iterator[Record]:
-        """The window's records, then those asked for by a query of their own (read whole, as a half is)."""
-        yield from self._records_of_window(shop, window, partition, whole=True, parents=parents)
-        separately = self.declaration.endpoint.asked_separately
-        if separately:
-            yield from self._records_of_window(
-                shop, window, partition, whole=False, parents=parents, filters=separately
-            )
+        """The window's records, of each of the endpoint's queries (one, or one per value of its `Variants`)."""
+        for filters in self.declaration.endpoint.queries:
+            yield from self._records_of_window(shop, window, partition, whole=True, parents=parents, filters=filters)
 
     def _records_of_window(
         self,
@@ -248,7 +244,12 @@ class StreamReader:
     ) -> Iterator[Record]:
         if window is not None and window.start >= window.end:
             return
-        if window is not None and whole and self._cursor:
+        variants = self.declaration.endpoint.variants
+        first_query = filters is None or filters == self.declaration.endpoint.queries[0]
+        # Only the endpoint's first query is read in parts: the cursor keeps the parts of one query per shop.
+        in_parts = whole and first_query
+        counted = whole and (first_query or (variants is not None and variants.disjoint))
+        if window is not None and in_parts and self._cursor:
             parts_read = self._cursor.parts_read_for(shop.id)
             if parts_read:  # an earlier sync stopped half way through a window read in parts
                 resumed = [
@@ -270,9 +271,9 @@ class StreamReader:
                         shop, half, partition, whole=False, parents=parents, filters=filters
                     )
                 return
-            if whole and first.total_count is not None and self.declaration.total_count_counts_rows:
-                self._estimates.shop_total(shop.id, first.total_count)
-            parts = self._parts(shop, window, first) if window is not None and whole else []
+            if counted and first.total_count is not None and self.declaration.total_count_counts_rows:
+                self._estimates.query_total((shop.id, *sorted((filters or {}).items())), first.total_count)
+            parts = self._parts(shop, window, first) if window is not None and in_parts else []
             if len(parts) > 1:
                 field = self.declaration.cursor_field or ""
                 sources: list[Source | None] = [lambda: until(parts[0].end, field, first, pages)]
@@ -345,18 +346,22 @@ class StreamReader:
             yield from self._rows_of(record, shop)
 
     def _query(self, shop: Shop, window: Window | None, filters: Mapping[str, str] | None = None) -> Query:
+        """The query of the shop and window; its `filters` those of the endpoint's first query unless given."""
         chosen = {parameter: self._options[name] for parameter, name in self.declaration.query_from_config.items()}
         params = {**chosen, **self.declaration.query_by_region.get(shop.region, {})}
-        return Query(self.declaration.endpoint, shop, window, params=params, filters=filters or {})
+        endpoint = self.declaration.endpoint
+        asked = endpoint.queries[0] if filters is None else filters
+        return Query(endpoint, shop, window, params=params, filters=asked)
 
     def _pages(
         self, shop: Shop, window: Window | None, filters: Mapping[str, str] | None = None
     ) -> Generator[Page, None, None]:
         """The pages of the stream's query, as the stream reads them (page_records.py)."""
         endpoint = self.declaration.endpoint
-        pages = self._read(self._query(shop, window, filters))
-        if endpoint.asked_separately and not filters:
-            pages = without(pages, endpoint.asked_separately)
+        query = self._query(shop, window, filters)
+        pages = self._read(query)
+        if endpoint.variants:
+            pages = of_variant(pages, endpoint.variants, query.filters)
         if endpoint.continued_across_pages:
             pages = joined(pages, endpoint.continued_across_pages)
         return pages

@@ -25,6 +25,7 @@ from .envelope import Envelope, Page
 from .errors import (
     MAX_RETRIES,
     MissingScopeError,
+    ShopNotEligible,
     TikTokBackoffStrategy,
     TikTokErrorHandler,
     VersionUnavailable,
@@ -175,6 +176,12 @@ class TikTokClient:
                 return Page.parse(response.content, query.endpoint.records_key, successful(envelope(response)))
             except VersionUnavailable:
                 older = query.endpoint.older_than(version)
+                if older is None and query.shop and query.endpoint.retired:
+                    # No newer connector could read it either: TikTok serves this shop no version it still has.
+                    retired = ", ".join(f"{old} on {when}" for old, when in query.endpoint.retired.items())
+                    raise ShopNotEligible(
+                        f"TikTok does not serve {query.endpoint.name} version {version} to it and retired {retired}"
+                    ) from None
                 if older is None:
                     raise AirbyteTracedException(
                         message=f"TikTok does not serve {query.endpoint.name} version {version} for shop "

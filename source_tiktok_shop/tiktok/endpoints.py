@@ -1,7 +1,7 @@
 """The TikTok Shop endpoints this connector reads: what each one takes and returns (reference §3, §4).
 
-A new endpoint is one `Endpoint` here plus its version in `API_VERSIONS`; the request it needs is
-built by `build_request`, the same way for every endpoint.
+A new endpoint is one `Endpoint` here, its versions included; the request it needs is built by `build_request`,
+the same way for every endpoint.
 """
 
 import json
@@ -10,38 +10,30 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-# TikTok moves endpoints to new versions one at a time (reference §0), so each has its own: the current one
-# first, then the older ones a shop falls back to where its market does not have the current one yet.
-API_VERSIONS: Mapping[str, tuple[str, ...]] = {
-    "authorized_shops": ("202309",),
-    "orders_search": ("202309",),
-    "products_search": ("202502",),
-    "product_detail": ("202309",),
-    "returns_search": ("202602", "202309"),
-    "cancellations_search": ("202602", "202309"),
-    "packages_search": ("202309",),
-    "statements": ("202309",),
-    "statement_transactions": ("202501",),
-    "order_transactions": ("202501",),
-    "unsettled_transactions": ("202507",),
-    "payments": ("202605", "202309"),
-    "withdrawals": ("202309",),
-    "warehouses": ("202309",),
-    "categories": ("202309",),
-    "brands": ("202309",),
-    "activities_search": ("202309",),
-    "coupons_search": ("202406",),
-    "shop_performance": ("202609",),
-    "shop_products_performance": ("202605",),
-    "shop_skus_performance": ("202509",),
-    "shop_videos_performance": ("202605",),
-    "shop_lives_performance": ("202609",),
-    "affiliate_orders_search": ("202410",),
-    "open_collaborations_search": ("202412",),
-    "target_collaborations_search": ("202508",),
-    "sample_applications_search": ("202508",),
-}
 AFFILIATE = "seller.affiliate_collaboration.read"
+
+
+@dataclass(frozen=True)
+class Variants:
+    """An endpoint read in one query per value of `parameter` (None: the query without it, TikTok's default), which
+    between them return every record once.
+
+    Each query sends its value as a filter (in the body of a POST, the query of a GET). A record holding another
+    query's value is left out of the answer (that query reads it), so each record comes once whether or not TikTok
+    also lists it unasked; a record that does not say its value gets the one its query asked for.
+    """
+
+    parameter: str
+    values: tuple[str | None, ...]
+
+    def filters(self) -> tuple[Mapping[str, str], ...]:
+        return tuple({} if value is None else {self.parameter: value} for value in self.values)
+
+    @property
+    def disjoint(self) -> bool:
+        """Every query asks for a value of its own, so their `total_count`s add up (the query without the filter
+        may count the others' records too)."""
+        return None not in self.values
 
 
 @dataclass(frozen=True)
@@ -64,26 +56,38 @@ class Endpoint:
     result_cap: int | None = None  # results one query may page through (reference §3)
     query: Mapping[str, str] = field(default_factory=dict)
     earliest: int | None = None  # TikTok keeps nothing older: time filters never go before it
-    # Records with these field values are asked for by a query of their own, with them as body filters, and left
-    # out of the other query's answer, so each comes once whether or not TikTok lists them unasked.
-    asked_separately: Mapping[str, str] = field(default_factory=dict)
+    variants: Variants | None = None  # read in several queries, one per value of a filter
     # A record's list that may go on over the next page: the next page's first record is the same record (same
     # id) with the rest of the list.
     continued_across_pages: str | None = None
     # The list in each record that `total_count` counts, where it does not count the records.
     total_count_of: str | None = None
+    # TikTok moves endpoints to new versions one at a time (reference §0), so each has its own: the current one
+    # first, then the older ones a shop falls back to where its market does not have the current one yet.
+    versions: tuple[str, ...] = field(kw_only=True)
+    # Older versions TikTok retired (version → the date and where it says so): no longer read, so a shop served
+    # none of `versions` has nothing to read at all and is skipped for the endpoint's streams.
+    retired: Mapping[str, str] = field(default_factory=dict, kw_only=True)
 
     @property
     def version(self) -> str:
-        return API_VERSIONS[self.name][0]
+        return self.versions[0]
+
+    @property
+    def queries(self) -> tuple[Mapping[str, str], ...]:
+        """The filters of each query that reads the endpoint (one, with none, unless it has `variants`)."""
+        return self.variants.filters() if self.variants else ({},)
+
+    def operation(self, version: str | None = None) -> str:
+        """`METHOD path` as TikTok's references name the operation: the version filled in, path parameters kept."""
+        return f"{self.method} {self.path.replace('{version}', version or self.version)}"
 
     def path_of(self, version: str | None = None, path_params: Mapping[str, str] | None = None) -> str:
         return self.path.format(version=version or self.version, **(path_params or {}))
 
     def older_than(self, version: str) -> str | None:
         """The version to fall back to from `version`, if any."""
-        versions = API_VERSIONS[self.name]
-        later = versions[versions.index(version) + 1 :] if version in versions else ()
+        later = self.versions[self.versions.index(version) + 1 :] if version in self.versions else ()
         return later[0] if later else None
 
 
@@ -102,6 +106,7 @@ ENDPOINTS = _endpoints(
         "shops",
         "seller.authorization.info",
         shop_scoped=False,
+        versions=("202309",),
     ),
     Endpoint(
         "orders_search",
@@ -112,6 +117,7 @@ ENDPOINTS = _endpoints(
         page_size=100,
         time_filter="update_time",
         sort_field="update_time",
+        versions=("202309",),
     ),
     Endpoint(
         "products_search",
@@ -123,10 +129,18 @@ ENDPOINTS = _endpoints(
         time_filter="update_time",
         inclusive_upper_bound=True,
         result_cap=10_000,
-        # Whether search lists deleted products unasked is not documented: they are asked for.
-        asked_separately={"status": "DELETED"},
+        # Whether search lists deleted products unasked is not documented: they are asked for by a query of their own.
+        variants=Variants("status", (None, "DELETED")),
+        versions=("202502",),
     ),
-    Endpoint("product_detail", "GET", "/product/{version}/products/{product_id}", None, "seller.product.basic"),
+    Endpoint(
+        "product_detail",
+        "GET",
+        "/product/{version}/products/{product_id}",
+        None,
+        "seller.product.basic",
+        versions=("202309",),
+    ),
     Endpoint(
         "returns_search",
         "POST",
@@ -136,6 +150,7 @@ ENDPOINTS = _endpoints(
         page_size=50,
         time_filter="update_time",
         sort_field="update_time",
+        versions=("202602", "202309"),
     ),
     Endpoint(
         "cancellations_search",
@@ -146,6 +161,7 @@ ENDPOINTS = _endpoints(
         page_size=50,
         time_filter="update_time",
         sort_field="update_time",
+        versions=("202602", "202309"),
     ),
     Endpoint(
         "packages_search",
@@ -156,6 +172,7 @@ ENDPOINTS = _endpoints(
         page_size=50,
         time_filter="update_time",
         sort_field="update_time",
+        versions=("202309",),
     ),
     Endpoint(
         "statements",
@@ -167,6 +184,7 @@ ENDPOINTS = _endpoints(
         time_filter="statement_time",
         time_filter_in_body=False,
         sort_field="statement_time",
+        versions=("202309",),
     ),
     Endpoint(
         "statement_transactions",
@@ -176,6 +194,7 @@ ENDPOINTS = _endpoints(
         "seller.finance.info",
         page_size=100,
         sort_field="order_create_time",
+        versions=("202501",),
     ),
     Endpoint(
         "order_transactions",
@@ -183,6 +202,7 @@ ENDPOINTS = _endpoints(
         "/finance/{version}/orders/{order_id}/statement_transactions",
         "sku_transactions",
         "seller.finance.info",
+        versions=("202501",),
     ),
     Endpoint(
         "unsettled_transactions",
@@ -195,6 +215,7 @@ ENDPOINTS = _endpoints(
         time_filter_in_body=False,
         sort_field="order_create_time",
         earliest=1735689600,  # 2025-01-01: TikTok's notes
+        versions=("202507",),
     ),
     Endpoint(
         "payments",
@@ -206,7 +227,10 @@ ENDPOINTS = _endpoints(
         time_filter="create_time",
         time_filter_in_body=False,
         sort_field="create_time",
+        versions=("202605",),
+        retired={"202309": "2026-08-15, TikTok's API changelog"},
     ),
+    # Every transaction type the 2026 rules allow to ask for.
     Endpoint(
         "withdrawals",
         "GET",
@@ -216,11 +240,34 @@ ENDPOINTS = _endpoints(
         page_size=100,
         time_filter="create_time",
         time_filter_in_body=False,
-        query={"types": "WITHDRAW,SETTLE,TRANSFER,REVERSE"},
+        query={"types": "PAYMENT,REFUND,REVERSE,SETTLE,TRANSFER,WITHDRAW"},
+        versions=("202309",),
     ),
-    Endpoint("warehouses", "GET", "/logistics/{version}/warehouses", "warehouses", "seller.logistics"),
-    Endpoint("categories", "GET", "/product/{version}/categories", "categories", "seller.product.basic"),
-    Endpoint("brands", "GET", "/product/{version}/brands", "brands", "seller.product.basic", page_size=100),
+    Endpoint(
+        "warehouses",
+        "GET",
+        "/logistics/{version}/warehouses",
+        "warehouses",
+        "seller.logistics",
+        versions=("202309",),
+    ),
+    Endpoint(
+        "categories",
+        "GET",
+        "/product/{version}/categories",
+        "categories",
+        "seller.product.basic",
+        versions=("202309",),
+    ),
+    Endpoint(
+        "brands",
+        "GET",
+        "/product/{version}/brands",
+        "brands",
+        "seller.product.basic",
+        page_size=100,
+        versions=("202309",),
+    ),
     Endpoint(
         "activities_search",
         "POST",
@@ -229,6 +276,7 @@ ENDPOINTS = _endpoints(
         "seller.promotion.info",
         page_size=100,
         paging_in_body=True,
+        versions=("202309",),
     ),
     Endpoint(
         "coupons_search",
@@ -237,6 +285,7 @@ ENDPOINTS = _endpoints(
         "coupons",
         "seller.promotion.info",
         page_size=100,
+        versions=("202406",),
     ),
     # One interval per day with `granularity=1D` (the default, ALL, sums the range).
     Endpoint(
@@ -247,6 +296,7 @@ ENDPOINTS = _endpoints(
         ANALYTICS,
         by_day=True,
         query={"granularity": "1D"},
+        versions=("202609",),
     ),
     # The lists sort by GMV by default (TikTok's notes); asking for it keeps the order from hanging on that default.
     Endpoint(
@@ -258,6 +308,7 @@ ENDPOINTS = _endpoints(
         page_size=100,
         by_day=True,
         sort_field="gmv",
+        versions=("202605",),
     ),
     Endpoint(
         "shop_skus_performance",
@@ -268,6 +319,7 @@ ENDPOINTS = _endpoints(
         page_size=100,
         by_day=True,
         sort_field="gmv",
+        versions=("202509",),
     ),
     Endpoint(
         "shop_videos_performance",
@@ -278,7 +330,11 @@ ENDPOINTS = _endpoints(
         page_size=100,
         by_day=True,
         sort_field="gmv",
+        versions=("202605",),
     ),
+    # `account_type` is required and has no "all" (2026 rules); TikTok's notes: sellers can only query the LIVE rooms
+    # of their own official creator accounts, so those are the sessions read (docs/tiktok-shop.md). Its sort fields
+    # have no `gmv`: the LIVE-attributed GMV instead.
     Endpoint(
         "shop_lives_performance",
         "GET",
@@ -287,7 +343,9 @@ ENDPOINTS = _endpoints(
         ANALYTICS,
         page_size=100,
         by_day=True,
-        sort_field="gmv",
+        sort_field="live_attributed_gmv",
+        query={"account_type": "OFFICIAL_ACCOUNTS"},
+        versions=("202609",),
     ),
     Endpoint(
         "affiliate_orders_search",
@@ -300,6 +358,7 @@ ENDPOINTS = _endpoints(
         # Pages count SKU orders and group them by order, so an order's SKUs may go on over the next page.
         continued_across_pages="skus",
         total_count_of="skus",
+        versions=("202410",),
     ),
     Endpoint(
         "open_collaborations_search",
@@ -308,7 +367,11 @@ ENDPOINTS = _endpoints(
         "open_collaborations",
         AFFILIATE,
         page_size=100,
+        versions=("202412",),
     ),
+    # `collaboration_status` is required (2026 rules). Of its values (TikTok's notes) VALID holds every valid one
+    # (ONGOING and EXPIRING are its two halves), CANCELING those being canceled, COMPLETED the expired and canceled
+    # ones: between them, every collaboration once.
     Endpoint(
         "target_collaborations_search",
         "POST",
@@ -316,6 +379,8 @@ ENDPOINTS = _endpoints(
         "target_collaborations",
         AFFILIATE,
         page_size=100,  # 20, 50 or 100
+        variants=Variants("collaboration_status", ("VALID", "CANCELING", "COMPLETED")),
+        versions=("202508",),
     ),
     Endpoint(
         "sample_applications_search",
@@ -324,6 +389,7 @@ ENDPOINTS = _endpoints(
         "sample_applications",
         AFFILIATE,
         page_size=50,
+        versions=("202508",),
     ),
 )
 
@@ -366,7 +432,8 @@ def build_request(
     filters: Mapping[str, str] | None = None,
 ) -> Request:
     params: dict[str, Any] = {**endpoint.query, **(query or {})}
-    body: dict[str, Any] = dict(filters or {})
+    body: dict[str, Any] = {}
+    (body if endpoint.method == "POST" else params).update(filters or {})
     if endpoint.shop_scoped:
         if not shop_cipher:
             raise ValueError(f"{endpoint.name} needs a shop_cipher")
@@ -420,7 +487,7 @@ class Query:
     window: Window | None = None
     path_params: Mapping[str, str] = field(default_factory=dict)
     params: Mapping[str, str] = field(default_factory=dict)
-    filters: Mapping[str, str] = field(default_factory=dict)  # body filters
+    filters: Mapping[str, str] = field(default_factory=dict)  # in the body of a POST, the query of a GET
 
     def request(self, page_token: str | None = None, version: str | None = None) -> Request:
         cipher = self.shop.cipher if self.shop else None

@@ -36,6 +36,8 @@ INVALID_SIGNATURE = 106001
 # gone between the search and Get Product are not documented; these are the sandbox's (docs/tiktok-shop.md).
 MARKET_UNAVAILABLE = 22005010
 PRODUCT_NOT_FOUND = 12052048
+# Third-party copies of TikTok's error tables give this code ("product ID not exist") for the same refusal.
+PRODUCT_ID_NOT_EXIST = 12019150
 # The token host's answer to a spent, expired or unknown auth code or refresh token (reference §1.3).
 INVALID_GRANT = 36004004
 # UNCONFIRMED: TikTok publishes no retention for its analytics, nor the code refusing a date older than it keeps;
@@ -197,7 +199,10 @@ REFUSALS: Mapping[int, tuple[type[Refusal], str]] = {
     MISSING_SCOPE: (MissingScopeError, "The app lacks the scope of this endpoint (105005)."),
     VERSION_UNAVAILABLE: (VersionUnavailable, "TikTok does not serve this API version for this shop (36009014)."),
     MARKET_UNAVAILABLE: (ShopNotEligible, f"This API is not available in the shop's market ({MARKET_UNAVAILABLE})."),
-    PRODUCT_NOT_FOUND: (RecordGone, f"The product no longer exists ({PRODUCT_NOT_FOUND})."),
+    **{
+        code: (RecordGone, f"The product no longer exists ({code}).")
+        for code in (PRODUCT_NOT_FOUND, PRODUCT_ID_NOT_EXIST)
+    },
     ANALYTICS_DATE_TOO_OLD: (
         DateTooOld,
         f"TikTok no longer keeps analytics for this date ({ANALYTICS_DATE_TOO_OLD}).",
