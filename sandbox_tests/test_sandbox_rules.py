@@ -7,6 +7,7 @@ new route falls under every test here."""
 
 from __future__ import annotations
 
+import datetime
 import json
 from pathlib import Path
 
@@ -135,6 +136,16 @@ def valid_requests(sb) -> dict[str, tuple[str, dict, object]]:
     statement = sb.records("statements")[shop][0]["id"]
     settled = sb.records("order_transactions")[shop][0]["order_id"]
     paged = {"page_size": 5}
+    # the reads of issue #20 (their own tests: test_sandbox_orders_stock.py, test_sandbox_details_performance.py)
+    ret = sb.records("returns")[shop][0]["return_id"]
+    activity = sb.records("promotion_activities")[shop][0]["id"]
+    application = sb.records("sample_applications")[shop][0]["id"]
+    video = sb.records("shop_video_performance")[shop][-1]
+    after = (datetime.date.fromisoformat(video["date"]) + datetime.timedelta(days=1)).isoformat()
+    one_day = {"start_date_ge": video["date"], "end_date_lt": after}
+    inbound = next(
+        r["order"]["id"] for r in sb.records("fbt_inventory_records")[shop] if r["order"]["type"] == "INBOUND_ORDER"
+    )
     return {
         "GET /authorization/202309/shops": ("", {}, None),
         "GET /seller/202309/shops": ("", {}, None),
@@ -176,6 +187,32 @@ def valid_requests(sb) -> dict[str, tuple[str, dict, object]]:
         "POST /affiliate_seller/202412/open_collaborations/search": ("", paged, {}),
         f"POST {TARGETS}": ("", {}, {"collaboration_status": "VALID"}),
         "POST /affiliate_seller/202508/sample_applications/search": ("", {}, {}),
+        "GET /order/202407/orders/{order_id}/price_detail": (order, {}, None),
+        "GET /order/202406/orders/{order_id}/external_orders": (order, {"platform": "SHOPIFY"}, None),
+        "POST /order/202406/orders/external_order_search": ("", {"platform": "SHOPIFY", "external_order_id": "#1"}, {}),
+        "GET /fulfillment/202309/orders/{order_id}/tracking": (order, {}, None),
+        "POST /product/202309/inventory/search": ("", {}, {"product_ids": [product]}),
+        "GET /fbt/202409/merchants/onboarded_regions": ("", {}, None),
+        "GET /fbt/202408/warehouses": ("", {}, None),
+        "POST /fbt/202408/inventory/search": ("", paged, {}),
+        "POST /fbt/202410/inventory_records/search": ("", paged, {}),
+        "GET /fbt/202602/inbound_orders": ("", {"order_ids": inbound}, None),
+        "GET /return_refund/202309/returns/{return_id}/records": (ret, {}, None),
+        "GET /promotion/202309/activities/{activity_id}": (activity, {}, None),
+        "GET /product/202405/products/diagnoses": ("", {"product_ids": product}, None),
+        "GET /customer_service/202407/performance": (
+            "",
+            {"support_date_ge": DATES["start_date_ge"], "support_date_lt": DATES["end_date_lt"]},
+            None,
+        ),
+        "GET /analytics/202606/shop_performances/overview": ("", {}, None),
+        "GET /analytics/202606/shop_performances/metrics": ("", {}, None),
+        "GET /analytics/202510/shop/performance/{date}/performance_per_hour": ("2025-06-20", {}, None),
+        "GET /analytics/202509/shop_videos/{video_id}/products/performance": (video["id"], one_day, None),
+        "GET /analytics/202609/shop_lives/overview_performance": ("", DATES, None),
+        "POST /affiliate_seller/202409/sample_applications/{application_id}/fulfillments/search": (application, {}, {}),
+        "POST /affiliate_seller/202405/open_collaborations/products/search": ("", paged, {}),
+        "POST /affiliate_seller/202608/creator_outreach/records/query": ("", {}, {"page_index": 1, "page_size": 5}),
     }
 
 

@@ -35,8 +35,8 @@ ACCOUNT_TYPE = Filter("account_type", None, "enum", wildcard="ALL")  # ALL: the 
 PRODUCT_IDS = Filter("product_ids", None, "csv")
 
 
-def _date(q: dict, name: str) -> int:
-    raw = q[name]  # required: TikTok's rules (checked before)
+def date_param(q: dict, name: str) -> int:
+    raw = q[name]  # required: TikTok's rules (checked before), or a path parameter
     try:
         if not DATE.fullmatch(raw):
             raise ValueError(raw)
@@ -45,17 +45,20 @@ def _date(q: dict, name: str) -> int:
         raise ApiError(endpoints.INVALID_PARAM, f"Invalid {name}: must be a date YYYY-MM-DD") from None
 
 
-def _days(q: dict, analytics: ShopAnalytics) -> range:
-    """The days asked for that have data: up to the latest available day."""
-    start, end = _date(q, "start_date_ge"), _date(q, "end_date_lt")
+def days_asked(
+    q: dict, analytics: ShopAnalytics, names: tuple[str, str] = ("start_date_ge", "end_date_lt"), today: bool = False
+) -> range:
+    """The days asked for that have data: up to the latest available day (with ``today``, up to today)."""
+    first, after = names
+    start, end = date_param(q, first), date_param(q, after)
     if end <= start:
-        raise ApiError(endpoints.INVALID_PARAM, "Invalid end_date_lt: must be after start_date_ge")
+        raise ApiError(endpoints.INVALID_PARAM, f"Invalid {after}: must be after {first}")
     if start < analytics.oldest:
         raise ApiError(
             DATE_TOO_OLD,
-            f"Invalid start_date_ge: data is kept from {iso(analytics.oldest)} on ({iso(start)} is older)",
+            f"Invalid {first}: data is kept from {iso(analytics.oldest)} on ({iso(start)} is older)",
         )
-    return range(start, max(start, min(end, analytics.latest + 1)))
+    return range(start, max(start, min(end, analytics.latest + (2 if today else 1))))
 
 
 def _read(f: Filter, q: dict, default: str | None = None):
@@ -65,7 +68,7 @@ def _read(f: Filter, q: dict, default: str | None = None):
 
 def h_shop_performance(ctx):
     analytics = analytics_of(ctx.shop)
-    days = _days(ctx.q, analytics)
+    days = days_asked(ctx.q, analytics)
     currency = Currency(ctx.shop, _read(CURRENCY, ctx.q, "LOCAL"))
     granularity = _read(GRANULARITY, ctx.q, "ALL")
     periods = [range(day, day + 1) for day in days] if granularity == "1D" else [days] if days else []
@@ -90,6 +93,7 @@ class PerformanceList:
     filters: tuple[Filter, ...] = ()
     currency: Filter = CURRENCY
     updated_at: bool = False  # the page says when its data was last updated
+    path_params: tuple[str, ...] = ()  # path parameters the rows are of (a video's products), passed with the filters
 
     def __call__(self, ctx):
         q = ctx.q
@@ -97,9 +101,10 @@ class PerformanceList:
         token = page_token(q, endpoints.INVALID_PARAM)
         sort_field, desc = sort_params(q, (), self.default_sort, "DESC", endpoints.INVALID_PARAM)
         analytics = analytics_of(ctx.shop)
-        days = _days(q, analytics)
+        days = days_asked(q, analytics)
         currency = Currency(ctx.shop, _read(self.currency, q, "LOCAL"))
         filters = {f.name: _read(f, q) for f in self.filters}
+        filters.update({name: ctx.params[name] for name in self.path_params})
         binding = {"days": [days.start, days.stop], "currency": currency.code}
         binding.update({name: sorted(v) if isinstance(v, set) else v for name, v in filters.items()})
         records, next_token, total, _ = endpoints.run_list(
@@ -121,8 +126,13 @@ class PerformanceList:
             "latest_available_date": iso(analytics.latest),
         }
         if self.updated_at:
-            out["updated_at"] = f"{iso(analytics.latest + 1)} 08:00:00"
+            out["updated_at"] = updated_at(analytics)
         return out
+
+
+def updated_at(analytics: ShopAnalytics) -> str:
+    """When the LIVE figures were last updated, in the shop's timezone: the morning after the latest day."""
+    return f"{iso(analytics.latest + 1)} 08:00:00"
 
 
 def _accounts(filters: dict) -> tuple[str, ...] | None:

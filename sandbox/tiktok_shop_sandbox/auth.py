@@ -23,6 +23,7 @@ ALL_SCOPES = (
     "seller.promotion.info",
     "data.shop_analytics.public.read",
     "seller.affiliate_collaboration.read",
+    "seller.customer_service",
 )
 
 # Auth-host error codes.  36004004 is integrator-observed (reference §1.3); the others are sandbox choices.

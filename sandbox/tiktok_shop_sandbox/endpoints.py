@@ -222,6 +222,8 @@ class Search:
     unlisted_unless_asked: tuple[str, str] | None = None
     shape: Callable | None = None  # (ctx) -> the shape rows render in, ``row.render(shape)``: a version, say
     after_page: Callable | None = None  # (ctx, rows): what serving the page changes in the world
+    # (shop) -> the rows, where they are not a Shop attribute (the families derived on first use, data/derived.py)
+    rows_of: Callable | None = None
 
     def __call__(self, ctx: Ctx):
         paging = ctx.body if self.paging_in == "body" else ctx.q
@@ -238,7 +240,7 @@ class Search:
         records, next_token, total, rows = run_list(
             ctx,
             name=self.rows if shape is None else f"{self.rows}@{shape}",
-            rows_fn=lambda: operator.attrgetter(self.rows)(shop),
+            rows_fn=lambda: self.rows_of(shop) if self.rows_of is not None else operator.attrgetter(self.rows)(shop),
             sort_attr=sort_attr,
             desc=desc,
             size=size,
@@ -729,11 +731,18 @@ ROUTES = [
 ]
 
 
-# Settlement by order and affiliate, built from the declarations above in modules of their own.
+# Settlement by order, affiliate, and the reads of issue #20, built from the declarations above in modules of
+# their own.
+from .affiliate_details import ROUTES as AFFILIATE_DETAIL_ROUTES  # noqa: E402
 from .affiliate_search import ROUTES as AFFILIATE_ROUTES  # noqa: E402
 from .finance_by_order import ROUTES as FINANCE_BY_ORDER_ROUTES  # noqa: E402
+from .order_details import ROUTES as ORDER_DETAIL_ROUTES  # noqa: E402
+from .performance import ROUTES as PERFORMANCE_ROUTES  # noqa: E402
+from .record_details import ROUTES as RECORD_DETAIL_ROUTES  # noqa: E402
+from .stock import ROUTES as STOCK_ROUTES  # noqa: E402
 
 ROUTES += FINANCE_BY_ORDER_ROUTES + AFFILIATE_ROUTES
+ROUTES += ORDER_DETAIL_ROUTES + STOCK_ROUTES + RECORD_DETAIL_ROUTES + PERFORMANCE_ROUTES + AFFILIATE_DETAIL_ROUTES
 
 
 @dataclass(frozen=True)

@@ -249,3 +249,19 @@ MATCHERS = {
     "csv": lambda get, v: lambda row: get(row) in v,
     "contains": lambda get, v: lambda row: v in get(row).lower(),
 }
+
+
+def ids_given(raw, name: str, most: int, err: int) -> list[str]:
+    """Ids as a call gives them, a JSON array or a query's comma-joined list (reference §2.2): in the order given,
+    without repeats; more than ``most`` given is refused."""
+    if raw is None:
+        return []
+    if isinstance(raw, str):
+        given = [x.strip() for x in raw.split(",") if x.strip()]
+    elif isinstance(raw, list) and all(isinstance(x, str) for x in raw):
+        given = raw
+    else:
+        raise ApiError(err, f"Invalid {name}: must be an array of strings")
+    if len(given) > most:
+        raise ApiError(err, f"Invalid {name}: at most {most} ids")
+    return list(dict.fromkeys(given))

@@ -129,6 +129,7 @@ class ReturnRow:
         "partial",
         "arbitration_status",
         "quick_refund",
+        "steps",  # (status, time) of each step taken by "now", in order: Get Return Records' timeline
     )
 
     def refunds(self) -> list[tuple[int, int]]:
@@ -398,6 +399,7 @@ def new_return(o: OrderRow, rid: IdGen, rng: random.Random, now: int) -> ReturnR
                 t += randint(lo, hi)
                 steps.append((st, t))
     done = [s for s in steps if s[1] <= now]
+    rt.steps = done
     rt.status, rt.update_time = done[-1]
     rt.status_time = rt.update_time
     shipped = any(s[0] == "BUYER_SHIPPED_ITEM" for s in done)

@@ -209,14 +209,26 @@ class ShopAnalytics:
             total.add(self._day(day, currency))
         return total
 
+    def sales_on(self, day: int) -> list[tuple[object, Content | None]]:
+        """The orders paid on ``day``, each with the video or LIVE session it came from (None: the product card)."""
+        return self._sales.get(day, [])
+
     def _day(self, day: int, currency: Currency) -> Figures:
         key = (day, currency.code)
         with self._lock:
             hit = self._figures.get(key)
         if hit is not None:
             return hit
+        figures = self.figures_of(self.sales_on(day), currency)
+        with self._lock:
+            self._figures[key] = figures
+        return figures
+
+    @staticmethod
+    def figures_of(sales, currency: Currency) -> Figures:
+        """What some paid orders (with the content each came from) add up to."""
         figures = Figures()
-        for order, content in self._sales.get(day, ()):
+        for order, content in sales:
             channel = content.channel if content is not None else CARD
             tallies = [figures.shop, figures.channels[channel]]
             if content is not None:
@@ -243,8 +255,6 @@ class ShopAnalytics:
                     tally.orders.add(order.id)
                     tally.sku_orders.add((order.id, sku.id))
                     tally.customers.add(order.user_id)
-        with self._lock:
-            self._figures[key] = figures
         return figures
 
     def traffic(self, key: str, days: range, orders: int, users_key: str = "add_cart_users") -> dict:
@@ -484,7 +494,7 @@ class ShopAnalytics:
                 continue
             t = f.content.get(v.id) or Tally()
             rng = random.Random(v.rseed)
-            views = sum(_views(v, day) for day in active)
+            views = sum(views_on(v, day) for day in active)
             impressions = views // 3 + 10 * len(t.orders)
             clicks = views // 40 + 3 * len(t.orders)
             creator = _creator(self.shop, v, rng)
@@ -649,7 +659,7 @@ class ShopAnalytics:
         return out
 
 
-def _views(video: Content, day: int) -> int:
+def views_on(video: Content, day: int) -> int:
     """A video's views on a day: most in its first days."""
     rng = random.Random(f"{video.id}:{day}")
     return max(1, int(rng.randint(300, 6000) * 0.75 ** (day - video.day)))

@@ -18,13 +18,19 @@ import time as _time
 
 from . import analytics
 from .affiliate import Affiliate
+from .affiliate_details import RESOURCES as AFFILIATE_DETAILS
 from .common import DAY, DictRow, IdGen, deep_copy, parse_date
 from .finance import StatementRow, generate_statements, generate_withdrawals
+from .order_details import RESOURCES as ORDER_DETAILS
 from .orders import generate_orders
+from .performance import RESOURCES as PERFORMANCE
 from .products import HIDDEN_FROM_GET_PRODUCT, NOUN, generate_products
+from .promotion_details import RESOURCES as PROMOTION_DETAILS
 from .promotions import MS, RESOURCES_IN_MS, generate_activities, generate_coupons
+from .record_details import RESOURCES as RECORD_DETAILS
 from .reference import BRAND_NAMES, categories, generate_brands, generate_warehouses
 from .settlements import generate_unsettled, order_transactions, settled_orders
+from .stock import RESOURCES as STOCK
 
 # region, currency, decimals, price scale vs USD, seller type, country, tax rate (basis points)
 REGIONS = [
@@ -40,6 +46,8 @@ REGIONS = [
     ("MX", "MXN", 2, 17.0, "CROSS_BORDER", "Mexico", 0),
 ]
 
+# Issue #20's families, derived from the others on first use (derived.py): each resource's records in a shop.
+DERIVED = {**ORDER_DETAILS, **STOCK, **RECORD_DETAILS, **PROMOTION_DETAILS, **PERFORMANCE, **AFFILIATE_DETAILS}
 # Settlement by order (settlements.py) and affiliate (affiliate.py): each resource's records in a shop, as served.
 BY_ORDER_AND_AFFILIATE = {
     "order_transactions": lambda s: [order_transactions(o) for o in settled_orders(s)],
@@ -72,6 +80,7 @@ RESOURCES = (
     "coupons",
     *analytics.RESOURCES,
     *BY_ORDER_AND_AFFILIATE,
+    *DERIVED,
 )
 TOUCHABLE_UPDATE_TIME = (
     "orders",
@@ -234,6 +243,8 @@ class World:
             return analytics.analytics_of(s).records(resource)
         if resource in BY_ORDER_AND_AFFILIATE:
             return BY_ORDER_AND_AFFILIATE[resource](s)
+        if resource in DERIVED:
+            return DERIVED[resource](s)
         if resource == "statement_transactions":
             out = []
             for st in s.statements:
