@@ -17,7 +17,7 @@ same cuts.
 import math
 import queue
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
@@ -225,7 +225,8 @@ class PartsRead:
     `(part, None)` once a part is read.
 
     `readers()` says how many readers the shop and endpoint can keep busy now (its rate × the round trip); more are
-    started as it grows, up to that many at once."""
+    started as it grows, up to that many at once. While it is one, the parts are read in the thread that reads the
+    pages, as a window not cut is: handing pages over between threads costs more than it gains then."""
 
     def __init__(
         self,
@@ -239,7 +240,8 @@ class PartsRead:
         self._source = source
         self._pool = pool
         self._readers = readers
-        self._first = first  # the part whose query was started already, and its pages
+        # The part whose query was started already, its pages, and how many records of them were received.
+        self._first = (*first, 0) if first else None
         self._lock = threading.Lock()
         self._started = {part.number for part in plan.layout() if part.done_before}
         self._active = 0
@@ -249,6 +251,13 @@ class PartsRead:
     def pages(self) -> Iterator[tuple[int, Page | None]]:
         done = set(self._started)
         try:
+            while self._readers() <= 1:
+                number = self._take()
+                if number is None:
+                    break
+                if (yield from self._read_here(number)):
+                    break  # handed over to the pool
+                done.add(number)
             self._start_readers()
             while not self._plan.numbers() <= done:
                 number, item, room = self._queue.get()
@@ -262,6 +271,48 @@ class PartsRead:
                 self._start_readers()
         finally:
             self._stop.set()
+
+    def _take(self) -> int | None:
+        """The first part not started yet, taken by this stream's reading thread."""
+        with self._lock:
+            left = self._plan.numbers() - self._started
+            if not left:
+                return None
+            number = min(left, key=lambda number: self._plan.query_of(number).start)
+            self._started.add(number)
+            return number
+
+    def _read_here(self, number: int) -> Generator[tuple[int, Page | None], None, bool]:
+        """Part `number` read in this thread, until it is read (False) or the rate makes room for more readers: then
+        what is left of it is handed over to the pool (True)."""
+        pages, received = self._pages_of(number)
+        try:
+            for page in pages:
+                received += len(page.records)
+                kept, ended = self._plan.received(number, page, received)
+                yield number, kept
+                if ended:
+                    break
+                if self._readers() > 1:
+                    with self._lock:
+                        self._first = (number, pages, received)
+                        self._started.discard(number)
+                    pages = iter(())  # not closed: the pool's reader goes on with it
+                    return True
+        finally:
+            close = getattr(pages, "close", None)
+            if close:
+                close()
+        yield number, None
+        return False
+
+    def _pages_of(self, number: int) -> tuple[Iterator[Page], int]:
+        """The part's pages from where they were left (the part's query started already), or from its first."""
+        with self._lock:
+            first, self._first = (
+                (self._first, None) if self._first and self._first[0] == number else (None, self._first)
+            )
+        return (first[1], first[2]) if first else (self._source(self._plan.query_of(number)), 0)
 
     def _start_readers(self) -> None:
         wanted = max(1, min(self._readers(), self._pool.size))
@@ -300,10 +351,8 @@ class PartsRead:
             self._queue.put((-1, error, None))
 
     def _read(self, number: int) -> None:
-        first, self._first = (self._first, None) if self._first and self._first[0] == number else (None, self._first)
-        pages = first[1] if first else self._source(self._plan.query_of(number))
+        pages, received = self._pages_of(number)
         room = threading.Semaphore(PAGES_QUEUED_PER_READER)
-        received = 0
         try:
             for page in pages:
                 received += len(page.records)
