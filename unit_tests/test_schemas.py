@@ -29,6 +29,12 @@ NOT_MONEY = {"price_sync", "total_claim_limit", "discount_value", "discount_opti
 # Ids TikTok's model gives as integers, kept so (docs/tiktok-shop.md): TikTok's ids stay below 2^63, which
 # destinations store exactly as 64-bit integers.
 MODEL_INTEGER_IDS = {("shop_sku_performance", "id"), ("shop_sku_performance", "product_id")}
+# Parts of a primary key that are not ids but times and an hour, integers in TikTok's models.
+MODEL_INTEGER_KEYS = {
+    ("shop_performance_score", "update_time"),
+    ("shop_performance_score_metrics", "end_evaluation_time"),
+    ("shop_hourly_performance", "index"),
+}
 
 
 @functools.cache
@@ -65,7 +71,13 @@ def rows(seed: int, stream: str) -> list[dict[str, Any]]:
             statement_time = {st["id"]: st.get("statement_time") for st in statements[shop_id]}
             for txn in transactions:
                 out.append({**txn, "statement_time": statement_time[txn["statement_id"]], "shop_id": shop_id})
-    elif stream in ("order_settlements", "affiliate_order_skus", "shop_live_performance", "target_collaborations"):
+    elif stream in (
+        "order_settlements",
+        "affiliate_order_skus",
+        "shop_live_performance",
+        "target_collaborations",
+        "live_overview_performance",
+    ):
         out = expected_rows(w, stream)  # rows made of several records, or of the records one query asks for
     elif stream == "shops":
         for shops in w.records("shops").values():
@@ -151,7 +163,7 @@ def test_primary_key_and_shop_id_are_non_null_strings(stream):
     schema = load_schema(stream)
     not_null = set(PRIMARY_KEYS[stream]) | {"shop_id"}
     for field in not_null:
-        kind = "integer" if (stream, field) in MODEL_INTEGER_IDS else "string"
+        kind = "integer" if (stream, field) in MODEL_INTEGER_IDS | MODEL_INTEGER_KEYS else "string"
         assert schema["properties"][field]["type"] == kind, f"{stream}.{field}"
         assert field in schema.get("required", []), f"{stream}.{field} not required"
     for path, sub in walk(schema):
