@@ -13,7 +13,7 @@ from source_tiktok_shop.reading.windows import SyncBounds, latest_day_at, past_s
 from source_tiktok_shop.tiktok.endpoints import DAY_SECONDS, ENDPOINTS, Query, Window, build_request
 from source_tiktok_shop.tiktok.envelope import Page
 from source_tiktok_shop.tiktok.rate import Settled
-from unit_tests.test_reading import BOUNDS, DAYS_BOUNDS, JAN_1, FakeTikTok, Sync, day
+from unit_tests.test_reading import BOUNDS, DAYS_BOUNDS, JAN_1, FakeTikTok, Sync, day, days_asked
 
 
 @pytest.mark.parametrize(
@@ -126,3 +126,13 @@ def test_given_the_hours_then_each_day_goes_in_the_path_and_the_read_stops_at_th
         (shop, day(n), h) for shop in "12" for n in (7, 8, 9, 10) for h in (0, 1)
     ]
     assert cursor.state == {"1": {"date": day(10)}, "2": {"date": day(10)}}
+
+
+def test_given_customer_service_then_days_before_its_first_figures_are_read_and_the_first_day_after_without_ends_it():
+    chats = [{"support_session_count": 4, "day": day(n)} for n in (3, 4, 5)]
+    api = FakeTikTok({"customer_service_performance": {"1": chats, "2": []}})
+    rows, cursor = Sync(api, bounds=DAYS_BOUNDS).read(STREAMS_BY_NAME["customer_service_performance"])
+    assert days_asked(api, "1") == [day(n) for n in range(1, 7)]  # day 6: no figures yet, the latest is day 5
+    assert days_asked(api, "2") == [day(n) for n in range(1, 31)]  # never any figures: every day up to the end
+    assert sorted(row["date"] for row in rows) == [day(3), day(4), day(5)]
+    assert cursor.state == {"1": {"date": day(5)}, "2": {"date": day(30)}}

@@ -185,6 +185,7 @@ class StreamReader:
         field = self.declaration.cursor_field or ""
         day, last = window.start, window.end - DAY_SECONDS
         first_pages: dict[int, Page] = {}  # of the days asked about while looking for the oldest day kept
+        figures_seen = False  # a day with records was read
         while day <= last:
             try:
                 first = first_pages.pop(day, None) or next(self._api.pages(self._day_query(shop, day)))
@@ -204,6 +205,15 @@ class StreamReader:
                     return
                 day = kept
                 continue
+            if self.declaration.endpoint.latest_is_last_with_records:
+                if first.records:
+                    figures_seen = True
+                elif figures_seen:
+                    self._logger.info(
+                        f"Progress: {self.name}, shop {shop.id}: no figures for {day_of(day)} yet; the latest day "
+                        f"TikTok has is {day_of(day - DAY_SECONDS)}."
+                    )
+                    return
             latest = self._latest_day(first)
             last = last if latest is None else min(last, latest)
             if day > last:  # the window starts after the latest day TikTok has

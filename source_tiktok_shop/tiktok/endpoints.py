@@ -59,6 +59,9 @@ class Endpoint:
     # Where a `by_day` endpoint's answer says up to when TikTok has data as a Unix time (a dotted path under `data`),
     # instead of `latest_available_date`.
     latest_available_timestamp: str | None = None
+    # A `by_day` endpoint that says neither: once a day with records was read, the first day without any is taken to
+    # be past the latest day TikTok has (days before a shop's first figures may have none too).
+    latest_is_last_with_records: bool = False
     sort_field: str | None = None  # always read ascending, so a cursor can checkpoint mid-window
     result_cap: int | None = None  # results one query may page through (reference §3)
     query: Mapping[str, str] = field(default_factory=dict)
@@ -399,7 +402,8 @@ ENDPOINTS = _endpoints(
         versions=("202508",),
     ),
     # Customer service and the Shop Performance Score, hours and LIVE overviews (issue #20).
-    # The answer for a range is one aggregate of it (TikTok's notes): one day per request gives the days.
+    # The answer for a range is one aggregate of it (TikTok's notes): one day per request gives the days. A day
+    # without figures yet is answered without `performance` (the sandbox's reading: UNCONFIRMED).
     Endpoint(
         "customer_service_performance",
         "GET",
@@ -408,6 +412,7 @@ ENDPOINTS = _endpoints(
         "seller.customer_service",
         by_day=True,
         day_parameters=("support_date_ge", "support_date_lt"),
+        latest_is_last_with_records=True,
         versions=("202407",),
     ),
     # The score as of its last refresh (`update_time`); TikTok offers it in some markets only.
