@@ -20,6 +20,14 @@ def client(sb):
     return Client.for_sandbox(sb)
 
 
+@pytest.fixture(scope="module")
+def box():
+    """A small sandbox (20 orders a shop) and a client, shared by a module whose tests set limits or faults and
+    set them back."""
+    with Sandbox(orders=20) as s:
+        yield s, Client.for_sandbox(s)
+
+
 @pytest.fixture
 def fresh():
     """Factory for a private sandbox + client (for tests that change state)."""

@@ -35,16 +35,6 @@ def _classify(client, path=SHOPS, **kw):
     return "ok"
 
 
-@pytest.fixture(scope="module")
-def box():
-    from tiktok_shop_sandbox import Sandbox
-
-    from .tts_client import Client
-
-    with Sandbox(orders=20) as s:
-        yield s, Client.for_sandbox(s)
-
-
 @pytest.fixture
 def sbx(box):
     s, c = box

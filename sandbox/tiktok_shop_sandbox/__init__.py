@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import threading
+import time
 
 from .auth import AuthState
 from .data import REGIONS, RESOURCES, World
@@ -79,12 +80,18 @@ class Sandbox:
         empty_body_signing: str = "omitted",
         version_unavailable_in: dict | None = None,
         today: str | None = None,
+        requests_per_hour: int | None = None,
+        requests_per_day: int | None = None,
+        quota_window_s: float = 3600.0,
+        quota_day_s: float = 86400.0,
     ):
         # the options are checked before the world is made
         if empty_body_signing not in EMPTY_BODY_READINGS:
             raise ValueError(f"empty_body_signing must be one of {', '.join(EMPTY_BODY_READINGS)}")
         check_date(today)
         unavailable = check_version_regions(version_unavailable_in)
+        limiter = RateLimiter(qps_per_shop, qps_per_endpoint)
+        limiter.set_budgets(requests_per_hour, requests_per_day, quota_window_s, quota_day_s)
         self.world = World(
             seed=seed,
             shops=shops,
@@ -110,7 +117,7 @@ class Sandbox:
             self._auth,
             EndpointState(self.world, deleted_products),
             Faults(fault_rate, fault_kinds, seed=seed),
-            RateLimiter(qps_per_shop, qps_per_endpoint),
+            limiter,
             latency_ms,
             empty_body_signing=empty_body_signing,
             version_unavailable_in=unavailable,
@@ -121,6 +128,7 @@ class Sandbox:
         self._server = None
         self._thread = None
         self._credentials = None
+        self._started_once = False
 
     # -- lifecycle -----------------------------------------------------------------------------------------
 
@@ -134,6 +142,9 @@ class Sandbox:
             return self
         self._core.stop_event.clear()
         self._server = make_server(self._core, self._host, self._port)
+        if not self._started_once:  # the budgets' windows are aligned to the sandbox's (first) start
+            self._core.limiter.realign_budgets()
+            self._started_once = True
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.1}, name="tiktok-shop-sandbox", daemon=True
         )
@@ -272,6 +283,31 @@ class Sandbox:
 
     def set_qps_per_endpoint(self, q: float | None):
         self._core.limiter.set_qps_per_endpoint(q)
+
+    def set_budgets(
+        self,
+        requests_per_hour: int | None = None,
+        requests_per_day: int | None = None,
+        quota_window_s: float = 3600.0,
+        quota_day_s: float = 86400.0,
+    ):
+        """Request budgets per app x shop (``None``: no budget), in fixed windows of ``quota_window_s`` (the
+        hour) and ``quota_day_s`` (the day) seconds, the first starting now; counts start again from zero."""
+        self._core.limiter.set_budgets(requests_per_hour, requests_per_day, quota_window_s, quota_day_s)
+
+    def budget(self, shop_id: str | None = None) -> dict:
+        """The budgets of the shop ``shop_id`` (``None``: the shop-less calls, one count per app) now:
+        ``{"hour": {...} | None, "day": {...} | None, "back_in_s", "back_at"}``; each budget set has ``limit``,
+        ``window_s``, ``used``, ``remaining``, ``resets_in_s`` and ``resets_at`` (Unix seconds, float);
+        ``back_at`` / ``back_in_s``: when the shop's calls are no longer refused by a budget (now if they are
+        not)."""
+        status = self._core.limiter.budget((self._auth.app_key, shop_id or ""))
+        now = time.time()
+        for name in ("hour", "day"):
+            if status[name] is not None:
+                status[name]["resets_at"] = now + status[name]["resets_in_s"]
+        status["back_at"] = now + status["back_in_s"]
+        return status
 
     def throttle_all(self, after_s: float, for_s: float):
         """A platform-wide protective throttle: every API call refused with 429 for ``for_s`` seconds,

@@ -30,6 +30,31 @@ def build_parser() -> argparse.ArgumentParser:
         "--qps-per-endpoint", type=float, default=None, help="token bucket per app x shop x API (default: off)"
     )
     p.add_argument(
+        "--requests-per-hour",
+        type=int,
+        default=None,
+        help="budget of requests per app x shop in each hour (--quota-window-s); spent: 429 / 36009002 until the "
+        "window resets (default: off)",
+    )
+    p.add_argument(
+        "--requests-per-day",
+        type=int,
+        default=None,
+        help="budget of requests per app x shop in each day (--quota-day-s), as --requests-per-hour (default: off)",
+    )
+    p.add_argument(
+        "--quota-window-s",
+        type=float,
+        default=3600.0,
+        help="length of the hour of --requests-per-hour, in seconds (default 3600); fixed windows from the start",
+    )
+    p.add_argument(
+        "--quota-day-s",
+        type=float,
+        default=86400.0,
+        help="length of the day of --requests-per-day, in seconds (default 86400); fixed windows from the start",
+    )
+    p.add_argument(
         "--throttle-all-after",
         type=float,
         default=None,
@@ -119,6 +144,10 @@ def main(argv=None) -> int:
             empty_body_signing=args.empty_body_signing,
             version_unavailable_in=version_regions(args.version_unavailable_in),
             today=args.today,
+            requests_per_hour=args.requests_per_hour,
+            requests_per_day=args.requests_per_day,
+            quota_window_s=args.quota_window_s,
+            quota_day_s=args.quota_day_s,
         )
         if (args.throttle_all_after is None) != (args.throttle_all_for is None):
             raise ValueError("--throttle-all-after and --throttle-all-for go together")

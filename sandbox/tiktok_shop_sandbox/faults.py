@@ -92,17 +92,108 @@ class Bucket:
         return self.tokens >= 1.0
 
 
+class Budget:
+    """``limit`` requests per app x shop in each fixed window of ``window_s`` seconds, the windows counted from
+    ``epoch`` (a ``time.monotonic()``): window k is [epoch + k * window_s, epoch + (k + 1) * window_s)."""
+
+    def __init__(self, limit: int, window_s: float, epoch: float):
+        self.limit = limit
+        self.window_s = window_s
+        self.epoch = epoch
+        self.used: dict = {}  # key -> (window index, requests counted in it)
+
+    def window(self, now: float) -> int:
+        return int((now - self.epoch) // self.window_s)
+
+    def used_in(self, key, now: float) -> int:
+        k, n = self.used.get(key, (None, 0))
+        return n if k == self.window(now) else 0
+
+    def spent(self, key, now: float) -> bool:
+        return self.used_in(key, now) >= self.limit
+
+    def take(self, key, now: float):
+        self.used[key] = (self.window(now), self.used_in(key, now) + 1)
+
+    def ends(self, now: float) -> float:
+        """When the window holding ``now`` ends (a ``time.monotonic()``)."""
+        return self.epoch + (self.window(now) + 1) * self.window_s
+
+
+def check_budget(name: str, limit, window_s) -> int | None:
+    if window_s is None or window_s <= 0:
+        raise ValueError(f"the window of {name} must be > 0 seconds")
+    if limit is None:
+        return None
+    if isinstance(limit, bool) or int(limit) != limit or limit < 1:
+        raise ValueError(f"{name} must be a whole number >= 1 (or None to disable)")
+    return int(limit)
+
+
 class RateLimiter:
     """Counts requests as TikTok does: per app x shop (``qps_per_shop``) and per app x shop x API
-    (``qps_per_endpoint``), each a token bucket; and, when scheduled, a platform-wide throttle that refuses
-    every API call for a while (``throttle_all``)."""
+    (``qps_per_endpoint``), each a token bucket; request budgets per app x shop over an hour and a day
+    (``set_budgets``); and, when scheduled, a platform-wide throttle that refuses every API call for a while
+    (``throttle_all``)."""
 
     def __init__(self, qps: float | None = None, qps_per_endpoint: float | None = None):
         self.lock = threading.Lock()
         self.set_qps(qps)
         self.set_qps_per_endpoint(qps_per_endpoint)
+        self.set_budgets()
         self._throttle: tuple[float, float] | None = None  # (after, for) seconds, from the first call after setting
         self._throttle_window: tuple[float, float] | None = None
+
+    def set_budgets(
+        self,
+        per_hour: int | None = None,
+        per_day: int | None = None,
+        hour_s: float = 3600.0,
+        day_s: float = 86400.0,
+    ):
+        """Budgets of requests per app x shop: ``per_hour`` in each window of ``hour_s`` seconds, ``per_day`` in
+        each of ``day_s``.  Fixed windows, the first starting now; the counts start again from zero."""
+        per_hour = check_budget("requests_per_hour", per_hour, hour_s)
+        per_day = check_budget("requests_per_day", per_day, day_s)
+        now = time.monotonic()
+        with self.lock:
+            self.budgets = {
+                name: Budget(limit, float(window_s), now)
+                for name, limit, window_s in (("hour", per_hour, hour_s), ("day", per_day, day_s))
+                if limit is not None
+            }
+
+    def realign_budgets(self):
+        """Starts the budgets' windows (and counts) again from now: the sandbox does at its start."""
+        now = time.monotonic()
+        with self.lock:
+            for budget in self.budgets.values():
+                budget.epoch, budget.used = now, {}
+
+    def budget(self, key) -> dict:
+        """What the budgets of ``key`` hold now: per budget (``hour``, ``day``) its limit, window, requests used
+        and left, and when its window resets; ``back_in_s``: how long until ``key`` is no longer refused by any
+        budget (0 if it is not)."""
+        with self.lock:
+            now = time.monotonic()
+            out: dict = {"hour": None, "day": None}
+            for name, budget in self.budgets.items():
+                used = budget.used_in(key, now)
+                out[name] = {
+                    "limit": budget.limit,
+                    "window_s": budget.window_s,
+                    "used": used,
+                    "remaining": max(0, budget.limit - used),
+                    "resets_in_s": budget.ends(now) - now,
+                }
+            back = now
+            while True:  # windows after this one are unused, so this ends within one step per budget
+                spent = [b for b in self.budgets.values() if b.used_in(key, back) >= b.limit]
+                if not spent:
+                    break
+                back = max(b.ends(back) for b in spent)
+            out["back_in_s"] = back - now
+            return out
 
     def set_qps(self, qps: float | None):
         if qps is not None and qps <= 0:
@@ -140,6 +231,11 @@ class RateLimiter:
                 buckets.append(self.endpoint_buckets.setdefault((key, endpoint), Bucket(self.qps_per_endpoint, now)))
             if not all([bucket.refill(now) for bucket in buckets]):
                 return False
+            budgets = self.budgets.values()
+            if any(budget.spent(key, now) for budget in budgets):
+                return False
             for bucket in buckets:
                 bucket.tokens -= 1.0
+            for budget in budgets:  # only requests let through count (a sandbox choice, docs/sandbox.md)
+                budget.take(key, now)
             return True
