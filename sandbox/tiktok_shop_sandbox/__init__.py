@@ -258,8 +258,15 @@ class Sandbox:
 
     # -- faults and limits ---------------------------------------------------------------------------------
 
-    def inject(self, kind: str, count: int = 1, path_contains: str | None = None):
-        self._core.faults.inject(kind, count, path_contains)
+    def inject(self, kind: str, count: int | None = 1, path_contains: str | None = None, shop_id: str | None = None):
+        """Queue ``kind`` for the next ``count`` matching calls; ``count=None``: every matching call, for good (a
+        sticky fault, until ``clear_faults``).  ``path_contains`` narrows to paths containing it (token-host paths
+        too), ``shop_id`` to the calls of that shop."""
+        self._core.faults.inject(kind, count, path_contains, shop_id)
+
+    def clear_faults(self):
+        """Forget every injected fault, sticky ones too (the random rate stays as set)."""
+        self._core.faults.clear()
 
     @property
     def timeout_fault_s(self) -> float:

@@ -17,6 +17,9 @@ KINDS = (
     "malformed_html",  # HTTP 200, an HTML page instead of JSON
     "malformed_empty",  # HTTP 200, empty body
     "expired_token",  # HTTP 401, code 105002 (once per injected fault)
+    # a server that lies (docs/sandbox.md)
+    "truncated",  # HTTP 200, the JSON cut at a seeded point, Content-Length saying that is all
+    "html_200",  # HTTP 200, an HTML page sent as application/json
 )
 # what --fault-rate draws from unless --fault-kinds says otherwise
 DEFAULT_RANDOM_KINDS = ("rate_limit", "unavailable", "internal", "drop")
@@ -36,10 +39,30 @@ def parse_kinds(kinds) -> tuple[str, ...]:
     return kinds
 
 
+class Queued:
+    """An injected fault: ``kind`` for the next ``remaining`` matching calls (``None``: every one, for good)."""
+
+    __slots__ = ("kind", "remaining", "path_contains", "shop_id")
+
+    def __init__(self, kind: str, remaining: int | None, path_contains: str | None, shop_id: str | None):
+        self.kind = kind
+        self.remaining = remaining
+        self.path_contains = path_contains
+        self.shop_id = shop_id
+
+    def matches(self, path: str, is_api: bool, shop_id: str | None) -> bool:
+        if self.shop_id is not None and self.shop_id != shop_id:
+            return False
+        return (self.path_contains is None and is_api) or (
+            self.path_contains is not None and self.path_contains in path
+        )
+
+
 class Faults:
     def __init__(self, rate: float = 0.0, kinds=None, seed: int = 1):
         self.lock = threading.Lock()
-        self.queue: list[list] = []  # [kind, remaining, path_contains]
+        self.queue: list[Queued] = []
+        self.seed = seed
         self.rng = random.Random(f"faults:{seed}")
         self.set_rate(rate, kinds)
 
@@ -52,28 +75,57 @@ class Faults:
             self.rate = rate
             self.kinds = kinds
 
-    def inject(self, kind: str, count: int = 1, path_contains: str | None = None):
+    def inject(self, kind: str, count: int | None = 1, path_contains: str | None = None, shop_id: str | None = None):
         parse_kinds([kind])
-        if count < 1:
+        if count is not None and count < 1:
             return
         with self.lock:
-            self.queue.append([kind, int(count), path_contains])
+            self.queue.append(Queued(kind, None if count is None else int(count), path_contains, shop_id))
 
-    def draw(self, path: str, is_api: bool) -> str | None:
-        """The fault to apply to this call, if any.  Queued faults come first (in injection order); those
-        without ``path_contains`` only match API calls, those with it match any path containing it (token
-        endpoints included).  The random rate applies to API calls only."""
+    def clear(self):
+        with self.lock:
+            self.queue.clear()
+
+    def draw(self, path: str, is_api: bool, shop_id: str | None = None) -> str | None:
+        return self.take(path, is_api, shop_id)[0]
+
+    def take(self, path: str, is_api: bool, shop_id: str | None = None) -> tuple[str | None, Queued | None]:
+        """The fault to apply to this call, if any, and the injection it came from (``None``: the random rate).
+        Queued faults come first (in injection order); those without ``path_contains`` only match API calls,
+        those with it match any path containing it (token endpoints included); those with ``shop_id`` only calls
+        to that shop.  The random rate applies to API calls only."""
         with self.lock:
             for entry in self.queue:
-                kind, _remaining, pc = entry
-                if (pc is None and is_api) or (pc is not None and pc in path):
-                    entry[1] -= 1
-                    if entry[1] <= 0:
-                        self.queue.remove(entry)
-                    return kind
+                if entry.matches(path, is_api, shop_id):
+                    if entry.remaining is not None:
+                        entry.remaining -= 1
+                        if entry.remaining <= 0:
+                            self.queue.remove(entry)
+                    return entry.kind, entry
             if is_api and self.rate > 0 and self.rng.random() < self.rate:
-                return self.rng.choice(self.kinds)
-        return None
+                return self.rng.choice(self.kinds), None
+        return None, None
+
+    def give_back(self, entry: Queued | None):
+        """An injected fault drawn for a call it could not apply to (a page with nothing to lie about) waits for
+        the next matching call."""
+        if entry is None or entry.remaining is None:
+            return
+        with self.lock:
+            entry.remaining += 1
+            if entry not in self.queue:
+                self.queue.insert(0, entry)
+
+    def rng_for(self, kind: str, method: str, path: str, query: dict, body: bytes) -> random.Random:
+        """The seeded choices of a lie (where to cut, which record): the same for the same seed and request,
+        whatever the order the calls come in."""
+        asked = sorted((k, v) for k, v in query.items() if k not in ("sign", "timestamp"))
+        return random.Random(f"{self.seed}:{kind}:{method}:{path}:{asked}:{body!r}")
+
+
+def truncated(body: bytes, rng: random.Random) -> bytes:
+    """A strict prefix of ``body``, at least one byte: never a whole JSON value (an object ends with its brace)."""
+    return body[: rng.randint(1, max(1, len(body) - 1))]
 
 
 class Bucket:

@@ -14,6 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from .auth import AuthError
+from .faults import truncated
 
 try:  # orjson encodes pages several times faster; the standard library's encoder is the fallback
     import orjson
@@ -183,8 +184,8 @@ class Core:
             return None
         return kind  # drop / malformed*: decided after the normal answer is computed
 
-    @staticmethod
-    def _post_fault(kind, resp: Response) -> Response:
+    def _post_fault(self, kind, resp: Response, call: tuple, entry: dict) -> Response:
+        """The normal answer ``resp`` to ``call`` (method, path, query, body), altered by the fault ``kind``."""
         if kind == "drop":
             resp.action = "drop"
             resp.code = None
@@ -196,6 +197,13 @@ class Core:
             return Response(200, HTML_PAGE, "text/html")
         if kind == "malformed_empty":
             return Response(200, b"")
+        rng = self.faults.rng_for(kind, *call)
+        if kind == "truncated":
+            body = truncated(resp.body, rng)
+            entry["fault_detail"] = {"sent": len(body), "of": len(resp.body)}
+            return Response(200, body)
+        if kind == "html_200":
+            return Response(200, HTML_PAGE)
         return resp
 
     # -- token host ----------------------------------------------------------------------------------------
@@ -204,8 +212,9 @@ class Core:
         self._sleep(self.latency_ms / 1000.0)
         fault = self.faults.draw(path, is_api=False)
         post = None
+        entry: dict = {}
         if fault is not None:
-            r = self._apply_fault(fault, {})
+            r = self._apply_fault(fault, entry)
             if isinstance(r, Response):
                 return r
             post = r
@@ -217,7 +226,7 @@ class Core:
                 resp = Response(200, envelope(0, "success", data), code=0)
             except AuthError as exc:
                 resp = error(200, exc.code, exc.message)
-        return self._post_fault(post, resp) if post else resp
+        return self._post_fault(post, resp, (method, path, query, b""), entry) if post else resp
 
     # -- consent page (the seller's side of reference §1.1) -----------------------------------------------
 
@@ -265,7 +274,8 @@ class Core:
                 entry["body"] = json.loads(body)
             except (ValueError, UnicodeDecodeError):
                 entry["body"] = None
-        fault = self.faults.draw(path, is_api=True)
+        shop = self.world.shop_by_cipher.get(query.get("shop_cipher") or "")
+        fault, _source = self.faults.take(path, True, shop.id if shop is not None else None)
         post = None
         if fault is not None:
             r = self._apply_fault(fault, entry)
@@ -273,7 +283,7 @@ class Core:
                 return r
             post = r
         resp = self._checked(method, path, query, headers, body, content_type, route, res, repeated)
-        return self._post_fault(post, resp) if post else resp
+        return self._post_fault(post, resp, (method, path, query, body), entry) if post else resp
 
     def _checked(self, method, path, query, headers, body, content_type, route, res, repeated=()) -> Response:
         auth = self.auth
