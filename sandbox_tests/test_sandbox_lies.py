@@ -4,13 +4,17 @@ logged with its kind, per request (a retry gets the truth) and leaving the groun
 from __future__ import annotations
 
 import json
+import threading
+import time
 
 import pytest
+import requests
 
 from .truth import by_id
 
 ORDERS = "/order/202309/orders/search"
 SHOPS = "/authorization/202309/shops"
+ORDER_PAGE = {"page_size": 5, "sort_field": "update_time", "sort_order": "ASC"}
 
 
 @pytest.fixture
@@ -23,7 +27,7 @@ def sbx(box):
 
 
 def orders_page(c, cipher, token=None):
-    params = {"page_size": 5, "sort_field": "update_time", "sort_order": "ASC"}
+    params = dict(ORDER_PAGE)
     if token:
         params["page_token"] = token
     return c.request("POST", ORDERS, params, {}, shop_cipher=cipher)
@@ -87,3 +91,59 @@ def test_random_lies_are_drawn_like_other_faults_and_leave_the_truth_alone(sbx, 
     assert all(r.json()["code"] == 0 for r in good)
     s.set_fault_rate(0.0)
     assert by_id(s.records("orders")[s.shops[0]["id"]]) == truth
+
+
+def test_slow_body_trickles_in_over_longer_than_a_read_timeout_yet_never_trips_it(sbx):
+    s, c = sbx
+    cipher = s.shops[0]["cipher"]
+    whole = orders_page(c, cipher).json()["data"]
+    s.slow_body_s = 1.0
+    try:
+        s.inject("slow_body")
+        t0 = time.monotonic()
+        r = c.request("POST", ORDERS, ORDER_PAGE, {}, shop_cipher=cipher, timeout=0.5, stream=True)
+        first = r.raw.read(1)
+        first_after = time.monotonic() - t0
+        rest = r.raw.read()  # no read waits 0.5 s for bytes, though all of them take twice that
+        took = time.monotonic() - t0
+    finally:
+        s.slow_body_s = 90
+    assert r.status_code == 200 and first_after < 0.3
+    assert 0.95 <= took < 3, took
+    assert json.loads(first + rest)["data"] == whole  # all there, in the end
+    assert s.requests[-1]["fault"] == "slow_body"
+    t0 = time.monotonic()
+    assert orders_page(c, cipher).json()["data"] == whole
+    assert time.monotonic() - t0 < 0.5
+
+
+def test_a_stopping_sandbox_cuts_a_slow_body_short(fresh):
+    s, c = fresh(orders=5, shops=1, slow_body_s=30)
+    s.inject("slow_body")
+    got: dict = {}
+
+    def read():
+        try:
+            r = c.request("GET", SHOPS, timeout=5, stream=True)
+            got["body"] = b"".join(r.iter_content(chunk_size=None))
+        except requests.RequestException as exc:
+            got["error"] = exc
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    time.sleep(0.3)
+    t0 = time.monotonic()
+    s.stop()
+    reader.join(timeout=5)
+    assert not reader.is_alive() and time.monotonic() - t0 < 2
+    assert "error" in got or len(got["body"]) < 200
+
+
+def test_slow_body_s_is_an_option_of_the_sandbox_and_its_command_line():
+    from tiktok_shop_sandbox import Sandbox
+    from tiktok_shop_sandbox.__main__ import build_parser
+
+    assert build_parser().parse_args(["--slow-body-s", "2.5"]).slow_body_s == 2.5
+    assert build_parser().parse_args([]).slow_body_s == 90.0
+    with pytest.raises(ValueError):
+        Sandbox(orders=1, shops=1, slow_body_s=0)

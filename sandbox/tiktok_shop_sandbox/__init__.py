@@ -84,6 +84,7 @@ class Sandbox:
         requests_per_day: int | None = None,
         quota_window_s: float = 3600.0,
         quota_day_s: float = 86400.0,
+        slow_body_s: float = 90.0,
     ):
         # the options are checked before the world is made
         if empty_body_signing not in EMPTY_BODY_READINGS:
@@ -124,6 +125,7 @@ class Sandbox:
             today=today,
         )
         self._core.redirect_url = redirect_url
+        self.slow_body_s = slow_body_s
         self._host, self._port = host, port
         self._server = None
         self._thread = None
@@ -275,6 +277,17 @@ class Sandbox:
     @timeout_fault_s.setter
     def timeout_fault_s(self, value: float):
         self._core.timeout_fault_s = float(value)
+
+    @property
+    def slow_body_s(self) -> float:
+        """How long the body of a ``slow_body`` fault takes to arrive, first byte to last (default 90 s)."""
+        return self._core.slow_body_s
+
+    @slow_body_s.setter
+    def slow_body_s(self, value: float):
+        if not value > 0:
+            raise ValueError("slow_body_s must be > 0 seconds")
+        self._core.slow_body_s = float(value)
 
     def expire_access_tokens(self):
         self._auth.expire_all()

@@ -63,6 +63,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--throttle-all-for", type=float, default=None, help="seconds the platform-wide throttle lasts")
     p.add_argument("--fault-rate", type=float, default=0.0, help="fraction of API calls given a random fault")
     p.add_argument("--fault-kinds", default=None, help=f"comma list restricting the random faults ({', '.join(KINDS)})")
+    p.add_argument(
+        "--slow-body-s",
+        type=float,
+        default=90.0,
+        help="how long the body of a slow_body fault trickles in, first byte to last (default 90)",
+    )
     p.add_argument("--token-ttl-s", type=int, default=604800, help="access-token lifetime (default 604800)")
     p.add_argument(
         "--redirect-url",
@@ -148,6 +154,7 @@ def main(argv=None) -> int:
             requests_per_day=args.requests_per_day,
             quota_window_s=args.quota_window_s,
             quota_day_s=args.quota_day_s,
+            slow_body_s=args.slow_body_s,
         )
         if (args.throttle_all_after is None) != (args.throttle_all_for is None):
             raise ValueError("--throttle-all-after and --throttle-all-for go together")

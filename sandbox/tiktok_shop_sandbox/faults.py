@@ -20,6 +20,7 @@ KINDS = (
     # a server that lies (docs/sandbox.md)
     "truncated",  # HTTP 200, the JSON cut at a seeded point, Content-Length saying that is all
     "html_200",  # HTTP 200, an HTML page sent as application/json
+    "slow_body",  # the normal answer, its body trickling in over Sandbox.slow_body_s
 )
 # what --fault-rate draws from unless --fault-kinds says otherwise
 DEFAULT_RANDOM_KINDS = ("rate_limit", "unavailable", "internal", "drop")
@@ -121,6 +122,18 @@ class Faults:
         whatever the order the calls come in."""
         asked = sorted((k, v) for k, v in query.items() if k not in ("sign", "timestamp"))
         return random.Random(f"{self.seed}:{kind}:{method}:{path}:{asked}:{body!r}")
+
+
+# the longest pause between two pieces of a trickled body: a client's timeout between reads never fires
+TRICKLE_GAP_S = 0.1
+
+
+def trickle(body: bytes, duration_s: float) -> tuple[list[bytes], float]:
+    """``body`` in pieces, and the pause between two: the last piece arrives ``duration_s`` after the first."""
+    pieces = max(2, min(len(body), int(duration_s / TRICKLE_GAP_S) + 1))
+    size = -(-len(body) // pieces)
+    chunks = [body[i : i + size] for i in range(0, len(body), size)]
+    return chunks, duration_s / max(1, len(chunks) - 1)
 
 
 def truncated(body: bytes, rng: random.Random) -> bytes:

@@ -14,7 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from .auth import AuthError
-from .faults import truncated
+from .faults import trickle, truncated
 
 try:  # orjson encodes pages several times faster; the standard library's encoder is the fallback
     import orjson
@@ -73,7 +73,7 @@ class Response:
         self.body = body
         self.content_type = content_type
         self.code = code
-        self.action = action  # None | "drop"
+        self.action = action  # None | "drop" | "trickle"
         self.headers = headers or {}
 
 
@@ -124,6 +124,7 @@ class Core:
         self.version_unavailable_in = {v: frozenset(regions) for v, regions in (version_unavailable_in or {}).items()}
         self.today = today
         self.timeout_fault_s = 30.0
+        self.slow_body_s = 90.0  # longer than the usual read timeouts (60 s)
         self.stop_event = threading.Event()
         self.log_lock = threading.Lock()
         self.log: list[dict] = []
@@ -204,6 +205,9 @@ class Core:
             return Response(200, body)
         if kind == "html_200":
             return Response(200, HTML_PAGE)
+        if kind == "slow_body":
+            resp.action = "trickle"
+            return resp
         return resp
 
     # -- token host ----------------------------------------------------------------------------------------
@@ -432,11 +436,25 @@ class Handler(BaseHTTPRequestHandler):
                 except OSError:
                     pass
                 return
+            if resp.action == "trickle":
+                self.end_headers()
+                self._trickle(resp.body)
+                return
             # headers and body in one write (no small-segment / delayed-ACK stalls on keep-alive connections)
             self._headers_buffer.append(b"\r\n" + (resp.body if self.command != "HEAD" else b""))
             self.flush_headers()
         except (BrokenPipeError, ConnectionResetError, OSError):
             self.close_connection = True
+
+    def _trickle(self, body: bytes):
+        """The body in pieces over ``core.slow_body_s``; a stopping sandbox closes the connection instead."""
+        chunks, gap = trickle(body, self.core.slow_body_s)
+        for i, chunk in enumerate(chunks):
+            if i and self.core.stop_event.wait(gap):
+                self.close_connection = True
+                return
+            self.wfile.write(chunk)
+            self.wfile.flush()
 
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = _serve
 
