@@ -26,8 +26,8 @@ def sbx(box):
     s.set_fault_rate(0.0)
 
 
-def orders_page(c, cipher, token=None):
-    params = dict(ORDER_PAGE)
+def orders_page(c, cipher, token=None, **over):
+    params = dict(ORDER_PAGE, **over)
     if token:
         params["page_token"] = token
     return c.request("POST", ORDERS, params, {}, shop_cipher=cipher)
@@ -147,3 +147,101 @@ def test_slow_body_s_is_an_option_of_the_sandbox_and_its_command_line():
     assert build_parser().parse_args([]).slow_body_s == 90.0
     with pytest.raises(ValueError):
         Sandbox(orders=1, shops=1, slow_body_s=0)
+
+
+def page_data(c, cipher, token=None, **over):
+    r = orders_page(c, cipher, token, **over)
+    assert r.status_code == 200
+    body = r.json()
+    assert body["code"] == 0, body
+    return body["data"]
+
+
+def test_token_loop_leads_back_to_the_first_page_once(sbx):
+    s, c = sbx
+    cipher = s.shops[0]["cipher"]
+    first = page_data(c, cipher)
+    second = page_data(c, cipher, first["next_page_token"])
+    s.inject("token_loop")
+    looped = page_data(c, cipher, first["next_page_token"])
+    assert looped["orders"] == second["orders"]  # the page itself is right
+    assert looped["next_page_token"] not in ("", second["next_page_token"])
+    assert s.requests[-1]["fault"] == "token_loop"
+    back = page_data(c, cipher, looped["next_page_token"])
+    assert back == first  # an earlier page, its real token onwards included
+    assert page_data(c, cipher, first["next_page_token"]) == second  # the retry is told the truth
+    s.inject("token_loop")
+    assert page_data(c, cipher)["next_page_token"] != first["next_page_token"]
+    assert page_data(c, cipher, page_data(c, cipher)["next_page_token"]) == second  # the first page: onto itself
+
+
+def test_a_page_lie_waits_for_a_page_it_can_tell(sbx):
+    s, c = sbx
+    cipher = s.shops[0]["cipher"]
+    s.inject("token_loop")
+    s.inject("wrong_type")
+    assert c.request("GET", SHOPS).json()["code"] == 0  # not a list page
+    everything = page_data(c, cipher, page_size=50)  # the last page: no token to lie with
+    assert everything["next_page_token"] == ""
+    assert [e.get("fault") for e in s.requests] == [None, None]  # one fault a call, in the order injected
+    first = page_data(c, cipher)  # the loop, at last: a first page leading onto itself
+    again = page_data(c, cipher, first["next_page_token"])  # wrong_type's turn
+    assert [r["id"] for r in again["orders"]] == [r["id"] for r in first["orders"]]
+    assert [e.get("fault") for e in s.requests[2:]] == ["token_loop", "wrong_type"]
+
+
+def lied_record(s, c, kind) -> tuple[dict, dict, dict]:
+    """A page of orders told with the fault ``kind``: the record it altered, as it is and as it was, and the fault's
+    detail; the rest of the page and a retry are the truth."""
+    cipher = s.shops[0]["cipher"]
+    clean = page_data(c, cipher)
+    s.inject(kind)
+    lied = page_data(c, cipher)
+    entry = s.requests[-1]
+    assert entry["fault"] == kind
+    i = entry["fault_detail"]["record"]
+    assert [n for n, (a, b) in enumerate(zip(clean["orders"], lied["orders"], strict=True)) if a != b] == [i]
+    assert page_data(c, cipher) == clean
+    return lied["orders"][i], clean["orders"][i], entry["fault_detail"]
+
+
+def test_missing_cursor_leaves_the_cursor_fields_out_of_one_record(sbx):
+    record, was, detail = lied_record(*sbx, "missing_cursor")
+    assert record["id"] == detail["id"] and set(detail["removed"]) == {"update_time", "create_time"}
+    assert {k: v for k, v in was.items() if k not in detail["removed"]} == record
+
+
+def test_wrong_type_sends_a_string_field_as_a_number(sbx):
+    record, was, detail = lied_record(*sbx, "wrong_type")
+    before, now = was[detail["field"]], record[detail["field"]]
+    assert isinstance(before, str) and isinstance(now, int | float) and not isinstance(now, bool)
+    assert str(now) == before or float(before) == now
+    assert detail["was"] == before and detail["id"] == was["id"]
+
+
+@pytest.mark.parametrize("kind", ["missing_cursor", "wrong_type"])
+def test_page_lies_are_seeded_by_the_request(sbx, kind):
+    s, c = sbx
+    cipher = s.shops[0]["cipher"]
+    details = []
+    for token in ("", "", page_data(c, cipher)["next_page_token"]):
+        s.inject(kind)
+        page_data(c, cipher, token)
+        details.append(s.requests[-1]["fault_detail"])
+    assert details[0] == details[1]
+    assert details[2]["id"] != details[0]["id"]
+
+
+def test_page_lies_at_random_leave_the_ground_truth_alone(sbx):
+    s, c = sbx
+    cipher, shop_id = s.shops[0]["cipher"], s.shops[0]["id"]
+    truth = s.records("orders")[shop_id]
+    s.set_fault_rate(0.6, kinds=["token_loop", "missing_cursor", "wrong_type"])
+    for _ in range(30):
+        page_data(c, cipher)
+    kinds = {e.get("fault") for e in s.requests}
+    assert kinds == {None, "token_loop", "missing_cursor", "wrong_type"}
+    s.set_fault_rate(0.0)
+    assert s.records("orders")[shop_id] == truth
+    served, _pages = c.page_all("POST", ORDERS, ORDER_PAGE, {}, key="orders", shop_cipher=cipher)
+    assert by_id(served) == by_id(truth)

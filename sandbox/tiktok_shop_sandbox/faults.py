@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 import threading
 import time
 
@@ -21,7 +22,12 @@ KINDS = (
     "truncated",  # HTTP 200, the JSON cut at a seeded point, Content-Length saying that is all
     "html_200",  # HTTP 200, an HTML page sent as application/json
     "slow_body",  # the normal answer, its body trickling in over Sandbox.slow_body_s
+    # these alter a list page (docs/sandbox.md), and wait for one
+    "token_loop",  # next_page_token leads back to the first page
+    "missing_cursor",  # a record without its cursor fields
+    "wrong_type",  # a string field of a record sent as a number
 )
+PAGE_LIES = ("token_loop", "missing_cursor", "wrong_type")
 # what --fault-rate draws from unless --fault-kinds says otherwise
 DEFAULT_RANDOM_KINDS = ("rate_limit", "unavailable", "internal", "drop")
 
@@ -139,6 +145,49 @@ def trickle(body: bytes, duration_s: float) -> tuple[list[bytes], float]:
 def truncated(body: bytes, rng: random.Random) -> bytes:
     """A strict prefix of ``body``, at least one byte: never a whole JSON value (an object ends with its brace)."""
     return body[: rng.randint(1, max(1, len(body) - 1))]
+
+
+# a string TikTok sends holding a number (ids, amounts, Unix seconds as strings): what wrong_type sends as one
+NUMBER = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?")
+
+
+def records_of(data: dict) -> list:
+    """The records of a list page: the first list of objects in its ``data``."""
+    for value in data.values():
+        if isinstance(value, list) and value and all(isinstance(r, dict) for r in value):
+            return value
+    return []
+
+
+def lie_about_page(kind: str, data: dict, sort_field: str, first_page_token: str, rng: random.Random) -> dict | None:
+    """Alters a list page's ``data`` in place as the fault ``kind`` says; what it did (the log's
+    ``fault_detail``), or ``None`` if the page holds nothing to lie about."""
+    if kind == "token_loop":
+        if not data.get("next_page_token"):
+            return None
+        data["next_page_token"] = first_page_token
+        return {"next_page_token": "leads to the first page"}
+    records = records_of(data)
+    if kind == "missing_cursor":
+        # the field the page is sorted by, and the time fields an incremental read may take as its cursor
+        fields = list(dict.fromkeys((sort_field, "update_time", "create_time")))
+        chosen = [i for i, r in enumerate(records) if any(f in r for f in fields)]
+        if not chosen:
+            return None
+        i = rng.choice(chosen)
+        removed = [f for f in fields if records[i].pop(f, None) is not None]
+        return {"record": i, "id": records[i].get("id"), "removed": removed}
+    if kind == "wrong_type":
+        chosen = [
+            (i, k) for i, r in enumerate(records) for k, v in r.items() if isinstance(v, str) and NUMBER.fullmatch(v)
+        ]
+        if not chosen:
+            return None
+        i, k = rng.choice(chosen)
+        detail = {"record": i, "id": records[i].get("id"), "field": k, "was": records[i][k]}
+        records[i][k] = float(detail["was"]) if "." in detail["was"] else int(detail["was"])
+        return detail
+    raise ValueError(f"{kind} is not a lie about a page")
 
 
 class Bucket:

@@ -14,7 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from .auth import AuthError
-from .faults import trickle, truncated
+from .faults import PAGE_LIES, lie_about_page, trickle, truncated
 
 try:  # orjson encodes pages several times faster; the standard library's encoder is the fallback
     import orjson
@@ -64,7 +64,7 @@ def request_id() -> str:
 
 
 class Response:
-    __slots__ = ("status", "body", "content_type", "code", "action", "headers")
+    __slots__ = ("status", "body", "content_type", "code", "action", "headers", "listing")
 
     def __init__(
         self, status: int, body: bytes, content_type: str = "application/json", code=None, action=None, headers=None
@@ -75,6 +75,7 @@ class Response:
         self.code = code
         self.action = action  # None | "drop" | "trickle"
         self.headers = headers or {}
+        self.listing: tuple[str, str] | None = None  # (binding, sort field) of a list page
 
 
 def envelope(code: int, message: str, data=None) -> bytes:
@@ -185,7 +186,7 @@ class Core:
             return None
         return kind  # drop / malformed*: decided after the normal answer is computed
 
-    def _post_fault(self, kind, resp: Response, call: tuple, entry: dict) -> Response:
+    def _post_fault(self, kind, resp: Response, call: tuple, entry: dict, source=None) -> Response:
         """The normal answer ``resp`` to ``call`` (method, path, query, body), altered by the fault ``kind``."""
         if kind == "drop":
             resp.action = "drop"
@@ -208,7 +209,23 @@ class Core:
         if kind == "slow_body":
             resp.action = "trickle"
             return resp
+        if kind in PAGE_LIES:
+            return self._lie_about_page(kind, resp, rng, entry, source)
         return resp
+
+    def _lie_about_page(self, kind, resp: Response, rng, entry: dict, source) -> Response:
+        detail = None
+        if resp.code == 0 and resp.listing is not None:
+            obj = json.loads(resp.body)
+            binding, sort_field = resp.listing
+            first_page = self.state.codec.encode(binding, (), 0)
+            detail = lie_about_page(kind, obj["data"], sort_field, first_page, rng)
+        if detail is None:  # nothing to lie about here: the next matching call gets the injected fault
+            entry.pop("fault", None)
+            self.faults.give_back(source)
+            return resp
+        entry["fault_detail"] = detail
+        return Response(200, _dumps(obj), code=0)
 
     # -- token host ----------------------------------------------------------------------------------------
 
@@ -279,7 +296,7 @@ class Core:
             except (ValueError, UnicodeDecodeError):
                 entry["body"] = None
         shop = self.world.shop_by_cipher.get(query.get("shop_cipher") or "")
-        fault, _source = self.faults.take(path, True, shop.id if shop is not None else None)
+        fault, source = self.faults.take(path, True, shop.id if shop is not None else None)
         post = None
         if fault is not None:
             r = self._apply_fault(fault, entry)
@@ -287,7 +304,7 @@ class Core:
                 return r
             post = r
         resp = self._checked(method, path, query, headers, body, content_type, route, res, repeated)
-        return self._post_fault(post, resp, (method, path, query, body), entry) if post else resp
+        return self._post_fault(post, resp, (method, path, query, body), entry, source) if post else resp
 
     def _checked(self, method, path, query, headers, body, content_type, route, res, repeated=()) -> Response:
         auth = self.auth
@@ -376,7 +393,9 @@ class Core:
             data = route.handler(ctx)
         except ApiError as exc:
             return error(exc.http, exc.code, exc.message)
-        return Response(200, envelope(0, "Success", data), code=0)
+        resp = Response(200, envelope(0, "Success", data), code=0)
+        resp.listing = ctx.listing
+        return resp
 
 
 class Handler(BaseHTTPRequestHandler):
