@@ -29,6 +29,16 @@ def box():
 
 
 @pytest.fixture
+def clean_box(box):
+    """``box`` with an empty request log, and no fault left behind (injected, permanent or at random)."""
+    s, c = box
+    s.clear_requests()
+    yield s, c
+    s.clear_faults()
+    s.set_fault_rate(0.0)
+
+
+@pytest.fixture
 def fresh():
     """Factory for a private sandbox + client (for tests that change state)."""
     made = []

@@ -17,15 +17,6 @@ SHOPS = "/authorization/202309/shops"
 ORDER_PAGE = {"page_size": 5, "sort_field": "update_time", "sort_order": "ASC"}
 
 
-@pytest.fixture
-def sbx(box):
-    s, c = box
-    s.clear_requests()
-    yield s, c
-    s.clear_faults()
-    s.set_fault_rate(0.0)
-
-
 def orders_page(c, cipher, token=None, **over):
     params = dict(ORDER_PAGE, **over)
     if token:
@@ -33,8 +24,8 @@ def orders_page(c, cipher, token=None, **over):
     return c.request("POST", ORDERS, params, {}, shop_cipher=cipher)
 
 
-def test_truncated_is_a_200_whose_json_stops_short_and_the_retry_is_whole(sbx):
-    s, c = sbx
+def test_truncated_is_a_200_whose_json_stops_short_and_the_retry_is_whole(clean_box):
+    s, c = clean_box
     cipher = s.shops[0]["cipher"]
     whole = orders_page(c, cipher)
     s.inject("truncated")
@@ -50,8 +41,8 @@ def test_truncated_is_a_200_whose_json_stops_short_and_the_retry_is_whole(sbx):
     assert orders_page(c, cipher).json()["data"] == whole.json()["data"]  # not sticky
 
 
-def test_truncated_cuts_where_its_seed_says(sbx):
-    s, c = sbx
+def test_truncated_cuts_where_its_seed_says(clean_box):
+    s, c = clean_box
     cipher = s.shops[0]["cipher"]
     lengths = []
     for _ in range(2):
@@ -65,8 +56,8 @@ def test_truncated_cuts_where_its_seed_says(sbx):
     assert len(other.content) != lengths[0]
 
 
-def test_html_200_is_an_html_page_sent_as_json(sbx):
-    s, c = sbx
+def test_html_200_is_an_html_page_sent_as_json(clean_box):
+    s, c = clean_box
     s.inject("html_200")
     r = c.request("GET", SHOPS)
     assert r.status_code == 200 and "application/json" in r.headers["Content-Type"]
@@ -78,8 +69,8 @@ def test_html_200_is_an_html_page_sent_as_json(sbx):
 
 
 @pytest.mark.parametrize("kind", ["truncated", "html_200"])
-def test_random_lies_are_drawn_like_other_faults_and_leave_the_truth_alone(sbx, kind):
-    s, c = sbx
+def test_random_lies_are_drawn_like_other_faults_and_leave_the_truth_alone(clean_box, kind):
+    s, c = clean_box
     cipher = s.shops[0]["cipher"]
     truth = by_id(s.records("orders")[s.shops[0]["id"]])
     s.set_fault_rate(0.5, kinds=[kind])
@@ -93,8 +84,8 @@ def test_random_lies_are_drawn_like_other_faults_and_leave_the_truth_alone(sbx, 
     assert by_id(s.records("orders")[s.shops[0]["id"]]) == truth
 
 
-def test_slow_body_trickles_in_over_longer_than_a_read_timeout_yet_never_trips_it(sbx):
-    s, c = sbx
+def test_slow_body_trickles_in_over_longer_than_a_read_timeout_yet_never_trips_it(clean_box):
+    s, c = clean_box
     cipher = s.shops[0]["cipher"]
     whole = orders_page(c, cipher).json()["data"]
     s.slow_body_s = 1.0
@@ -157,8 +148,8 @@ def page_data(c, cipher, token=None, **over):
     return body["data"]
 
 
-def test_token_loop_leads_back_to_the_first_page_once(sbx):
-    s, c = sbx
+def test_token_loop_leads_back_to_the_first_page_once(clean_box):
+    s, c = clean_box
     cipher = s.shops[0]["cipher"]
     first = page_data(c, cipher)
     second = page_data(c, cipher, first["next_page_token"])
@@ -175,8 +166,8 @@ def test_token_loop_leads_back_to_the_first_page_once(sbx):
     assert page_data(c, cipher, page_data(c, cipher)["next_page_token"]) == second  # the first page: onto itself
 
 
-def test_a_page_lie_waits_for_a_page_it_can_tell(sbx):
-    s, c = sbx
+def test_a_page_lie_waits_for_a_page_it_can_tell(clean_box):
+    s, c = clean_box
     cipher = s.shops[0]["cipher"]
     s.inject("token_loop")
     s.inject("wrong_type")
@@ -205,14 +196,14 @@ def lied_record(s, c, kind) -> tuple[dict, dict, dict]:
     return lied["orders"][i], clean["orders"][i], entry["fault_detail"]
 
 
-def test_missing_cursor_leaves_the_cursor_fields_out_of_one_record(sbx):
-    record, was, detail = lied_record(*sbx, "missing_cursor")
+def test_missing_cursor_leaves_the_cursor_fields_out_of_one_record(clean_box):
+    record, was, detail = lied_record(*clean_box, "missing_cursor")
     assert record["id"] == detail["id"] and set(detail["removed"]) == {"update_time", "create_time"}
     assert {k: v for k, v in was.items() if k not in detail["removed"]} == record
 
 
-def test_wrong_type_sends_a_string_field_as_a_number(sbx):
-    record, was, detail = lied_record(*sbx, "wrong_type")
+def test_wrong_type_sends_a_string_field_as_a_number(clean_box):
+    record, was, detail = lied_record(*clean_box, "wrong_type")
     before, now = was[detail["field"]], record[detail["field"]]
     assert isinstance(before, str) and isinstance(now, int | float) and not isinstance(now, bool)
     assert str(now) == before or float(before) == now
@@ -220,8 +211,8 @@ def test_wrong_type_sends_a_string_field_as_a_number(sbx):
 
 
 @pytest.mark.parametrize("kind", ["missing_cursor", "wrong_type"])
-def test_page_lies_are_seeded_by_the_request(sbx, kind):
-    s, c = sbx
+def test_page_lies_are_seeded_by_the_request(clean_box, kind):
+    s, c = clean_box
     cipher = s.shops[0]["cipher"]
     details = []
     for token in ("", "", page_data(c, cipher)["next_page_token"]):
@@ -232,8 +223,8 @@ def test_page_lies_are_seeded_by_the_request(sbx, kind):
     assert details[2]["id"] != details[0]["id"]
 
 
-def test_page_lies_at_random_leave_the_ground_truth_alone(sbx):
-    s, c = sbx
+def test_page_lies_at_random_leave_the_ground_truth_alone(clean_box):
+    s, c = clean_box
     cipher, shop_id = s.shops[0]["cipher"], s.shops[0]["id"]
     truth = s.records("orders")[shop_id]
     s.set_fault_rate(0.6, kinds=["token_loop", "missing_cursor", "wrong_type"])

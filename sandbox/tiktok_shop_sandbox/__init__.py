@@ -267,8 +267,23 @@ class Sandbox:
         self._core.faults.inject(kind, count, path_contains, shop_id)
 
     def clear_faults(self):
-        """Forget every injected fault, sticky ones too (the random rate stays as set)."""
+        """Forget every injected fault, sticky ones too, and every ``overstate_total_count`` (the random rate
+        stays as set)."""
         self._core.faults.clear()
+        self._core.total_count_excess = []
+
+    def fail_always(self, path_contains: str, kind: str = "server_error", shop_id: str | None = None):
+        """Every API call whose path contains ``path_contains`` (of the shop ``shop_id``, if given) is answered
+        with the fault ``kind``, for good (until ``clear_faults``): one endpoint that fails permanently."""
+        self.inject(kind, None, path_contains, shop_id)
+
+    def overstate_total_count(self, extra: int, path_contains: str | None = None, shop_id: str | None = None):
+        """List pages (of paths containing ``path_contains``, of the shop ``shop_id``, if given) say in
+        ``total_count`` ``extra`` records more than the query has: every page of it, until ``clear_faults``.
+        The pages and ``records`` hold what there is."""
+        if isinstance(extra, bool) or int(extra) != extra or extra < 1:
+            raise ValueError("extra must be a whole number >= 1")
+        self._core.total_count_excess = [*self._core.total_count_excess, (int(extra), path_contains, shop_id)]
 
     @property
     def timeout_fault_s(self) -> float:

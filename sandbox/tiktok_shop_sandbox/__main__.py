@@ -69,6 +69,21 @@ def build_parser() -> argparse.ArgumentParser:
         default=90.0,
         help="how long the body of a slow_body fault trickles in, first byte to last (default 90)",
     )
+    p.add_argument(
+        "--fail-always",
+        action="append",
+        default=[],
+        metavar="PATH[=KIND]",
+        help="every API call whose path contains PATH is answered with the fault KIND (default server_error: HTTP "
+        "500), for good; repeatable",
+    )
+    p.add_argument(
+        "--overstate-total-count",
+        action="append",
+        default=[],
+        metavar="PATH=EXTRA",
+        help="list pages of paths containing PATH say EXTRA records more in total_count than there are; repeatable",
+    )
     p.add_argument("--token-ttl-s", type=int, default=604800, help="access-token lifetime (default 604800)")
     p.add_argument(
         "--redirect-url",
@@ -122,6 +137,12 @@ def version_regions(values: list[str]) -> dict[str, list[str]]:
     return out
 
 
+def path_of(value: str, path: str, flag: str) -> str:
+    if not path.strip():
+        raise ValueError(f"{flag} wants a path (a part of one), not {value!r}")
+    return path.strip()
+
+
 def main(argv=None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -160,6 +181,14 @@ def main(argv=None) -> int:
             raise ValueError("--throttle-all-after and --throttle-all-for go together")
         if args.throttle_all_for is not None:
             sb.throttle_all(args.throttle_all_after, args.throttle_all_for)
+        for value in args.fail_always:
+            path, _, kind = value.partition("=")
+            sb.fail_always(path_of(value, path, "--fail-always"), kind.strip() or "server_error")
+        for value in args.overstate_total_count:
+            path, _, extra = value.partition("=")
+            if not extra.strip().isdigit():
+                raise ValueError(f"--overstate-total-count wants PATH=EXTRA, not {value!r}")
+            sb.overstate_total_count(int(extra), path_of(value, path, "--overstate-total-count"))
     except (ValueError, OSError) as exc:
         print(f"tiktok-shop-sandbox: {exc}", file=sys.stderr)
         return 2

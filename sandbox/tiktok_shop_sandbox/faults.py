@@ -18,6 +18,7 @@ KINDS = (
     "malformed_html",  # HTTP 200, an HTML page instead of JSON
     "malformed_empty",  # HTTP 200, empty body
     "expired_token",  # HTTP 401, code 105002 (once per injected fault)
+    "server_error",  # HTTP 500, code 36009003
     # a server that lies (docs/sandbox.md)
     "truncated",  # HTTP 200, the JSON cut at a seeded point, Content-Length saying that is all
     "html_200",  # HTTP 200, an HTML page sent as application/json
