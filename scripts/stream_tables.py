@@ -59,7 +59,7 @@ def cursor(declared: StreamDeclaration) -> str:
         return "—"
     of = "" if isinstance(declared.rows, (AsIs, Detail)) else f" of its `{parent_stream(declared)}` record"
     if isinstance(declared.rows, Batched):
-        of = f" (the `{declared.endpoint.time_filter}` of the `{parent_stream(declared)}` records naming it)"
+        of = f" (the `{declared.endpoint.time_filter}` of the first `{parent_stream(declared)}` record naming it)"
     window = lookback(declared.incremental.lookback_minutes)
     return f"`{declared.incremental.field}`{of}" + (f" ({window})" if window else "")
 
@@ -103,6 +103,7 @@ def read_as(declared: StreamDeclaration) -> str:
         notes.append(
             f"the `{rows.endpoint.records_key}` of each `{rows.reference}` the `{endpoint.records_key}` name"
             f"{f' ({where})' if where else ''}, once per sync, {rows.batch} ids a request"
+            + "".join(f", `{name}={value}`" for name, value in rows.endpoint.query.items())
         )
     if declared.enrolment:
         notes.append(

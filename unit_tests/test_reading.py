@@ -616,7 +616,7 @@ def fbt_record(number: int, order_id: str, kind: str = "INBOUND_ORDER") -> dict[
     return {"create_time": 2_000 + number, "goods": {"id": "g"}, "order": {"id": order_id, "type": kind}}
 
 
-def test_given_records_naming_inbound_orders_then_each_is_asked_once_in_batches_and_unonboarded_shops_skipped(
+def test_given_records_naming_inbound_orders_then_each_is_asked_once_in_full_batches_and_unonboarded_shops_skipped(
     caplog,
 ):
     # Page 1 (100 records): receipts of 60 inbound orders and customer orders; page 2: 20 of them again, 5 new ones.
@@ -629,9 +629,9 @@ def test_given_records_naming_inbound_orders_then_each_is_asked_once_in_batches_
         }
     )
     rows, cursor = Sync(api).read(STREAMS_BY_NAME["fbt_inbound_orders"])
-    assert [len(ids) for ids in api.inbound_asked] == [50, 10, 5]
+    assert [len(ids) for ids in api.inbound_asked] == [50, 15]  # full batches, whatever the pages; then the rest
     assert sorted(row["order_id"] for row in rows) == sorted(f"io-{n}" for n in range(65))
-    # Each row's cursor is the time of the first record of its page naming it; the shop's state their latest.
+    # Each row's cursor is the time of the first record naming it; the shop's state their latest.
     times = {row["order_id"]: row["record_create_time"] for row in rows}
     assert times["io-0"] == 2_000 and times["io-59"] == 2_059 and times["io-64"] == 2_124
     assert cursor.state == {"1": {"record_create_time": 2_124}}

@@ -69,9 +69,9 @@ class Followed:
 @dataclass(frozen=True)
 class Batched:
     """The records that the stream's records name in `reference` (a dotted path), where `where` holds (dotted path →
-    value), each read once per shop and sync: up to `batch` ids comma-joined in the query parameter `parameter` of
-    one call of `endpoint`, for the ids each page names. The records of its answers (their id in `id_field`) are the
-    rows, with the stream's cursor field holding the earliest time (the endpoint's `time_filter` field) of the page's
+    value), each read once per shop and sync: `batch` ids comma-joined in the query parameter `parameter` of one call
+    of `endpoint` (fewer for the last ones of a window). The records of its answers (their id in `id_field`) are the
+    rows, with the stream's cursor field holding the earliest time (the endpoint's `time_filter` field) of the
     records that named them: TikTok's inbound orders, from the FBT inventory records."""
 
     reference: str

@@ -88,6 +88,7 @@ class StreamReader:
         self._missing_scope = False
         self._followed_lock = threading.Lock()
         self._followed: dict[str, set[str]] = {}  # per shop, the ids `Followed` rows have read in this sync
+        self._pending: dict[str, dict[str, int]] = {}  # per shop, the ids `Batched` rows have yet to ask: their time
         self._snapshot_times: dict[str, int] = {}  # per shop, when this sync started reading it (`snapshot`)
 
     @property
@@ -261,6 +262,10 @@ class StreamReader:
         """The window's records, of each of the endpoint's queries (one, or one per value of its `Variants`)."""
         for filters in self.declaration.endpoint.queries:
             yield from self._records_of_window(shop, window, partition, whole=True, parents=parents, filters=filters)
+        rows = self.declaration.rows
+        if isinstance(rows, Batched):  # the last ids named, fewer than a batch
+            for row in self._asked(rows, shop, everything=True):
+                yield Record(row, self.name, partition)
 
     def _records_of_window(
         self,
@@ -388,17 +393,29 @@ class StreamReader:
             yield {**row, **keys, **taken} if keys or taken else row
 
     def _batched_rows(self, rows: Batched, page: Page, shop: Shop) -> Iterator[Row]:
-        """The rows of the ids the page's records name, each id read once per sync, `rows.batch` ids a call."""
+        """The rows of the ids the page's records name, each id read once per sync: the ids wait until a batch is full
+        (or the window is read, `_asked`), so that a call asks `rows.batch` ids whatever the pages that named them."""
         time_field = self.declaration.endpoint.time_filter or ""
-        earliest: dict[str, int] = {}  # id → the earliest time of the page's records naming it
+        with self._followed_lock:
+            pending = self._pending.setdefault(shop.id, {})
         for record in page.records:
             reference, value = dotted(record, rows.reference), record.get(time_field)
             named = all(dotted(record, path) == wanted for path, wanted in rows.where.items())
-            if reference and named and isinstance(value, int):
-                earliest[str(reference)] = min(earliest.get(str(reference), value), value)
-        ids = [reference for reference in earliest if self._first_time(shop, reference)]
-        for start in range(0, len(ids), rows.batch):
-            batch = ids[start : start + rows.batch]
+            if not (reference and named and isinstance(value, int)):
+                continue
+            if str(reference) in pending:
+                pending[str(reference)] = min(pending[str(reference)], value)
+            elif self._first_time(shop, str(reference)):
+                pending[str(reference)] = value
+        yield from self._asked(rows, shop, everything=False)
+
+    def _asked(self, rows: Batched, shop: Shop, everything: bool) -> Iterator[Row]:
+        """The rows of the shop's pending ids, a full batch a call (and the rest too, if `everything`); each row's
+        cursor is the earliest time of the records that named its id."""
+        pending = self._pending.get(shop.id, {})
+        while len(pending) >= rows.batch or (everything and pending):
+            batch = list(pending)[: rows.batch]
+            earliest = {reference: pending.pop(reference) for reference in batch}
             params = {rows.parameter: ",".join(batch)}
             for page_read in self._api.pages(Query(rows.endpoint, shop, params=params)):
                 for item in page_read.records:
