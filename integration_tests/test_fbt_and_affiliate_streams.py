@@ -9,6 +9,7 @@ from collections import Counter
 
 import pytest
 from airbyte_cdk.models import SyncMode
+from airbyte_cdk.test.state_builder import StateBuilder
 
 from integration_tests.harness import catalog_of, config_for, run
 from integration_tests.truth import (
@@ -178,3 +179,20 @@ def test_a_second_sync_reads_only_the_records_and_inbound_orders_of_its_window(w
     assert by_key("fbt_inbound_orders", second_sync.records("fbt_inbound_orders")) == by_key(
         "fbt_inbound_orders", list(inbound_orders_named(world, since))
     )
+
+
+def test_a_sync_from_an_earlier_state_reads_the_inbound_orders_the_records_since_then_name(world, shops):
+    """From a state half way through the records: the inbound orders named by the records since then (less the
+    lookback), each with the time of the first of them, and none named only before."""
+    onboarded = shops[0]["id"]
+    times = sorted(row["create_time"] for row in world.records("fbt_inventory_records")[onboarded])
+    middle = times[len(times) // 2]
+    state = StateBuilder().with_stream_state("fbt_inbound_orders", {onboarded: {"record_create_time": middle}})
+    result = run("read", config_for(world), catalog_of({"fbt_inbound_orders": SyncMode.incremental}), state.build())
+    assert not result.output.errors, result.output.errors
+    expected = by_key(
+        "fbt_inbound_orders", list(inbound_orders_named(world, middle - 60 * CURSORS["fbt_inbound_orders"][1]))
+    )
+    assert expected and len(expected) < len(list(inbound_orders_named(world)))
+    assert by_key("fbt_inbound_orders", result.records("fbt_inbound_orders")) == expected
+    assert result.state_of("fbt_inbound_orders")[onboarded]["record_create_time"] == times[-1]

@@ -89,6 +89,7 @@ class StreamReader:
         self._followed_lock = threading.Lock()
         self._followed: dict[str, set[str]] = {}  # per shop, the ids `Followed` rows have read in this sync
         self._pending: dict[str, dict[str, int]] = {}  # per shop, the ids `Batched` rows have yet to ask: their time
+        self._read_to: dict[str, int] = {}  # per shop, the latest time of the records `Batched` rows came from
         self._snapshot_times: dict[str, int] = {}  # per shop, when this sync started reading it (`snapshot`)
 
     @property
@@ -266,6 +267,10 @@ class StreamReader:
         if isinstance(rows, Batched):  # the last ids named, fewer than a batch
             for row in self._asked(rows, shop, everything=True):
                 yield Record(row, self.name, partition)
+            # Every row is out: the window is read up to its latest record, whether that named an id or not.
+            latest = self._read_to.pop(shop.id, None)
+            if self._cursor and latest is not None:
+                self._cursor.read_through(shop.id, latest)
 
     def _records_of_window(
         self,
@@ -400,8 +405,10 @@ class StreamReader:
             pending = self._pending.setdefault(shop.id, {})
         for record in page.records:
             reference, value = dotted(record, rows.reference), record.get(time_field)
-            named = all(dotted(record, path) == wanted for path, wanted in rows.where.items())
-            if not (reference and named and isinstance(value, int)):
+            if not isinstance(value, int):
+                continue
+            self._read_to[shop.id] = max(self._read_to.get(shop.id, value), value)
+            if not (reference and all(dotted(record, path) == wanted for path, wanted in rows.where.items())):
                 continue
             if str(reference) in pending:
                 pending[str(reference)] = min(pending[str(reference)], value)
