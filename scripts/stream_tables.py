@@ -19,6 +19,7 @@ from source_tiktok_shop.catalog import STREAMS  # noqa: E402
 from source_tiktok_shop.reading.declarations import (  # noqa: E402
     DEFAULT_LOOKBACK_MINUTES,
     AsIs,
+    Batched,
     ChildPages,
     Detail,
     Followed,
@@ -59,6 +60,8 @@ def cursor(declared: StreamDeclaration) -> str:
     if declared.incremental is None:
         return "—"
     of = "" if isinstance(declared.rows, (AsIs, Detail)) else f" of its `{parent_stream(declared)}` record"
+    if isinstance(declared.rows, Batched):
+        of = f" (the `{declared.endpoint.time_filter}` of the first `{parent_stream(declared)}` record naming it)"
     window = lookback(declared.incremental.lookback_minutes)
     return f"`{declared.incremental.field}`{of}" + (f" ({window})" if window else "")
 
@@ -77,6 +80,8 @@ def endpoints(declared: StreamDeclaration) -> str:
         return f"{listed}, then {versions(rows.endpoint)} per record"
     if isinstance(rows, Followed):
         return f"{listed}, then {versions(rows.via.endpoint)} per record, then {versions(rows.endpoint)}"
+    if isinstance(rows, Batched):
+        return f"{listed}, then {versions(rows.endpoint)} per batch"
     return listed
 
 
@@ -95,6 +100,23 @@ def read_as(declared: StreamDeclaration) -> str:
         notes.append(
             f"the `{answer}` of each `{rows.reference}` the `{rows.via.endpoint.records_key}` name, once per sync"
         )
+    if isinstance(rows, Batched):
+        where = ", ".join(f"`{path}` {value}" for path, value in rows.where.items())
+        notes.append(
+            f"the `{rows.endpoint.records_key}` of each `{rows.reference}` the `{endpoint.records_key}` name"
+            f"{f' ({where})' if where else ''}, once per sync, {rows.batch} ids a request"
+            + "".join(f", `{name}={value}`" for name, value in rows.endpoint.query.items())
+        )
+    if declared.enrolment:
+        notes.append(
+            f"shops onboarded to {declared.enrolment.programme} only (`{declared.enrolment.endpoint.operation()}`)"
+        )
+    if declared.snapshot:
+        notes.append("a snapshot: `snapshot_time` on every row")
+    if declared.key_columns:
+        notes.append(", ".join(f"`{column}` from `{path}`" for column, path in declared.key_columns.items()))
+    if endpoint.page_index_total:
+        notes.append("paged by `page_index`")
     if endpoint.variants:
         values = ", ".join("not sent" if value is None else f"`{value}`" for value in endpoint.variants.values)
         notes.append(f"one query per `{endpoint.variants.parameter}`: {values}")

@@ -16,7 +16,7 @@ import pytest
 
 from source_tiktok_shop.catalog import STREAMS as CATALOG
 from source_tiktok_shop.catalog import STREAMS_BY_NAME
-from source_tiktok_shop.reading.declarations import AsIs, ChildPages, Detail, Nested, StreamDeclaration
+from source_tiktok_shop.reading.declarations import AsIs, Batched, ChildPages, Detail, Nested, StreamDeclaration
 from source_tiktok_shop.tiktok.endpoints import ENDPOINTS, Endpoint
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -69,7 +69,24 @@ def page_types(endpoint: Endpoint, fields: Mapping[str, str]) -> dict[str, str]:
 
 
 def record_of(declared: StreamDeclaration) -> Record:
-    """Where the rows of a declared stream come from and what the connector adds to them (reading/partitions.py)."""
+    """Where the rows of a declared stream come from and what the connector adds to them (reading/partitions.py):
+    by its row shape, then the columns every row of the stream gets (`key_columns`, `snapshot_time`)."""
+    record = shaped_record_of(declared)
+    model = records_model(record.operation, record.records_key)
+    if record.nested:
+        model = only_item(model.get(record.nested), record.nested)
+    keys = {column: nested_type(model, path) for column, path in declared.key_columns.items()}
+    snapshot = {"snapshot_time": "integer"} if declared.snapshot else {}
+    return record._replace(added={**record.added, **keys, **snapshot})
+
+
+def nested_type(model: Any, path: str) -> Any:
+    for name in path.split("."):
+        model = model[name]
+    return model
+
+
+def shaped_record_of(declared: StreamDeclaration) -> Record:
     rows, cursor, key = declared.rows, declared.cursor_field, declared.primary_key
     shop = {"shop_id": "string"}
     endpoint = declared.endpoint
@@ -78,6 +95,9 @@ def record_of(declared: StreamDeclaration) -> Record:
         return Record(endpoint.operation(), endpoint.records_key, None, {**added, **tagged(endpoint)}, key, cursor)
     if isinstance(rows, Detail):
         return Record(rows.endpoint.operation(), rows.endpoint.records_key, None, shop, key, cursor)
+    if isinstance(rows, Batched):  # the time of the records that named them, as the cursor
+        added = {**shop, cursor: "integer"} if cursor else shop
+        return Record(rows.endpoint.operation(), rows.endpoint.records_key, None, added, key, cursor)
     of_parent = {cursor: "integer"} if cursor else {}  # the parent record's cursor value
     if isinstance(rows, Nested):
         added = {**shop, rows.parent_key: "string", **of_parent}

@@ -70,7 +70,34 @@ class Followed:
     page_fields: Mapping[str, str] = field(default_factory=dict)
 
 
-RowShape = AsIs | Nested | Detail | ChildPages | Followed
+@dataclass(frozen=True)
+class Batched:
+    """The records that the stream's records name in `reference` (a dotted path), where `where` holds (dotted path →
+    value), each read once per shop and sync: `batch` ids comma-joined in the query parameter `parameter` of one call
+    of `endpoint` (fewer for the last ones of a window). The records of its answers (their id in `id_field`) are the
+    rows, with the stream's cursor field holding the earliest time (the endpoint's `time_filter` field) of the
+    records that named them: TikTok's inbound orders, from the FBT inventory records."""
+
+    reference: str
+    endpoint: Endpoint
+    parameter: str
+    batch: int
+    id_field: str
+    where: Mapping[str, str] = field(default_factory=dict)
+
+
+RowShape = AsIs | Nested | Detail | ChildPages | Followed | Batched
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    """A programme TikTok serves the stream's endpoints to only for the shops enrolled in it (Fulfilled by TikTok):
+    `endpoint` lists the regions a shop is enrolled in, as the `field` of its records. A shop whose region is not
+    among them is skipped for the stream, with no refused call."""
+
+    endpoint: Endpoint
+    field: str
+    programme: str
 
 
 @dataclass(frozen=True)
@@ -86,6 +113,13 @@ class StreamDeclaration:
     unavailable_in: frozenset[str] = frozenset()
     # Query parameters the user chooses in the config: parameter → config field (the analytics `currency`).
     query_from_config: Mapping[str, str] = field(default_factory=dict)
+    # A full refresh with no time to read from: each row gets `snapshot_time`, the Unix second the sync started
+    # reading that shop for this stream (docs/new-streams-design.md, decision 3).
+    snapshot: bool = False
+    # The programme a shop must be enrolled in for TikTok to serve it the endpoint (None: every shop).
+    enrolment: Enrolment | None = None
+    # Columns copied from a field nested in each row (column → dotted path), for a key TikTok nests (FBT's goods).
+    key_columns: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def cursor_field(self) -> str | None:
@@ -114,7 +148,8 @@ class StreamDeclaration:
         """The endpoints whose pages the stream reads (and may share with other streams reading them)."""
         rows = self.rows
         child = rows.via if isinstance(rows, Followed) else rows
-        return (self.endpoint.name, child.endpoint.name) if isinstance(child, ChildPages) else (self.endpoint.name,)
+        read = (self.endpoint.name, child.endpoint.name) if isinstance(child, ChildPages) else (self.endpoint.name,)
+        return (*read, self.enrolment.endpoint.name) if self.enrolment else read
 
     @property
     def splittable(self) -> bool:
