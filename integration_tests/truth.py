@@ -77,6 +77,12 @@ PRIMARY_KEYS: Mapping[str, tuple[str, ...]] = {
     "fbt_inbound_orders": ("shop_id", "order_id"),
     "open_collaboration_products": ("shop_id", "id"),
     "creator_outreach_records": ("shop_id", "id"),
+    # A day, an hour of a day; the score once per refresh, each metric once per evaluation window.
+    "customer_service_performance": ("shop_id", "date"),
+    "shop_performance_score": ("shop_id", "update_time"),
+    "shop_performance_score_metrics": ("shop_id", "metric_code", "end_evaluation_time"),
+    "shop_hourly_performance": ("shop_id", "date", "index"),
+    "live_overview_performance": ("shop_id", "date"),
 }
 # The columns TikTok nests a key's field in, which the rows carry at the top as well.
 KEY_COLUMNS: Mapping[str, Mapping[str, tuple[str, str]]] = {
@@ -106,6 +112,13 @@ CURSORS: Mapping[str, tuple[str, int]] = {
             "shop_live_performance",
         )
     },  # fmt: skip
+    **{
+        stream: ("date", 7 * DAY)
+        for stream in ("customer_service_performance", "shop_hourly_performance", "live_overview_performance")
+    },
+    # The time of the score's refresh and the end of a metric's window: a score is not revised once refreshed.
+    "shop_performance_score": ("update_time", 0),
+    "shop_performance_score_metrics": ("end_evaluation_time", 0),
 }
 # The streams each scope gives, as docs/tiktok-shop.md lists them (TikTok's scope of each endpoint).
 SCOPES: Mapping[str, tuple[str, ...]] = {
@@ -124,8 +137,10 @@ SCOPES: Mapping[str, tuple[str, ...]] = {
     "seller.promotion.info": ("promotion_activities", "coupons"),
     "data.shop_analytics.public.read": (
         "shop_performance", "shop_product_performance", "shop_sku_performance", "shop_video_performance",
-        "shop_live_performance",
+        "shop_live_performance", "shop_performance_score", "shop_performance_score_metrics", "shop_hourly_performance",
+        "live_overview_performance",
     ),
+    "seller.customer_service": ("customer_service_performance",),
     "seller.affiliate_collaboration.read": (
         "affiliate_orders", "affiliate_order_skus", "open_collaborations", "target_collaborations",
         "sample_applications", "open_collaboration_products", "creator_outreach_records",
@@ -162,6 +177,11 @@ DIRECT = {
     "fbt_inventory_records": "fbt_inventory_records",
     "open_collaboration_products": "open_collaboration_products",
     "creator_outreach_records": "creator_outreach_records",
+    # Days and hours with their `date`; none of the score for a shop of a market without it.
+    "customer_service_performance": "customer_service_performance",
+    "shop_performance_score": "shop_performance_score",
+    "shop_performance_score_metrics": "shop_performance_score_metrics",
+    "shop_hourly_performance": "shop_hourly_performance",
 }
 # The streams read at more than one API version (a shop whose market lacks the current one reads an older one).
 VERSIONED = ("returns", "cancellations")
@@ -218,6 +238,8 @@ def _rows(sandbox: Any, stream: str, versions: Mapping[str, str]) -> list[dict[s
             for row in _with_shop(sandbox.records(stream))
             if row["account_type"] == LIVE_ACCOUNT_TYPE
         ]
+    if stream == "live_overview_performance":  # a day's interval, with its day as `date`, as the connector adds it
+        return [{**row, "date": row["start_date"]} for row in _with_shop(sandbox.records(stream))]
     if stream == "target_collaborations":
         return [
             {**row, "collaboration_status": LISTED_UNDER[row["collaboration_status"]]}

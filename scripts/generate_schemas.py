@@ -59,6 +59,14 @@ WHAT = {
     "received",
     "open_collaboration_products": "A product of the affiliate marketplace of the shop's region, open to any creator",
     "creator_outreach_records": "An outreach of the shop to a creator this week: messages, invitations, pairing",
+    "customer_service_performance": "A day of the shop's chat support: sessions, response, satisfaction and the GMV"
+    " it guided",
+    "shop_performance_score": "The Shop Performance Score as TikTok last refreshed it: score, tier, dimensions,"
+    " benefits and top issues",
+    "shop_performance_score_metrics": "A metric of the Shop Performance Score over its evaluation window, with its"
+    " benchmarks",
+    "shop_hourly_performance": "An hour of the shop's sales and traffic",
+    "live_overview_performance": "A day of the shop's LIVE sales and traffic, every LIVE session of every account",
 }
 SNAPSHOT = (
     "When the sync started reading this shop for this stream (Unix seconds), the same for every row of a shop in "
@@ -303,6 +311,35 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
         "id": "The video id.",
         "gmv": "The GMV of orders placed from the video, a decimal string with its currency.",
         "video_post_time": "When the video was posted.",
+    },
+    "customer_service_performance": {
+        "date": DAY,
+        "response_percentage": "The share of the day's chat sessions first answered within 24 hours: a percentage as"
+        " a decimal string.",
+        "cs_guided_gmv": "The GMV of orders placed within 7 days of the shop's answer in chat: a decimal string in"
+        " `currency`.",
+    },
+    "shop_performance_score": {
+        "update_time": "When TikTok last refreshed the score. Unix time in seconds. The cursor of incremental syncs,"
+        " read from every answer (TikTok has no filter on it).",
+        "sps_score": "The score, 0 to 5, as a decimal string.",
+        "sps_tier": "The tier the score gives.",
+        "dimensions": "The score's dimensions, each the mean of its metrics (`shop_performance_score_metrics`).",
+    },
+    "shop_performance_score_metrics": {
+        "end_evaluation_time": "The end of the metric's evaluation window. Unix time in seconds. The cursor of"
+        " incremental syncs, read from every answer (TikTok has no filter on it).",
+        "metric_code": "The metric (SFCR, OTDR, AHT, NRR, ...).",
+        "value": "The metric's value, a decimal string in `value_unit`.",
+    },
+    "shop_hourly_performance": {
+        "date": DAY,
+        "index": "The hour of the day, 0 to 23 (0: 00:00 to 00:59), in the shop's timezone.",
+    },
+    "live_overview_performance": {
+        "date": DAY,
+        "start_date": "The day of the interval (YYYY-MM-DD), the same as `date`.",
+        "end_date": "The day after the interval (YYYY-MM-DD, exclusive).",
     },
     "shop_live_performance": {
         "date": DAY,

@@ -45,6 +45,8 @@ def code(values: Iterable[str]) -> str:
 def lookback(minutes: int) -> str:
     if minutes == DEFAULT_LOOKBACK_MINUTES:
         return ""
+    if minutes == 0:
+        return "no lookback"
     return f"{minutes // DAY_MINUTES}-day lookback" if minutes % DAY_MINUTES == 0 else f"{minutes}-minute lookback"
 
 
@@ -125,8 +127,19 @@ def read_as(declared: StreamDeclaration) -> str:
     if declared.unavailable_in:
         notes.append(f"not offered in {', '.join(sorted(declared.unavailable_in))}")
     if declared.by_day:
-        notes.append("one request per day")
+        notes.append("one request per day" + days_in(endpoint))
+    if declared.incremental and declared.incremental.client_side:
+        notes.append(f"every record read, only those past the saved `{declared.incremental.field}` kept")
     return "; ".join(notes) or "—"
+
+
+def days_in(endpoint: Endpoint) -> str:
+    """Where a `by_day` endpoint takes its day, where that is not `start_date_ge` and `end_date_lt`."""
+    if endpoint.day_path_parameter:
+        return f", the date in the path (`{{{endpoint.day_path_parameter}}}`)"
+    if endpoint.day_parameters != Endpoint.day_parameters:
+        return f" (`{'`, `'.join(endpoint.day_parameters)}`)"
+    return ""
 
 
 def row(declared: StreamDeclaration) -> str:

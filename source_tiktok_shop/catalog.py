@@ -28,6 +28,9 @@ US_V2 = {"US": {"category_version": "v2"}}
 DAILY = Incremental("date", 7 * DAY_MINUTES)
 ANALYTICS_CURRENCY = {"currency": "analytics_currency"}
 DAY_KEY = ("shop_id", "id", "date")
+# The score and its metrics have no time filter: what changed since the last sync is picked out here, by the time of
+# TikTok's last refresh of the score; a score is not revised once refreshed, so no lookback.
+SCORE_REFRESHES = Incremental("update_time", 0, client_side=True)
 # Affiliate orders' status and commissions change for weeks after they are created, and nothing says when.
 COMMISSIONS_SETTLING = 60 * DAY_MINUTES
 # The currency of a statement's amounts comes once per page, beside its transactions.
@@ -212,6 +215,41 @@ STREAMS: tuple[StreamDeclaration, ...] = (
     StreamDeclaration("open_collaboration_products", ENDPOINTS["open_collaboration_products_search"], snapshot=True),
     # TikTok's notes: this week's records.
     StreamDeclaration("creator_outreach_records", ENDPOINTS["creator_outreach_records"], snapshot=True),
+    # Customer service, the Shop Performance Score, hours and LIVE overviews (issue #20).
+    StreamDeclaration(
+        "customer_service_performance",
+        ENDPOINTS["customer_service_performance"],
+        primary_key=("shop_id", "date"),
+        incremental=DAILY,
+    ),
+    # A row each time TikTok refreshes the score; a sync that finds the same score adds none.
+    StreamDeclaration(
+        "shop_performance_score",
+        ENDPOINTS["shop_performance_score"],
+        primary_key=("shop_id", "update_time"),
+        incremental=SCORE_REFRESHES,
+    ),
+    StreamDeclaration(
+        "shop_performance_score_metrics",
+        ENDPOINTS["shop_performance_score_metrics"],
+        primary_key=("shop_id", "metric_code", "end_evaluation_time"),
+        incremental=Incremental("end_evaluation_time", 0, client_side=True),
+    ),
+    # Today's hours so far: the lookback reads today again next sync.
+    StreamDeclaration(
+        "shop_hourly_performance",
+        ENDPOINTS["shop_performance_per_hour"],
+        primary_key=("shop_id", "date", "index"),
+        incremental=DAILY,
+        query_from_config=ANALYTICS_CURRENCY,
+    ),
+    StreamDeclaration(
+        "live_overview_performance",
+        ENDPOINTS["shop_lives_overview_performance"],
+        primary_key=("shop_id", "date"),
+        incremental=DAILY,
+        query_from_config=ANALYTICS_CURRENCY,
+    ),
 )
 
 STREAMS_BY_NAME: Mapping[str, StreamDeclaration] = {stream.name: stream for stream in STREAMS}

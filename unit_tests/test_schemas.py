@@ -38,8 +38,14 @@ NOT_MONEY = {
 # Ids TikTok's model gives as integers, kept so (docs/tiktok-shop.md): TikTok's ids stay below 2^63, which
 # destinations store exactly as 64-bit integers.
 MODEL_INTEGER_IDS = {("shop_sku_performance", "id"), ("shop_sku_performance", "product_id")}
-# An FBT inventory record has no id: its time is part of its key, Unix seconds as the model has it.
-KEY_TIMES = {("fbt_inventory_records", "create_time")}
+# An FBT inventory record has no id: its time is part of its key, Unix seconds as the model has it; so are the
+# refresh time of the score, the end of a metric's window and the hour of a day (integers in TikTok's models).
+KEY_TIMES = {
+    ("fbt_inventory_records", "create_time"),
+    ("shop_performance_score", "update_time"),
+    ("shop_performance_score_metrics", "end_evaluation_time"),
+    ("shop_hourly_performance", "index"),
+}
 
 
 @functools.cache
@@ -84,6 +90,7 @@ def rows(seed: int, stream: str) -> list[dict[str, Any]]:
         "fbt_inventory",
         "fbt_inventory_records",
         "fbt_inbound_orders",
+        "live_overview_performance",
     ):
         out = expected_rows(w, stream)  # rows made of several records, or of the records one query asks for
     elif stream == "shops":

@@ -42,13 +42,15 @@ def only_item(model: Any, where: str) -> Any:
 
 
 def records_model(operation: str, records_key: str | None) -> Any:
-    """The model of one record of an operation's answer: an item of `data.<records_key>`, or `data` itself."""
+    """The model of one record of an operation's answer: an item of `data.<records_key>` (the object itself, where it
+    is one), or `data` itself."""
     model = MODELS[operation]["response_data"]
     if records_key:
         *path, key = records_key.split(".")
         for name in path:
             model = model[name]
-        model = only_item(model.get(key), f"data.{records_key}")
+        model = model.get(key)
+        model = model if isinstance(model, dict) else only_item(model, f"data.{records_key}")
     return model
 
 

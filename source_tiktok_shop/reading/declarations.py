@@ -10,10 +10,14 @@ DEFAULT_LOOKBACK_MINUTES = 60
 
 @dataclass(frozen=True)
 class Incremental:
-    """Read `[cursor − lookback, end)` per shop, filtering the endpoint on `field`."""
+    """Read `[cursor − lookback, end)` per shop, filtering the endpoint on `field`.
+
+    `client_side`: TikTok cannot filter on `field`, so every record is read and only those past the saved value (less
+    the lookback) become rows; a record given again unchanged is not a new row."""
 
     field: str
     lookback_minutes: int = DEFAULT_LOOKBACK_MINUTES
+    client_side: bool = False
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ import logging
 import threading
 import time
 from collections.abc import Generator, Iterable, Iterator, Mapping
+from dataclasses import replace
 from typing import Any, Protocol
 
 from airbyte_cdk.sources.streams.concurrent.partitions.partition import Partition
@@ -25,11 +26,13 @@ from .shops import ShopDirectory
 from .windows import (
     SyncBounds,
     day_window_for,
+    latest_day_at,
     lookback_minutes,
     midnight_of,
     not_before,
     oldest_kept,
     over_result_cap,
+    past_saved,
     utc,
     window_for,
 )
@@ -123,7 +126,8 @@ class StreamReader:
                 return day_window_for(
                     self._bounds, saved if isinstance(saved, str) else None, incremental.lookback_minutes
                 )
-            window = window_for(self._bounds, saved if isinstance(saved, int) else None, incremental.lookback_minutes)
+            since = window_for if not incremental.client_side else past_saved
+            window = since(self._bounds, saved if isinstance(saved, int) else None, incremental.lookback_minutes)
         return not_before(window, endpoint.earliest) if window and endpoint.earliest else window
 
     def records(self, shop: Shop | None, window: Window | None, partition: StreamSlice) -> Iterator[Record]:
@@ -189,7 +193,9 @@ class StreamReader:
         source = "" if self.declaration.rows_are_records else f" from {parents.count} {self._parent_noun}"
         upto = f" up to {self._edge(window.end)}" if window is not None else ""
         self._logger.info(f"Progress: {self.name}, shop {shop.id}: {count} rows{source}{upto}.")
-        settled = self._api.settled(self._query(shop, window))
+        # A day's query, for an endpoint that takes the day in its path: a day is one query of the same quota.
+        asked = self._day_query(shop, window.start) if window and self.declaration.by_day else self._query(shop, window)
+        settled = self._api.settled(asked)
         if settled.sent:
             self._logger.info(
                 f"Rate: {self.name}, shop {shop.id}: {self.declaration.endpoint.name} settled at {settled.rate} "
@@ -210,6 +216,7 @@ class StreamReader:
         field = self.declaration.cursor_field or ""
         day, last = window.start, window.end - DAY_SECONDS
         first_pages: dict[int, Page] = {}  # of the days asked about while looking for the oldest day kept
+        figures_seen = False  # a day with records was read
         while day <= last:
             try:
                 first = first_pages.pop(day, None) or next(self._api.pages(self._day_query(shop, day)))
@@ -229,7 +236,16 @@ class StreamReader:
                     return
                 day = kept
                 continue
-            latest = midnight_of(first.latest_available_date)
+            if self.declaration.endpoint.latest_is_last_with_records:
+                if first.records:
+                    figures_seen = True
+                elif figures_seen:
+                    self._logger.info(
+                        f"Progress: {self.name}, shop {shop.id}: no figures for {day_of(day)} yet; the latest day "
+                        f"TikTok has is {day_of(day - DAY_SECONDS)}."
+                    )
+                    return
+            latest = self._latest_day(first)
             last = last if latest is None else min(last, latest)
             if day > last:  # the window starts after the latest day TikTok has
                 return
@@ -246,8 +262,16 @@ class StreamReader:
             first = first_pages[day] = next(self._api.pages(self._day_query(shop, day)))
         except DateTooOld:
             return None
-        latest = midnight_of(first.latest_available_date)
+        latest = self._latest_day(first)
         return day if latest is None else latest
+
+    def _latest_day(self, answer: Page) -> int | None:
+        """The latest day (a UTC midnight) TikTok has data for, as the answer says it, if it does."""
+        path = self.declaration.endpoint.latest_available_timestamp
+        if path is None:
+            return midnight_of(answer.latest_available_date)
+        latest = dotted(answer.data, path)
+        return latest_day_at(latest) if isinstance(latest, int) else None
 
     def _rest_of_day(self, shop: Shop, day: int, first: Page) -> Iterator[Page]:
         yield first
@@ -255,7 +279,9 @@ class StreamReader:
             yield from self._api.pages(self._day_query(shop, day), first.next_page_token)
 
     def _day_query(self, shop: Shop, day: int) -> Query:
-        return self._query(shop, Window(day, day + DAY_SECONDS))
+        query = self._query(shop, Window(day, day + DAY_SECONDS))
+        in_path = self.declaration.endpoint.day_path_parameter
+        return replace(query, path_params={in_path: day_of(day)}) if in_path else query
 
     def _records_of_windows(
         self, shop: Shop, window: Window | None, partition: StreamSlice, parents: Tally
@@ -324,9 +350,18 @@ class StreamReader:
                 return
             for page in itertools.chain([first], pages):
                 for row in self._rows_of_page(page, shop, parents):
-                    yield Record(row, self.name, partition)
+                    if self._in_window(row, window):
+                        yield Record(row, self.name, partition)
         finally:
             pages.close()
+
+    def _in_window(self, row: Row, window: Window | None) -> bool:
+        """Whether a row is in the window, for a stream TikTok does not filter on its cursor (it filters the rest)."""
+        incremental = self.declaration.incremental
+        if window is None or incremental is None or not incremental.client_side:
+            return True
+        value = row.get(incremental.field)
+        return isinstance(value, int) and window.start <= value < window.end
 
     def _parts(self, shop: Shop, window: Window, first: Page) -> list[Window]:
         """The consecutive parts the window is read in, side by side; decided once per query for every stream

@@ -55,6 +55,16 @@ class Endpoint:
     # Filtered by dates instead (`start_date_ge`, `end_date_lt` as YYYY-MM-DD in the shop's timezone) and read one
     # day per request: the analytics endpoints.
     by_day: bool = False
+    # The query parameters a `by_day` endpoint takes the day and the day after in, where it names them otherwise;
+    # or the path parameter the day goes in (an endpoint that answers for one date; the day's query carries it).
+    day_parameters: tuple[str, str] = ("start_date_ge", "end_date_lt")
+    day_path_parameter: str | None = None
+    # Where a `by_day` endpoint's answer says up to when TikTok has data as a Unix time (a dotted path under `data`),
+    # instead of `latest_available_date`.
+    latest_available_timestamp: str | None = None
+    # A `by_day` endpoint that says neither: once a day with records was read, the first day without any is taken to
+    # be past the latest day TikTok has (days before a shop's first figures may have none too).
+    latest_is_last_with_records: bool = False
     sort_field: str | None = None  # always read ascending, so a cursor can checkpoint mid-window
     result_cap: int | None = None  # results one query may page through (reference §3)
     query: Mapping[str, str] = field(default_factory=dict)
@@ -468,6 +478,61 @@ ENDPOINTS = _endpoints(
         page_index_total="data.total",
         versions=("202608",),
     ),
+    # Customer service and the Shop Performance Score, hours and LIVE overviews (issue #20).
+    # The answer for a range is one aggregate of it (TikTok's notes): one day per request gives the days. A day
+    # without figures yet is answered without `performance` (the sandbox's reading: UNCONFIRMED).
+    Endpoint(
+        "customer_service_performance",
+        "GET",
+        "/customer_service/{version}/performance",
+        "performance",
+        "seller.customer_service",
+        by_day=True,
+        day_parameters=("support_date_ge", "support_date_lt"),
+        latest_is_last_with_records=True,
+        versions=("202407",),
+    ),
+    # The score as of its last refresh (`update_time`); TikTok offers it in some markets only.
+    Endpoint(
+        "shop_performance_score",
+        "GET",
+        "/analytics/{version}/shop_performances/overview",
+        None,
+        ANALYTICS,
+        versions=("202606",),
+    ),
+    Endpoint(
+        "shop_performance_score_metrics",
+        "GET",
+        "/analytics/{version}/shop_performances/metrics",
+        "metrics",
+        ANALYTICS,
+        versions=("202606",),
+    ),
+    # One date per request, in the path; TikTok keeps the last 30 days, today included (its notes), and refuses older
+    # ones as it does for the analytics (66007004).
+    Endpoint(
+        "shop_performance_per_hour",
+        "GET",
+        "/analytics/{version}/shop/performance/{date}/performance_per_hour",
+        "performance.intervals",
+        ANALYTICS,
+        by_day=True,
+        day_path_parameter="date",
+        latest_available_timestamp="performance.latest_available_timestamp",
+        versions=("202510",),
+    ),
+    # One interval per day with `granularity=1D`; `account_type` left out: every account (ALL, TikTok's default).
+    Endpoint(
+        "shop_lives_overview_performance",
+        "GET",
+        "/analytics/{version}/shop_lives/overview_performance",
+        "performance.intervals",
+        ANALYTICS,
+        by_day=True,
+        query={"granularity": "1D"},
+        versions=("202609",),
+    ),
 )
 
 
@@ -525,9 +590,10 @@ def build_request(
     if endpoint.sort_field:
         params["sort_field"] = endpoint.sort_field
         params["sort_order"] = "ASC"
-    if window and endpoint.by_day:
-        params["start_date_ge"] = day_of(window.start)
-        params["end_date_lt"] = day_of(window.end)
+    if window and endpoint.by_day and not endpoint.day_path_parameter:
+        first, after = endpoint.day_parameters
+        params[first] = day_of(window.start)
+        params[after] = day_of(window.end)
     if window and endpoint.time_filter:
         filters = body if endpoint.time_filter_in_body else params
         upper = "le" if endpoint.inclusive_upper_bound else "lt"
