@@ -62,6 +62,17 @@ PRIMARY_KEYS: Mapping[str, tuple[str, ...]] = {
             "shop_live_performance",
         )
     },  # fmt: skip
+    # Issue #20: a record that does not name its parent gets the parent's id (docs/new-streams-design.md).
+    "order_price_details": ("shop_id", "order_id"),
+    "external_orders": ("shop_id", "order_id", "platform", "id"),
+    "inventory": ("shop_id", "id"),
+    "order_tracking": ("shop_id", "order_id"),
+    "return_records": ("shop_id", "return_id"),
+    "promotion_activity_products": ("shop_id", "activity_id", "id"),
+    "video_product_performance": ("shop_id", "video_id", "date", "id"),
+    "product_diagnoses": ("shop_id", "id"),
+    # The content's id, which TikTok nests in `content`, as a column (destinations dedupe on top-level columns).
+    "sample_application_fulfillments": ("shop_id", "application_id", "content_id"),
 }
 # The cursor of each incremental stream (the time field TikTok filters on, or the day of the analytics) and its
 # default lookback in minutes, as docs/tiktok-shop.md documents them.
@@ -81,27 +92,35 @@ CURSORS: Mapping[str, tuple[str, int]] = {
             "shop_live_performance",
         )
     },  # fmt: skip
+    # With their parents: the orders', the returns' and the activities' `update_time`, the videos' day.
+    **{stream: ("update_time", 60) for stream in ("order_price_details", "external_orders", "order_tracking")},
+    **{stream: ("update_time", 60) for stream in ("return_records", "promotion_activity_products")},
+    "video_product_performance": ("date", 7 * DAY),
 }
+# Full-refresh snapshots: each row says when the sync read its shop (`snapshot_time`, design decision 3).
+SNAPSHOTS = ("inventory", "product_diagnoses", "sample_application_fulfillments")
 # The streams each scope gives, as docs/tiktok-shop.md lists them (TikTok's scope of each endpoint).
 SCOPES: Mapping[str, tuple[str, ...]] = {
     "seller.authorization.info": ("shops",),
-    "seller.order.info": ("orders", "order_line_items"),
-    "seller.product.basic": ("products", "skus", "product_details", "categories", "brands"),
-    "seller.return_refund.basic": ("returns", "cancellations"),
+    "seller.order.info": ("orders", "order_line_items", "order_price_details", "external_orders"),
+    "seller.product.basic": (
+        "products", "skus", "product_details", "categories", "brands", "inventory", "product_diagnoses",
+    ),
+    "seller.return_refund.basic": ("returns", "cancellations", "return_records"),
     "seller.fulfillment.basic": ("packages",),
     "seller.finance.info": (
         "statements", "statement_transactions", "order_settlements", "unsettled_transactions", "payments",
         "withdrawals",
     ),
-    "seller.logistics": ("warehouses",),
-    "seller.promotion.info": ("promotion_activities", "coupons"),
+    "seller.logistics": ("warehouses", "order_tracking"),
+    "seller.promotion.info": ("promotion_activities", "coupons", "promotion_activity_products"),
     "data.shop_analytics.public.read": (
         "shop_performance", "shop_product_performance", "shop_sku_performance", "shop_video_performance",
-        "shop_live_performance",
+        "shop_live_performance", "video_product_performance",
     ),
     "seller.affiliate_collaboration.read": (
         "affiliate_orders", "affiliate_order_skus", "open_collaborations", "target_collaborations",
-        "sample_applications",
+        "sample_applications", "sample_application_fulfillments",
     ),
 }  # fmt: skip
 
@@ -130,6 +149,16 @@ DIRECT = {
     "open_collaborations": "open_collaborations",
     "target_collaborations": "target_collaborations",
     "sample_applications": "sample_applications",
+    "product_diagnoses": "product_diagnoses",  # every live product's
+    "video_product_performance": "video_product_performance",  # with `video_id` and `date`, as the connector adds
+}
+# The per-record reads of issue #20 whose rows name their parent record and carry its cursor value: stream → (the
+# ground truth's resource, the parent's resource, the parent's id field, the id column of the rows).
+WITH_PARENT = {
+    "order_price_details": ("order_price_details", "orders", "id", "order_id"),
+    "external_orders": ("external_orders", "orders", "id", "order_id"),
+    "order_tracking": ("order_tracking", "orders", "id", "order_id"),
+    "return_records": ("return_records", "returns", "return_id", "return_id"),
 }
 # The streams read at more than one API version (a shop whose market lacks the current one reads an older one).
 VERSIONED = ("returns", "cancellations")
@@ -235,6 +264,31 @@ def _rows(sandbox: Any, stream: str, versions: Mapping[str, str]) -> list[dict[s
             }
             for order in _with_shop(sandbox.records("order_transactions"))
             for sku in order["sku_transactions"]
+        ]
+    if stream in WITH_PARENT:  # (every reference of every platform, for external orders)
+        resource, parent, id_field, column = WITH_PARENT[stream]
+        updated = {(row["shop_id"], row[id_field]): row["update_time"] for row in _with_shop(sandbox.records(parent))}
+        return [
+            {**row, "update_time": updated[(row["shop_id"], row[column])]}
+            for row in _with_shop(sandbox.records(resource))
+        ]
+    if stream == "inventory":  # a row per SKU of every product Get Product serves
+        return [
+            {**sku, "product_id": product["product_id"], "shop_id": product["shop_id"]}
+            for product in _with_shop(sandbox.records("inventory"))
+            for sku in product["skus"]
+        ]
+    if stream == "promotion_activity_products":  # the products Get Activity gives, with the activity's update time
+        return [
+            {**product, "activity_id": activity["activity_id"], "update_time": activity["update_time"],
+             "shop_id": activity["shop_id"]}
+            for activity in _with_shop(sandbox.records("promotion_activity_details"))
+            for product in activity.get("products") or []
+        ]  # fmt: skip
+    if stream == "sample_application_fulfillments":
+        return [
+            {**row, "content_id": row["content"]["id"]}
+            for row in _with_shop(sandbox.records("sample_application_fulfillments"))
         ]
     if stream == "affiliate_order_skus":
         return [

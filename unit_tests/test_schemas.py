@@ -26,6 +26,7 @@ MONEY_NAME = re.compile(r"amount|price|fee|discount|(^|_)(sub_)?total|(^|_)tax$|
 # Names the patterns catch that TikTok's models give as other things: a flag, a count, and the percentages of
 # subscription discounts.
 NOT_MONEY = {"price_sync", "total_claim_limit", "discount_value", "discount_options", "max_discount", "min_discount"}
+NOT_MONEY |= {"total_available_quantity", "total_committed_quantity"}  # units of stock
 # Ids TikTok's model gives as integers, kept so (docs/tiktok-shop.md): TikTok's ids stay below 2^63, which
 # destinations store exactly as 64-bit integers.
 MODEL_INTEGER_IDS = {("shop_sku_performance", "id"), ("shop_sku_performance", "product_id")}
@@ -65,7 +66,9 @@ def rows(seed: int, stream: str) -> list[dict[str, Any]]:
             statement_time = {st["id"]: st.get("statement_time") for st in statements[shop_id]}
             for txn in transactions:
                 out.append({**txn, "statement_time": statement_time[txn["statement_id"]], "shop_id": shop_id})
-    elif stream in ("order_settlements", "affiliate_order_skus", "shop_live_performance", "target_collaborations"):
+    elif stream in ("order_settlements", "affiliate_order_skus", "shop_live_performance", "target_collaborations") or (
+        stream in ("inventory", "promotion_activity_products", "sample_application_fulfillments")
+    ):
         out = expected_rows(w, stream)  # rows made of several records, or of the records one query asks for
     elif stream == "shops":
         for shops in w.records("shops").values():

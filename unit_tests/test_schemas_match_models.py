@@ -16,7 +16,7 @@ import pytest
 
 from source_tiktok_shop.catalog import STREAMS as CATALOG
 from source_tiktok_shop.catalog import STREAMS_BY_NAME
-from source_tiktok_shop.reading.declarations import AsIs, ChildPages, Detail, Nested, StreamDeclaration
+from source_tiktok_shop.reading.declarations import AsIs, Batched, ChildPages, Detail, Nested, StreamDeclaration
 from source_tiktok_shop.tiktok.endpoints import ENDPOINTS, Endpoint
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -67,16 +67,42 @@ def page_types(endpoint: Endpoint, fields: Mapping[str, str]) -> dict[str, str]:
 
 
 def record_of(declared: StreamDeclaration) -> Record:
-    """Where the rows of a declared stream come from and what the connector adds to them (reading/partitions.py)."""
+    """Where the rows of a declared stream come from and what the connector adds to them (reading/partitions.py):
+    by its row shape, and the nested key fields it copies to columns of their own (`key_columns`)."""
+    record = shaped(declared)
+    if not declared.key_columns:
+        return record
+    model = records_model(record.operation, record.records_key)
+    if record.nested:
+        model = only_item(model.get(record.nested), record.nested)
+    copied = {column: model_at(model, path) for column, path in declared.key_columns.items()}
+    return record._replace(added={**record.added, **copied})
+
+
+def model_at(model: Any, path: str) -> Any:
+    for name in path.split("."):
+        model = model[name]
+    return model
+
+
+def shaped(declared: StreamDeclaration) -> Record:
+    """The rows' record and added columns, by the stream's row shape."""
     rows, cursor, key = declared.rows, declared.cursor_field, declared.primary_key
-    shop = {"shop_id": "string"}
+    # A snapshot's rows say when the sync read their shop.
+    shop = {"shop_id": "string", **({"snapshot_time": "integer"} if declared.snapshot else {})}
     endpoint = declared.endpoint
     if isinstance(rows, AsIs):
         added = {**shop, cursor: "datetime.date"} if declared.by_day and cursor else shop  # the day a row covers
         return Record(endpoint.operation(), endpoint.records_key, None, {**added, **tagged(endpoint)}, key, cursor)
+    # The parent record's cursor value (the day it was read for, by day).
+    of_parent = {cursor: "datetime.date" if declared.by_day else "integer"} if cursor else {}
     if isinstance(rows, Detail):
-        return Record(rows.endpoint.operation(), rows.endpoint.records_key, None, shop, key, cursor)
-    of_parent = {cursor: "integer"} if cursor else {}  # the parent record's cursor value
+        added = {**shop, rows.parent_key: "string", **of_parent} if rows.parent_key else shop
+        return Record(rows.endpoint.operation(), rows.endpoint.records_key, None, added, key, cursor)
+    if isinstance(rows, Batched):
+        nested = rows.items.items if rows.items else None
+        added = {**shop, rows.items.parent_key: "string"} if rows.items else shop
+        return Record(rows.endpoint.operation(), rows.endpoint.records_key, nested, added, key, cursor)
     if isinstance(rows, Nested):
         added = {**shop, rows.parent_key: "string", **of_parent}
         return Record(endpoint.operation(), endpoint.records_key, rows.items, added, key, cursor)

@@ -3,6 +3,7 @@
 import itertools
 import logging
 import threading
+import time
 from collections.abc import Generator, Iterable, Iterator, Mapping
 from typing import Any, Protocol
 
@@ -11,11 +12,11 @@ from airbyte_cdk.sources.streams.concurrent.partitions.partition_generator impor
 from airbyte_cdk.sources.types import Record, StreamSlice
 
 from ..tiktok.endpoints import DAY_SECONDS, Query, Shop, Window, day_of
-from ..tiktok.envelope import Page
+from ..tiktok.envelope import Page, dotted
 from ..tiktok.errors import DateTooOld, MissingScopeError, RecordGone, ShopNotEligible
 from ..tiktok.rate import Settled
 from .cursor import ShopCursor
-from .declarations import AsIs, ChildPages, Detail, Followed, Nested, StreamDeclaration
+from .declarations import AsIs, Batched, ChildPages, Detail, Followed, Nested, StreamDeclaration
 from .estimates import Estimates
 from .page_records import joined, of_variant
 from .parallel_windows import MAX_READERS, Parts, Source, cut, parts_for, readers_for, resumed_parts, until
@@ -51,10 +52,16 @@ class Api(Protocol):
 
 
 class Tally:
-    """The records a partition's rows came from, where a record gives several rows or none."""
+    """The records a partition's rows came from, where a record gives several rows or none, and the latest cursor
+    value among them (for a cursor kept client side)."""
 
     def __init__(self) -> None:
         self.count = 0
+        self.latest: int | None = None
+
+    def saw(self, value: Any) -> None:
+        if isinstance(value, int) and not isinstance(value, bool) and (self.latest is None or value > self.latest):
+            self.latest = value
 
 
 class StreamReader:
@@ -71,7 +78,7 @@ class StreamReader:
         estimates: Estimates,
         logger: logging.Logger,
         most_parts: int = 1,
-        options: Mapping[str, str] | None = None,
+        options: Mapping[str, Any] | None = None,
     ):
         self.declaration = declaration
         self._api = api
@@ -82,11 +89,13 @@ class StreamReader:
         self._estimates = estimates
         self._logger = logger
         self._most_parts = most_parts  # windows are cut in at most this many parts read side by side
-        self._options = options or {}  # the config's values of the declaration's `query_from_config`
+        self._options = options or {}  # the config's values of `query_from_config` and `ConfigValues`
         self._scope_lock = threading.Lock()
         self._missing_scope = False
         self._followed_lock = threading.Lock()
         self._followed: dict[str, set[str]] = {}  # per shop, the ids `Followed` rows have read in this sync
+        self._batches: dict[str, list[str]] = {}  # per shop, the ids waiting for a `Batched` call
+        self._since: dict[str, int] = {}  # per shop, where a cursor kept client side reads from
 
     @property
     def name(self) -> str:
@@ -95,6 +104,13 @@ class StreamReader:
     def partitions(self) -> Iterator[tuple[Shop | None, Window | None]]:
         if not self.declaration.endpoint.shop_scoped:
             yield None, None
+            return
+        rows = self.declaration.rows
+        if isinstance(rows, ChildPages) and rows.per_value and not self._options.get(rows.per_value.config_field):
+            self._logger.warning(
+                f"Skipping stream {self.name}: it reads {rows.endpoint.name} for each "
+                f"{rows.per_value.parameter} listed in `{rows.per_value.config_field}`, and the config lists none."
+            )
             return
         for shop in self._directory.shops():
             if shop.region in self.declaration.unavailable_in:
@@ -110,6 +126,8 @@ class StreamReader:
     def _window_for(self, shop: Shop) -> Window | None:
         endpoint = self.declaration.endpoint
         incremental = self.declaration.incremental
+        if incremental is not None and incremental.client_side:
+            return None  # the endpoint lists every record; the cursor filters them (`_is_new`)
         if incremental is None or self._cursor is None:
             # A full refresh of a time-filtered endpoint sends the sync's bounds, the same for every page.
             window = Window(self._bounds.start, self._bounds.end) if endpoint.time_filter else None
@@ -131,12 +149,17 @@ class StreamReader:
                 for listed in self._directory.shops():
                     yield Record({**listed.record, "shop_id": listed.id}, self.name, partition)
             elif window is not None and self.declaration.by_day:
-                yield from self._counted(shop, window, self._records_of_days(shop, window, partition), Tally())
+                parents = Tally()
+                records = self._records_of_days(shop, window, partition, parents)
+                yield from self._snapshot(self._counted(shop, window, records, parents))
             else:
                 parents = Tally()
-                yield from self._counted(
-                    shop, window, self._records_of_windows(shop, window, partition, parents), parents
-                )
+                self._since_state(shop)
+                records = self._records_of_windows(shop, window, partition, parents)
+                yield from self._snapshot(self._counted(shop, window, records, parents))
+                incremental = self.declaration.incremental
+                if incremental and incremental.client_side and self._cursor and parents.latest is not None:
+                    self._cursor.read_through(shop.id, parents.latest)  # every record listed was read
         except MissingScopeError as error:
             self._skip_for_missing_scope(error)
         except ShopNotEligible as error:
@@ -165,6 +188,33 @@ class StreamReader:
                 f"requests/s; {settled.throttled} of {settled.sent} requests were throttled."
             )
 
+    def _snapshot(self, records: Iterator[Record]) -> Iterator[Record]:
+        """The records, each with its `key_columns` and, for snapshot streams, the time the sync started reading the
+        shop."""
+        declaration = self.declaration
+        if not (declaration.snapshot or declaration.key_columns):
+            yield from records
+            return
+        added: dict[str, Any] = {"snapshot_time": int(time.time())} if declaration.snapshot else {}
+        for record in records:
+            keys = {column: dotted(record.data, path) for column, path in declaration.key_columns.items()}
+            yield Record({**record.data, **keys, **added}, self.name, record.associated_slice)
+
+    def _since_state(self, shop: Shop) -> None:
+        """Where a cursor kept client side reads from for the shop: its saved value less the lookback."""
+        incremental = self.declaration.incremental
+        if not (incremental and incremental.client_side and self._cursor):
+            return
+        saved = self._cursor.value_for(shop.id)
+        if isinstance(saved, int):
+            self._since[shop.id] = saved - self._lookback_seconds * (1000 if incremental.milliseconds else 1)
+
+    def _is_new(self, record: Row, shop: Shop) -> bool:
+        """Whether the record passed the state of a cursor kept client side (always, without one)."""
+        since = self._since.get(shop.id)
+        value = record.get(self.declaration.cursor_field or "")
+        return since is None or not isinstance(value, int) or value >= since
+
     @property
     def _parent_noun(self) -> str:
         return self.declaration.endpoint.records_key or f"{self.declaration.endpoint.name} records"
@@ -173,10 +223,9 @@ class StreamReader:
         """A window's edge as the log says it (the end excluded, as for times)."""
         return day_of(time) if self.declaration.by_day else utc(time)
 
-    def _records_of_days(self, shop: Shop, window: Window, partition: StreamSlice) -> Iterator[Record]:
+    def _records_of_days(self, shop: Shop, window: Window, partition: StreamSlice, parents: Tally) -> Iterator[Record]:
         """One query per day, from the window's first day to its last or TikTok's latest available day, which the
         first answer tells. A day TikTok no longer keeps moves the read on to the oldest day it does."""
-        field = self.declaration.cursor_field or ""
         day, last = window.start, window.end - DAY_SECONDS
         first_pages: dict[int, Page] = {}  # of the days asked about while looking for the oldest day kept
         while day <= last:
@@ -203,8 +252,8 @@ class StreamReader:
             if day > last:  # the window starts after the latest day TikTok has
                 return
             for page in self._rest_of_day(shop, day, first):
-                for record in page.records:
-                    yield Record({**record, "shop_id": shop.id, field: day_of(day)}, self.name, partition)
+                for row in self._rows_of_page(page, shop, parents, day):
+                    yield Record(row, self.name, partition)
             if self._cursor:
                 self._cursor.read_through(shop.id, day_of(day))
             day += DAY_SECONDS
@@ -230,8 +279,11 @@ class StreamReader:
         self, shop: Shop, window: Window | None, partition: StreamSlice, parents: Tally
     ) -> Iterator[Record]:
         """The window's records, of each of the endpoint's queries (one, or one per value of its `Variants`)."""
-        for filters in self.declaration.endpoint.queries:
+        for filters in self.declaration.queries:
             yield from self._records_of_window(shop, window, partition, whole=True, parents=parents, filters=filters)
+        if isinstance(self.declaration.rows, Batched):
+            for row in self._batch_rows(self.declaration.rows, shop, flush=True):
+                yield Record(row, self.name, partition)
 
     def _records_of_window(
         self,
@@ -340,15 +392,20 @@ class StreamReader:
             for row in self._rows_of_page(page, shop, parents):
                 yield Record(row, self.name, slices[number])
 
-    def _rows_of_page(self, page: Page, shop: Shop, parents: Tally) -> Iterator[Row]:
+    def _rows_of_page(self, page: Page, shop: Shop, parents: Tally, day: int | None = None) -> Iterator[Row]:
         for record in page.records:
             parents.count += 1
-            yield from self._rows_of(record, shop)
+            parents.saw(record.get(self.declaration.cursor_field or ""))
+            if self._is_new(record, shop):
+                yield from self._rows_of(record, shop, day)
+
+    def _chosen(self) -> dict[str, str]:
+        """The query parameters the user chose in the config (`query_from_config`)."""
+        return {parameter: self._options[name] for parameter, name in self.declaration.query_from_config.items()}
 
     def _query(self, shop: Shop, window: Window | None, filters: Mapping[str, str] | None = None) -> Query:
         """The query of the shop and window; its `filters` those of the endpoint's first query unless given."""
-        chosen = {parameter: self._options[name] for parameter, name in self.declaration.query_from_config.items()}
-        params = {**chosen, **self.declaration.query_by_region.get(shop.region, {})}
+        params = {**self._chosen(), **self.declaration.query_by_region.get(shop.region, {})}
         endpoint = self.declaration.endpoint
         asked = endpoint.queries[0] if filters is None else filters
         return Query(endpoint, shop, window, params=params, filters=asked)
@@ -361,7 +418,7 @@ class StreamReader:
         query = self._query(shop, window, filters)
         pages = self._read(query)
         if endpoint.variants:
-            pages = of_variant(pages, endpoint.variants, query.filters)
+            pages = of_variant(pages, endpoint.variants, endpoint.queries[0] if filters is None else filters)
         if endpoint.continued_across_pages:
             pages = joined(pages, endpoint.continued_across_pages)
         return pages
@@ -377,41 +434,80 @@ class StreamReader:
             return fetch(None)
         return self._shared_pages.pages(query.key, fetch, lambda raw: Page.parse(raw, endpoint.records_key))
 
-    def _rows_of(self, record: Row, shop: Shop) -> Iterable[Row]:
-        """The rows one API record becomes, by the stream's row shape."""
+    def _rows_of(self, record: Row, shop: Shop, day: int | None = None) -> Iterable[Row]:
+        """The rows one API record becomes, by the stream's row shape (`day`: the day it was read for)."""
         rows = self.declaration.rows
         parent: dict[str, Any] = {"shop_id": shop.id}
+        cursor_field = self.declaration.cursor_field
+        if day is not None and cursor_field:
+            parent[cursor_field] = day_of(day)
         if isinstance(rows, AsIs):
             return [{**record, **parent}]
-        cursor_field = self.declaration.cursor_field
-        if cursor_field:
+        if cursor_field and day is None:
             parent[cursor_field] = record.get(cursor_field)
         if isinstance(rows, Nested):
-            parent[rows.parent_key] = record["id"]
-            return [{**item, **parent} for item in record.get(rows.items) or []]
+            return self._nested_rows(rows, record, parent)
         if isinstance(rows, Detail):
-            if record.get("status") in rows.skip_statuses:
-                return []
-            if record.get("status") in rows.listed_statuses:
-                return [{**{k: v for k, v in record.items() if k not in rows.listed_only}, "shop_id": shop.id}]
-            try:
-                detail = self._api.call(Query(rows.endpoint, shop, path_params={rows.path_param: str(record["id"])}))
-            except RecordGone as error:
-                self._logger.warning(
-                    f"{self.name}, shop {shop.id}: {record['id']} was listed but is gone now, deleted in between; "
-                    f"skipped ({error})."
-                )
-                return []
-            return [{**detail.data, "shop_id": shop.id}]
+            return self._detail_rows(rows, record, shop, parent)
         if isinstance(rows, Followed):
             return self._followed_rows(rows, record, shop, parent)
-        return self._child_rows(rows, record, shop, {**parent, rows.parent_key: record["id"]})
+        if isinstance(rows, Batched):
+            return self._batched(rows, record, shop)
+        return self._child_rows(rows, record, shop, {**parent, rows.parent_key: record["id"]}, day)
 
-    def _child_pages(self, rows: ChildPages, record: Row, shop: Shop) -> Generator[Page, None, None]:
-        return self._read(Query(rows.endpoint, shop, path_params={rows.path_param: str(record["id"])}))
+    @staticmethod
+    def _nested_rows(rows: Nested, record: Row, parent: Row) -> list[Row]:
+        return [{**item, **parent, rows.parent_key: record[rows.id_field]} for item in record.get(rows.items) or []]
 
-    def _child_rows(self, rows: ChildPages, record: Row, shop: Shop, parent: Row) -> Iterator[Row]:
-        for page in self._child_pages(rows, record, shop):
+    def _detail_rows(self, rows: Detail, record: Row, shop: Shop, parent: Row) -> list[Row]:
+        if record.get("status") in rows.skip_statuses or (rows.only_with and not record.get(rows.only_with)):
+            return []
+        if record.get("status") in rows.listed_statuses:
+            return [{**{k: v for k, v in record.items() if k not in rows.listed_only}, "shop_id": shop.id}]
+        record_id = str(record[rows.id_field])
+        try:
+            detail = self._api.call(Query(rows.endpoint, shop, path_params={rows.path_param: record_id}))
+        except RecordGone as error:
+            self._logger.warning(
+                f"{self.name}, shop {shop.id}: {record_id} was listed but is gone now, deleted in between; "
+                f"skipped ({error})."
+            )
+            return []
+        if rows.parent_key is None:
+            return [{**detail.data, "shop_id": shop.id}]
+        return [{**detail.data, **parent, rows.parent_key: record_id}]
+
+    def _batched(self, rows: Batched, record: Row, shop: Shop) -> Iterator[Row]:
+        """Keeps the record's id for the shop's next batch; the rows of a batch once it is full."""
+        status = record.get("status")
+        if status in rows.skip_statuses or (rows.statuses and status not in rows.statuses):
+            return iter(())
+        self._batches.setdefault(shop.id, []).append(str(record["id"]))
+        return self._batch_rows(rows, shop, flush=False)
+
+    def _batch_rows(self, rows: Batched, shop: Shop, flush: bool) -> Iterator[Row]:
+        """The rows of one call for the shop's batch, if full (or, `flush`, not empty)."""
+        ids = self._batches.get(shop.id, [])
+        if not ids or (len(ids) < rows.size and not flush):
+            return
+        self._batches[shop.id] = []
+        answer = self._api.call(Query(rows.endpoint, shop, filters={rows.ids_param: tuple(ids)}))
+        parent = {"shop_id": shop.id}
+        for record in answer.records:
+            yield from self._nested_rows(rows.items, record, parent) if rows.items else [{**record, **parent}]
+
+    def _child_pages(self, rows: ChildPages, record: Row, shop: Shop, day: int | None = None) -> Iterator[Page]:
+        """The child's pages for the record: per value the user listed (`ConfigValues`), on the record's day."""
+        window = Window(day, day + DAY_SECONDS) if day is not None and rows.endpoint.by_day else None
+        path_params = {rows.path_param: str(record["id"])}
+        per_value = rows.per_value
+        values = (self._options.get(per_value.config_field) or ()) if per_value else (None,)
+        for value in values:
+            params = {**self._chosen(), **({per_value.parameter: value} if per_value and value else {})}
+            yield from self._read(Query(rows.endpoint, shop, window, path_params=path_params, params=params))
+
+    def _child_rows(self, rows: ChildPages, record: Row, shop: Shop, parent: Row, day: int | None) -> Iterator[Row]:
+        for page in self._child_pages(rows, record, shop, day):
             page_fields = {field: page.data.get(field) for field in rows.page_fields}
             for child in page.records:
                 yield {**child, **page_fields, **parent}
@@ -444,7 +540,7 @@ class StreamReader:
         if first:
             self._logger.warning(
                 f"Skipping stream {self.name}: the app or the seller's authorization lacks scope "
-                f"`{self.declaration.endpoint.scope}` ({error}). Enable it for the app in TikTok Partner Center and "
+                f"{' or '.join(f'`{scope}`' for scope in self.declaration.scopes)} ({error}). Enable it for the app in TikTok Partner Center and "
                 "have the seller authorize the app again."
             )
 
