@@ -225,52 +225,68 @@ class StreamReader:
 
     def _records_of_days(self, shop: Shop, window: Window, partition: StreamSlice, parents: Tally) -> Iterator[Record]:
         """One query per day, from the window's first day to its last or TikTok's latest available day, which the
-        first answer tells. A day TikTok no longer keeps moves the read on to the oldest day it does."""
-        day, last = window.start, window.end - DAY_SECONDS
-        first_pages: dict[int, Page] = {}  # of the days asked about while looking for the oldest day kept
-        while day <= last:
-            try:
-                first = first_pages.pop(day, None) or next(self._api.pages(self._day_query(shop, day)))
-            except DateTooOld as error:
-                kept = oldest_kept(
-                    day + DAY_SECONDS, last, lambda later: self._latest_if_kept(shop, later, first_pages)
-                )
-                self._logger.warning(
-                    f"{self.name}, shop {shop.id}: TikTok no longer keeps analytics for {day_of(day)} ({error}); "
-                    + (
-                        f"reading from {day_of(kept)}, the oldest day it keeps."
-                        if kept is not None
-                        else "nothing to read."
-                    )
-                )
-                if kept is None:
-                    return
-                day = kept
-                continue
+        first answer tells. A day TikTok no longer keeps moves the read on to the oldest day it does.
+
+        Days are read through the shared pages, so streams built on the same days' pages (a video's products on
+        the videos of the day) fetch each page once; the oldest day kept is looked for once for all of them."""
+        first_pages: dict[int, Iterator[Page]] = {}  # of the days asked about while looking for the oldest day kept
+        key = ("oldest day kept", self._day_query(shop, window.start).key, window.end)
+        day, refusal = self._shared_pages.plan(key, lambda: self._oldest_day_kept(shop, window, first_pages))
+        if refusal is not None:
+            self._logger.warning(
+                f"{self.name}, shop {shop.id}: TikTok no longer keeps analytics for {day_of(window.start)} "
+                f"({refusal}); "
+                + (f"reading from {day_of(day)}, the oldest day it keeps." if day is not None else "nothing to read.")
+            )
+        last = window.end - DAY_SECONDS
+        while day is not None and day <= last:
+            pages = first_pages.pop(day, None) or self._read(self._day_query(shop, day))
+            first = next(pages, None)
+            if first is None:
+                return
             latest = midnight_of(first.latest_available_date)
             last = last if latest is None else min(last, latest)
             if day > last:  # the window starts after the latest day TikTok has
                 return
-            for page in self._rest_of_day(shop, day, first):
+            for page in itertools.chain([first], pages):
                 for row in self._rows_of_page(page, shop, parents, day):
                     yield Record(row, self.name, partition)
             if self._cursor:
                 self._cursor.read_through(shop.id, day_of(day))
             day += DAY_SECONDS
 
-    def _latest_if_kept(self, shop: Shop, day: int, first_pages: dict[int, Page]) -> int | None:
+    def _oldest_day_kept(
+        self, shop: Shop, window: Window, first_pages: dict[int, Iterator[Page]]
+    ) -> tuple[int | None, str | None]:
+        """The window's first day TikTok keeps (None: none), and TikTok's refusal of the window's first day, if it
+        refused it; the pages of the days asked are kept in `first_pages` for the read."""
+        last = window.end - DAY_SECONDS
+        if window.start > last:
+            return None, None
+        try:
+            self._first_of_day(shop, window.start, first_pages)
+        except DateTooOld as error:
+            kept = oldest_kept(
+                window.start + DAY_SECONDS, last, lambda later: self._latest_if_kept(shop, later, first_pages)
+            )
+            return kept, str(error)
+        return window.start, None
+
+    def _first_of_day(self, shop: Shop, day: int, first_pages: dict[int, Iterator[Page]]) -> Page:
+        """The day's first page; its pages, that one first again, are kept in `first_pages`."""
+        pages = self._read(self._day_query(shop, day))
+        first = next(pages)
+        first_pages[day] = itertools.chain([first], pages)
+        return first
+
+    def _latest_if_kept(self, shop: Shop, day: int, first_pages: dict[int, Iterator[Page]]) -> int | None:
         """None if TikTok refuses the day as too old; else the latest day it has data for (or the day asked)."""
         try:
-            first = first_pages[day] = next(self._api.pages(self._day_query(shop, day)))
+            first = self._first_of_day(shop, day, first_pages)
         except DateTooOld:
             return None
         latest = midnight_of(first.latest_available_date)
         return day if latest is None else latest
-
-    def _rest_of_day(self, shop: Shop, day: int, first: Page) -> Iterator[Page]:
-        yield first
-        if first.next_page_token:
-            yield from self._api.pages(self._day_query(shop, day), first.next_page_token)
 
     def _day_query(self, shop: Shop, day: int) -> Query:
         return self._query(shop, Window(day, day + DAY_SECONDS))
