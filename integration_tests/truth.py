@@ -62,6 +62,21 @@ PRIMARY_KEYS: Mapping[str, tuple[str, ...]] = {
             "shop_live_performance",
         )
     },  # fmt: skip
+    # FBT: warehouses by TikTok's FBT warehouse id; stock per goods and warehouse; a stock change per goods,
+    # warehouse, order and time, normal and defective units apart; inbound orders by their id.
+    "fbt_warehouses": ("shop_id", "fbt_warehouse_id"),
+    "fbt_inventory": ("shop_id", "fbt_warehouse_id", "goods_id"),
+    "fbt_inventory_records": (
+        "shop_id",
+        "create_time",
+        "goods_id",
+        "fbt_warehouse_id",
+        "order_id",
+        "inventory_goods_type",
+    ),
+    "fbt_inbound_orders": ("shop_id", "order_id"),
+    "open_collaboration_products": ("shop_id", "id"),
+    "creator_outreach_records": ("shop_id", "id"),
     # Issue #20: a record that does not name its parent gets the parent's id (docs/new-streams-design.md).
     "order_price_details": ("shop_id", "order_id"),
     "external_orders": ("shop_id", "order_id", "platform", "id"),
@@ -74,6 +89,17 @@ PRIMARY_KEYS: Mapping[str, tuple[str, ...]] = {
     # The content's id, which TikTok nests in `content`, as a column (destinations dedupe on top-level columns).
     "sample_application_fulfillments": ("shop_id", "application_id", "content_id"),
 }
+# The columns TikTok nests a key's field in, which the rows carry at the top as well.
+KEY_COLUMNS: Mapping[str, Mapping[str, tuple[str, str]]] = {
+    "fbt_inventory": {"goods_id": ("goods", "id")},
+    "fbt_inventory_records": {"goods_id": ("goods", "id"), "order_id": ("order", "id")},
+    "sample_application_fulfillments": {"content_id": ("content", "id")},
+}
+# Full refreshes of what TikTok gives no time for: each row says when its shop was read (`snapshot_time`).
+SNAPSHOTS = (
+    "fbt_warehouses", "fbt_inventory", "open_collaboration_products", "creator_outreach_records",
+    "inventory", "product_diagnoses", "sample_application_fulfillments",
+)  # fmt: skip
 # The cursor of each incremental stream (the time field TikTok filters on, or the day of the analytics) and its
 # default lookback in minutes, as docs/tiktok-shop.md documents them.
 CURSORS: Mapping[str, tuple[str, int]] = {
@@ -82,6 +108,9 @@ CURSORS: Mapping[str, tuple[str, int]] = {
     **{stream: ("statement_time", 7 * DAY) for stream in ("statements", "statement_transactions", "order_settlements")},
     **{stream: ("create_time", 7 * DAY) for stream in ("payments", "withdrawals")},
     **{stream: ("create_time", 60 * DAY) for stream in ("affiliate_orders", "affiliate_order_skus")},
+    "fbt_inventory_records": ("create_time", 60),
+    # An inbound order's: the time of the first inventory record of the window that names it (a receipt).
+    "fbt_inbound_orders": ("record_create_time", 60),
     **{
         stream: ("date", 7 * DAY)
         for stream in (
@@ -97,8 +126,6 @@ CURSORS: Mapping[str, tuple[str, int]] = {
     **{stream: ("update_time", 60) for stream in ("return_records", "promotion_activity_products")},
     "video_product_performance": ("date", 7 * DAY),
 }
-# Full-refresh snapshots: each row says when the sync read its shop (`snapshot_time`, design decision 3).
-SNAPSHOTS = ("inventory", "product_diagnoses", "sample_application_fulfillments")
 # The streams each scope gives, as docs/tiktok-shop.md lists them (TikTok's scope of each endpoint).
 SCOPES: Mapping[str, tuple[str, ...]] = {
     "seller.authorization.info": ("shops",),
@@ -107,7 +134,9 @@ SCOPES: Mapping[str, tuple[str, ...]] = {
         "products", "skus", "product_details", "categories", "brands", "inventory", "product_diagnoses",
     ),
     "seller.return_refund.basic": ("returns", "cancellations", "return_records"),
-    "seller.fulfillment.basic": ("packages",),
+    "seller.fulfillment.basic": (
+        "packages", "fbt_warehouses", "fbt_inventory", "fbt_inventory_records", "fbt_inbound_orders",
+    ),
     "seller.finance.info": (
         "statements", "statement_transactions", "order_settlements", "unsettled_transactions", "payments",
         "withdrawals",
@@ -120,7 +149,8 @@ SCOPES: Mapping[str, tuple[str, ...]] = {
     ),
     "seller.affiliate_collaboration.read": (
         "affiliate_orders", "affiliate_order_skus", "open_collaborations", "target_collaborations",
-        "sample_applications", "sample_application_fulfillments",
+        "sample_applications", "open_collaboration_products", "creator_outreach_records",
+        "sample_application_fulfillments",
     ),
 }  # fmt: skip
 
@@ -149,6 +179,11 @@ DIRECT = {
     "open_collaborations": "open_collaborations",
     "target_collaborations": "target_collaborations",
     "sample_applications": "sample_applications",
+    "fbt_warehouses": "fbt_warehouses",
+    "fbt_inventory": "fbt_inventory",
+    "fbt_inventory_records": "fbt_inventory_records",
+    "open_collaboration_products": "open_collaboration_products",
+    "creator_outreach_records": "creator_outreach_records",
     "product_diagnoses": "product_diagnoses",  # every live product's
     "video_product_performance": "video_product_performance",  # with `video_id` and `date`, as the connector adds
 }
@@ -225,6 +260,14 @@ def _rows(sandbox: Any, stream: str, versions: Mapping[str, str]) -> list[dict[s
             {**row, "collaboration_status": LISTED_UNDER[row["collaboration_status"]]}
             for row in _with_shop(sandbox.records(stream))
         ]
+    if stream in KEY_COLUMNS:
+        return [
+            {**row, **{column: row[outer][inner] for column, (outer, inner) in KEY_COLUMNS[stream].items()}}
+            for row in _with_shop(sandbox.records(stream))
+            if stream != "fbt_inventory" or in_stock(row)
+        ]
+    if stream == "fbt_inbound_orders":
+        return list(inbound_orders_named(sandbox))
     if stream in DIRECT:  # the sandbox's payments leave out the SEA shops, which TikTok refuses them
         return list(_with_shop(sandbox.records(DIRECT[stream])))
     if stream == "order_line_items":
@@ -290,11 +333,6 @@ def _rows(sandbox: Any, stream: str, versions: Mapping[str, str]) -> list[dict[s
             for activity in _with_shop(sandbox.records("promotion_activity_details"))
             for product in activity.get("products") or []
         ]  # fmt: skip
-    if stream == "sample_application_fulfillments":
-        return [
-            {**row, "content_id": row["content"]["id"]}
-            for row in _with_shop(sandbox.records("sample_application_fulfillments"))
-        ]
     if stream == "affiliate_order_skus":
         return [
             {**sku, "order_id": order["id"], "create_time": order["create_time"], "shop_id": order["shop_id"]}
@@ -304,6 +342,32 @@ def _rows(sandbox: Any, stream: str, versions: Mapping[str, str]) -> list[dict[s
     raise KeyError(stream)
 
 
+def in_stock(row: dict[str, Any]) -> bool:
+    """TikTok's notes: asked for no goods, Search FBT Inventory lists the goods with stock on hand or on its way."""
+    return row["on_hand_detail"]["total_quantity"] + row["in_transit_quantity"] > 0
+
+
+def inbound_orders_named(sandbox: Any, since: int = 0) -> Iterable[dict[str, Any]]:
+    """The inbound orders the FBT inventory records created from `since` on name (receipts of their goods; TikTok
+    has no list of inbound orders), with the time of the first of them."""
+    for shop_id, records in sandbox.records("fbt_inventory_records").items():
+        first: dict[str, int] = {}
+        for record in records:
+            order = record["order"]
+            if order["type"] == "INBOUND_ORDER" and record["create_time"] >= since:
+                first[order["id"]] = min(first.get(order["id"], record["create_time"]), record["create_time"])
+        for inbound in sandbox.records("fbt_inbound_orders")[shop_id]:
+            if inbound["order_id"] in first:
+                yield {**inbound, "record_create_time": first[inbound["order_id"]], "shop_id": str(shop_id)}
+
+
+def without_snapshot_time(stream: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A snapshot's rows less their `snapshot_time`, the one column the ground truth cannot know."""
+    if stream not in SNAPSHOTS:
+        return rows
+    return [{key: value for key, value in row.items() if key != "snapshot_time"} for row in rows]
+
+
 def _with_shop(records_by_shop: dict[str, list[dict[str, Any]]]) -> Iterable[dict[str, Any]]:
     for shop_id, records in records_by_shop.items():
         for record in records:
@@ -311,10 +375,6 @@ def _with_shop(records_by_shop: dict[str, list[dict[str, Any]]]) -> Iterable[dic
 
 
 def by_key(stream: str, rows: list[dict[str, Any]]) -> dict[tuple, dict[str, Any]]:
-    """The rows by key; a snapshot's `snapshot_time` is the sync's, not TikTok's data, and is left out (the tests of
-    snapshots check it on its own)."""
-    if stream in SNAPSHOTS:
-        rows = [{key: value for key, value in row.items() if key != "snapshot_time"} for row in rows]
     return {key_of(stream, row): row for row in rows}
 
 

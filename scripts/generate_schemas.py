@@ -52,6 +52,13 @@ WHAT = {
     "open_collaborations": "An open collaboration: a product any creator may promote, at a commission rate",
     "target_collaborations": "A target collaboration: an invitation of chosen creators to promote products",
     "sample_applications": "A creator's application for a free sample of a product",
+    "fbt_warehouses": "A Fulfilled by TikTok warehouse, subscribed by the shop or not",
+    "fbt_inventory": "The stock of one goods in one Fulfilled by TikTok warehouse the shop subscribed",
+    "fbt_inventory_records": "A change of one goods' stock in one Fulfilled by TikTok warehouse, and the order behind it",
+    "fbt_inbound_orders": "A shipment of goods into a Fulfilled by TikTok warehouse, read once its first goods were "
+    "received",
+    "open_collaboration_products": "A product of the affiliate marketplace of the shop's region, open to any creator",
+    "creator_outreach_records": "An outreach of the shop to a creator this week: messages, invitations, pairing",
     "order_price_details": "What an order cost, itemized: list and sale prices, seller and platform discounts,"
     " vouchers, shipping and tax, per order and per line item",
     "external_orders": "A reference of an order in an external system (OMS, WMS, store), with its line items",
@@ -65,6 +72,10 @@ WHAT = {
     "product_diagnoses": "The listing-quality issues of a live product, with suggestions",
     "sample_application_fulfillments": "Content a creator posted for a sample application, with its views and orders",
 }
+SNAPSHOT = (
+    "When the sync started reading this shop for this stream (Unix seconds), the same for every row of a shop in "
+    "one sync: tells successive snapshots apart; added by the connector."
+)
 
 DAY = "The day the row covers (YYYY-MM-DD, in the shop's timezone): the cursor; added by the connector."
 
@@ -260,6 +271,20 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
         "status": "PENDING, AWAITING_SHIPMENT, SHIPPED, CONTENT_PENDING, COMPLETED, or a cancellation (..._CANCELLED).",
         "creator": "The creator; counts a creator did not agree to share may come as empty strings.",
     },
+    "fbt_inventory": {
+        "goods_id": "The goods' id (`goods.id`), for the primary key; added by the connector.",
+    },
+    "fbt_inventory_records": {
+        "goods_id": "The goods' id (`goods.id`), for the primary key; added by the connector.",
+        "order_id": "The id of the order behind the change (`order.id`), for the primary key; added by the connector.",
+        "create_time": "When the stock changed. Unix time in seconds. The cursor of incremental syncs.",
+        "inventory_goods_type": "NORMAL or DEFECTIVE: the units whose stock changed.",
+    },
+    "fbt_inbound_orders": {
+        "create_time": "When the inbound order was created. Unix time in seconds.",
+        "record_create_time": "The `create_time` of the first FBT inventory record of the sync that named this "
+        "inbound order (Unix seconds): the cursor of incremental syncs; added by the connector.",
+    },
     "coupons": {
         "create_time": "When it was created. Unix time in milliseconds, unlike most TikTok times.",
         "update_time": "When it last changed. Unix time in milliseconds, unlike most TikTok times.",
@@ -360,6 +385,8 @@ def describe(stream: str, name: str, model: Any) -> str | None:
     own = TEXTS.get(stream, {})
     if name in own:
         return own[name]
+    if name == "snapshot_time":
+        return SNAPSHOT
     if name in TEXTS["*"]:
         return TEXTS["*"][name]
     if model == "integer" and name.endswith("_time"):

@@ -23,6 +23,7 @@ from source_tiktok_shop.reading.declarations import (  # noqa: E402
     ChildPages,
     Detail,
     Followed,
+    IdBatches,
     Nested,
     StreamDeclaration,
 )
@@ -60,6 +61,8 @@ def cursor(declared: StreamDeclaration) -> str:
     rows = declared.rows
     own = isinstance(rows, AsIs) or (isinstance(rows, Detail) and rows.parent_key is None)
     of = "" if own else f" of its `{parent_stream(declared)}` record"
+    if isinstance(rows, Batched):
+        of = f" (the `{declared.endpoint.time_filter}` of the first `{parent_stream(declared)}` record naming it)"
     window = lookback(declared.incremental.lookback_minutes)
     return f"`{declared.incremental.field}`{of}" + (f" ({window})" if window else "")
 
@@ -79,6 +82,8 @@ def endpoints(declared: StreamDeclaration) -> str:
     if isinstance(rows, Followed):
         return f"{listed}, then {versions(rows.via.endpoint)} per record, then {versions(rows.endpoint)}"
     if isinstance(rows, Batched):
+        return f"{listed}, then {versions(rows.endpoint)} per batch"
+    if isinstance(rows, IdBatches):
         return f"{listed}, then {versions(rows.endpoint)} per {rows.size} records"
     return listed
 
@@ -103,7 +108,7 @@ def read_as(declared: StreamDeclaration) -> str:
         notes.append(f"the `{rows.endpoint.records_key}` of each `{parent_stream(declared)}` record")
         if rows.per_value:
             notes.append(f"one request per `{rows.per_value.parameter}` listed in `{rows.per_value.config_field}`")
-    if isinstance(rows, Batched):
+    if isinstance(rows, IdBatches):
         items = (
             f"the `{rows.items.items}` of each of the `{rows.endpoint.records_key}`"
             if rows.items
@@ -118,14 +123,28 @@ def read_as(declared: StreamDeclaration) -> str:
     incremental = declared.incremental
     if incremental and incremental.client_side:
         notes.append(f"only the records whose `{incremental.field}` passed the state are read")
-    if declared.snapshot:
-        notes.append("a snapshot: `snapshot_time` on each row")
-    notes += [f"`{column}` = `{path}`" for column, path in declared.key_columns.items()]
     if isinstance(rows, Followed):
         answer = rows.endpoint.records_key
         notes.append(
             f"the `{answer}` of each `{rows.reference}` the `{rows.via.endpoint.records_key}` name, once per sync"
         )
+    if isinstance(rows, Batched):
+        where = ", ".join(f"`{path}` {value}" for path, value in rows.where.items())
+        notes.append(
+            f"the `{rows.endpoint.records_key}` of each `{rows.reference}` the `{endpoint.records_key}` name"
+            f"{f' ({where})' if where else ''}, once per sync, {rows.batch} ids a request"
+            + "".join(f", `{name}={value}`" for name, value in rows.endpoint.query.items())
+        )
+    if declared.enrolment:
+        notes.append(
+            f"shops onboarded to {declared.enrolment.programme} only (`{declared.enrolment.endpoint.operation()}`)"
+        )
+    if declared.snapshot:
+        notes.append("a snapshot: `snapshot_time` on every row")
+    if declared.key_columns:
+        notes.append(", ".join(f"`{column}` from `{path}`" for column, path in declared.key_columns.items()))
+    if endpoint.page_index_total:
+        notes.append("paged by `page_index`")
     if endpoint.variants and len(declared.queries) > 1:
         values = ", ".join("not sent" if value is None else f"`{value}`" for value in endpoint.variants.values)
         notes.append(f"one query per `{endpoint.variants.parameter}`: {values}")

@@ -10,7 +10,9 @@ from .reading.declarations import (
     ChildPages,
     ConfigValues,
     Detail,
+    Enrolment,
     Followed,
+    IdBatches,
     Incremental,
     Nested,
     StreamDeclaration,
@@ -44,6 +46,16 @@ ORDER_FIELDS = {
     "order_shipping_cost_amount": "shipping_cost_amount",
     "order_settlement_amount": "settlement_amount",
 }
+FBT_ONBOARDED = Enrolment(ENDPOINTS["fbt_onboarded_regions"], "region_code", "Fulfilled by TikTok")
+# The inbound orders the records of receipts name; TikTok gives no batch limit, 50 is the sandbox's.
+INBOUND_ORDERS = Batched(
+    "order.id",
+    ENDPOINTS["fbt_inbound_orders"],
+    "order_ids",
+    batch=50,
+    id_field="order_id",
+    where={"order.type": "INBOUND_ORDER"},
+)
 
 STREAMS: tuple[StreamDeclaration, ...] = (
     StreamDeclaration("shops", ENDPOINTS["authorized_shops"], primary_key=("id",)),
@@ -164,6 +176,44 @@ STREAMS: tuple[StreamDeclaration, ...] = (
     StreamDeclaration("open_collaborations", ENDPOINTS["open_collaborations_search"]),
     StreamDeclaration("target_collaborations", ENDPOINTS["target_collaborations_search"]),
     StreamDeclaration("sample_applications", ENDPOINTS["sample_applications_search"]),
+    # Fulfilled by TikTok: only shops onboarded to it, asked first (TikTok's notes: `data` is empty for the others).
+    StreamDeclaration(
+        "fbt_warehouses",
+        ENDPOINTS["fbt_warehouses"],
+        primary_key=("shop_id", "fbt_warehouse_id"),
+        snapshot=True,
+        enrolment=FBT_ONBOARDED,
+    ),
+    StreamDeclaration(
+        "fbt_inventory",
+        ENDPOINTS["fbt_inventory_search"],
+        primary_key=("shop_id", "fbt_warehouse_id", "goods_id"),
+        snapshot=True,
+        enrolment=FBT_ONBOARDED,
+        key_columns={"goods_id": "goods.id"},
+    ),
+    # The history of each goods' stock in each warehouse: receipts, customer orders and returns, adjustments. A
+    # receipt of normal and defective units of the same goods is two records (`inventory_goods_type`).
+    StreamDeclaration(
+        "fbt_inventory_records",
+        ENDPOINTS["fbt_inventory_records_search"],
+        primary_key=("shop_id", "create_time", "goods_id", "fbt_warehouse_id", "order_id", "inventory_goods_type"),
+        incremental=Incremental("create_time"),
+        enrolment=FBT_ONBOARDED,
+        key_columns={"goods_id": "goods.id", "order_id": "order.id"},
+    ),
+    # No endpoint lists inbound orders: the inventory records of the window name those that received goods.
+    StreamDeclaration(
+        "fbt_inbound_orders",
+        ENDPOINTS["fbt_inventory_records_search"],
+        primary_key=("shop_id", "order_id"),
+        incremental=Incremental("record_create_time"),
+        rows=INBOUND_ORDERS,
+        enrolment=FBT_ONBOARDED,
+    ),
+    StreamDeclaration("open_collaboration_products", ENDPOINTS["open_collaboration_products_search"], snapshot=True),
+    # TikTok's notes: this week's records.
+    StreamDeclaration("creator_outreach_records", ENDPOINTS["creator_outreach_records"], snapshot=True),
     # Issue #20: one request per record of a parent stream (in the parent's window where it has one), or per batch.
     StreamDeclaration(
         "order_price_details",
@@ -189,7 +239,7 @@ STREAMS: tuple[StreamDeclaration, ...] = (
         "inventory",
         ENDPOINTS["products_search"],
         # TikTok's notes: at most 100 product ids per request; it answers for the products Get Product serves.
-        rows=Batched(
+        rows=IdBatches(
             ENDPOINTS["inventory_search"],
             "product_ids",
             100,
@@ -235,7 +285,7 @@ STREAMS: tuple[StreamDeclaration, ...] = (
     StreamDeclaration(
         "product_diagnoses",
         ENDPOINTS["products_search"],
-        rows=Batched(ENDPOINTS["product_diagnoses"], "product_ids", 200, statuses=frozenset({"ACTIVATE"})),
+        rows=IdBatches(ENDPOINTS["product_diagnoses"], "product_ids", 200, statuses=frozenset({"ACTIVATE"})),
         snapshot=True,
     ),
     StreamDeclaration(

@@ -8,7 +8,7 @@ from dataclasses import replace
 from typing import Any
 
 from source_tiktok_shop.catalog import STREAMS_BY_NAME
-from source_tiktok_shop.reading.declarations import Batched, StreamDeclaration
+from source_tiktok_shop.reading.declarations import IdBatches, StreamDeclaration
 from source_tiktok_shop.tiktok.endpoints import Query
 from source_tiktok_shop.tiktok.envelope import Page
 from source_tiktok_shop.tiktok.rate import Settled
@@ -69,7 +69,7 @@ def test_given_products_then_inventory_asks_for_the_ids_get_product_serves_in_ba
         return [{"product_id": pid, "skus": [{"id": f"{pid}-s1"}, {"id": f"{pid}-s2"}]} for pid in ids]
 
     declared = STREAMS_BY_NAME["inventory"]
-    assert isinstance(declared.rows, Batched)
+    assert isinstance(declared.rows, IdBatches)
     small = replace(declared, rows=replace(declared.rows, size=2))
     api = TableTikTok({"products_search": PRODUCTS, "inventory_search": inventory})
     rows, _ = read(small, api)

@@ -16,7 +16,15 @@ import pytest
 
 from source_tiktok_shop.catalog import STREAMS as CATALOG
 from source_tiktok_shop.catalog import STREAMS_BY_NAME
-from source_tiktok_shop.reading.declarations import AsIs, Batched, ChildPages, Detail, Nested, StreamDeclaration
+from source_tiktok_shop.reading.declarations import (
+    AsIs,
+    Batched,
+    ChildPages,
+    Detail,
+    IdBatches,
+    Nested,
+    StreamDeclaration,
+)
 from source_tiktok_shop.tiktok.endpoints import ENDPOINTS, Endpoint
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -68,28 +76,25 @@ def page_types(endpoint: Endpoint, fields: Mapping[str, str]) -> dict[str, str]:
 
 def record_of(declared: StreamDeclaration) -> Record:
     """Where the rows of a declared stream come from and what the connector adds to them (reading/partitions.py):
-    by its row shape, and the nested key fields it copies to columns of their own (`key_columns`)."""
-    record = shaped(declared)
-    if not declared.key_columns:
-        return record
+    by its row shape, then the columns every row of the stream gets (`key_columns`, `snapshot_time`)."""
+    record = shaped_record_of(declared)
     model = records_model(record.operation, record.records_key)
     if record.nested:
         model = only_item(model.get(record.nested), record.nested)
-    copied = {column: model_at(model, path) for column, path in declared.key_columns.items()}
-    return record._replace(added={**record.added, **copied})
+    keys = {column: nested_type(model, path) for column, path in declared.key_columns.items()}
+    snapshot = {"snapshot_time": "integer"} if declared.snapshot else {}
+    return record._replace(added={**record.added, **keys, **snapshot})
 
 
-def model_at(model: Any, path: str) -> Any:
+def nested_type(model: Any, path: str) -> Any:
     for name in path.split("."):
         model = model[name]
     return model
 
 
-def shaped(declared: StreamDeclaration) -> Record:
-    """The rows' record and added columns, by the stream's row shape."""
+def shaped_record_of(declared: StreamDeclaration) -> Record:
     rows, cursor, key = declared.rows, declared.cursor_field, declared.primary_key
-    # A snapshot's rows say when the sync read their shop.
-    shop = {"shop_id": "string", **({"snapshot_time": "integer"} if declared.snapshot else {})}
+    shop = {"shop_id": "string"}
     endpoint = declared.endpoint
     if isinstance(rows, AsIs):
         added = {**shop, cursor: "datetime.date"} if declared.by_day and cursor else shop  # the day a row covers
@@ -99,7 +104,10 @@ def shaped(declared: StreamDeclaration) -> Record:
     if isinstance(rows, Detail):
         added = {**shop, rows.parent_key: "string", **of_parent} if rows.parent_key else shop
         return Record(rows.endpoint.operation(), rows.endpoint.records_key, None, added, key, cursor)
-    if isinstance(rows, Batched):
+    if isinstance(rows, Batched):  # the time of the records that named them, as the cursor
+        added = {**shop, cursor: "integer"} if cursor else shop
+        return Record(rows.endpoint.operation(), rows.endpoint.records_key, None, added, key, cursor)
+    if isinstance(rows, IdBatches):
         nested = rows.items.items if rows.items else None
         added = {**shop, rows.items.parent_key: "string"} if rows.items else shop
         return Record(rows.endpoint.operation(), rows.endpoint.records_key, nested, added, key, cursor)

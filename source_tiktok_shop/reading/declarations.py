@@ -77,10 +77,10 @@ class ChildPages:
 
 
 @dataclass(frozen=True)
-class Batched:
-    """The ids of the records (in `statuses` if given, never in `skip_statuses`), `size` at a time, as the list
-    parameter `ids_param` of one call of `endpoint`: the records of its answers are the rows, or the items of their
-    `items` list."""
+class IdBatches:
+    """The records' own ids (of those in `statuses` if given, never in `skip_statuses`), `size` at a time, as the
+    list parameter `ids_param` of one call of `endpoint` (a JSON array in a POST's body, comma-joined in a GET's
+    query): the records of its answers are the rows, or the items of their `items` list (inventory, diagnoses)."""
 
     endpoint: Endpoint
     ids_param: str
@@ -103,7 +103,34 @@ class Followed:
     page_fields: Mapping[str, str] = field(default_factory=dict)
 
 
-RowShape = AsIs | Nested | Detail | ChildPages | Followed | Batched
+@dataclass(frozen=True)
+class Batched:
+    """The records that the stream's records name in `reference` (a dotted path), where `where` holds (dotted path →
+    value), each read once per shop and sync: `batch` ids comma-joined in the query parameter `parameter` of one call
+    of `endpoint` (fewer for the last ones of a window). The records of its answers (their id in `id_field`) are the
+    rows, with the stream's cursor field holding the earliest time (the endpoint's `time_filter` field) of the
+    records that named them: TikTok's inbound orders, from the FBT inventory records."""
+
+    reference: str
+    endpoint: Endpoint
+    parameter: str
+    batch: int
+    id_field: str
+    where: Mapping[str, str] = field(default_factory=dict)
+
+
+RowShape = AsIs | Nested | Detail | ChildPages | Followed | Batched | IdBatches
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    """A programme TikTok serves the stream's endpoints to only for the shops enrolled in it (Fulfilled by TikTok):
+    `endpoint` lists the regions a shop is enrolled in, as the `field` of its records. A shop whose region is not
+    among them is skipped for the stream, with no refused call."""
+
+    endpoint: Endpoint
+    field: str
+    programme: str
 
 
 @dataclass(frozen=True)
@@ -119,19 +146,20 @@ class StreamDeclaration:
     unavailable_in: frozenset[str] = frozenset()
     # Query parameters the user chooses in the config: parameter → config field (the analytics `currency`).
     query_from_config: Mapping[str, str] = field(default_factory=dict)
-    # A full refresh of what TikTok holds now, with no time to read from: each row says when the sync read its shop
-    # (`snapshot_time`, Unix seconds), so that snapshots appended in a destination can be told apart.
+    # A full refresh with no time to read from: each row gets `snapshot_time`, the Unix second the sync started
+    # reading that shop for this stream (docs/new-streams-design.md, decision 3).
     snapshot: bool = False
-    # Key fields TikTok nests, copied to a column of their own: column → dotted path in the row (`content.id`).
-    # Destinations dedupe on top-level columns only.
+    # The programme a shop must be enrolled in for TikTok to serve it the endpoint (None: every shop).
+    enrolment: Enrolment | None = None
+    # Columns copied from a field nested in each row (column → dotted path), for a key TikTok nests (FBT's goods).
     key_columns: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def queries(self) -> tuple[Mapping[str, str], ...]:
-        """The endpoint's queries that list records giving rows: a `Batched` read leaves out the variant queries of
+        """The endpoint's queries that list records giving rows: an `IdBatches` read leaves out the variant queries of
         the statuses it skips."""
         rows, variants = self.rows, self.endpoint.variants
-        if not (isinstance(rows, Batched) and variants and variants.parameter == "status"):
+        if not (isinstance(rows, IdBatches) and variants and variants.parameter == "status"):
             return self.endpoint.queries
         return tuple(
             filters
@@ -145,6 +173,7 @@ class StreamDeclaration:
         """The scopes the stream needs: its endpoint's, and that of the endpoint its rows are read from."""
         rows = self.rows
         endpoints = [self.endpoint] + ([] if isinstance(rows, (AsIs, Nested)) else [rows.endpoint])
+        endpoints += [self.enrolment.endpoint] if self.enrolment else []
         return tuple(dict.fromkeys(endpoint.scope for endpoint in endpoints))
 
     @property
@@ -174,7 +203,8 @@ class StreamDeclaration:
         """The endpoints whose pages the stream reads (and may share with other streams reading them)."""
         rows = self.rows
         child = rows.via if isinstance(rows, Followed) else rows
-        return (self.endpoint.name, child.endpoint.name) if isinstance(child, ChildPages) else (self.endpoint.name,)
+        read = (self.endpoint.name, child.endpoint.name) if isinstance(child, ChildPages) else (self.endpoint.name,)
+        return (*read, self.enrolment.endpoint.name) if self.enrolment else read
 
     @property
     def splittable(self) -> bool:

@@ -16,7 +16,7 @@ from ..tiktok.envelope import Page, dotted
 from ..tiktok.errors import DateTooOld, MissingScopeError, RecordGone, ShopNotEligible
 from ..tiktok.rate import Settled
 from .cursor import ShopCursor
-from .declarations import AsIs, Batched, ChildPages, Detail, Followed, Nested, StreamDeclaration
+from .declarations import AsIs, Batched, ChildPages, Detail, Followed, IdBatches, Nested, StreamDeclaration
 from .estimates import Estimates
 from .page_records import joined, of_variant
 from .parallel_windows import MAX_READERS, Parts, Source, cut, parts_for, readers_for, resumed_parts, until
@@ -94,8 +94,11 @@ class StreamReader:
         self._missing_scope = False
         self._followed_lock = threading.Lock()
         self._followed: dict[str, set[str]] = {}  # per shop, the ids `Followed` rows have read in this sync
-        self._batches: dict[str, list[str]] = {}  # per shop, the ids waiting for a `Batched` call
+        self._batches: dict[str, list[str]] = {}  # per shop, the ids waiting for an `IdBatches` call
         self._since: dict[str, int] = {}  # per shop, where a cursor kept client side reads from
+        self._pending: dict[str, dict[str, int]] = {}  # per shop, the ids `Batched` rows have yet to ask: their time
+        self._read_to: dict[str, int] = {}  # per shop, the latest time of the records `Batched` rows came from
+        self._snapshot_times: dict[str, int] = {}  # per shop, when this sync started reading it (`snapshot`)
 
     @property
     def name(self) -> str:
@@ -148,15 +151,20 @@ class StreamReader:
             if shop is None:
                 for listed in self._directory.shops():
                     yield Record({**listed.record, "shop_id": listed.id}, self.name, partition)
-            elif window is not None and self.declaration.by_day:
+                return
+            if not self._enrolled(shop):
+                return
+            if self.declaration.snapshot:
+                with self._followed_lock:
+                    self._snapshot_times[shop.id] = int(time.time())
+            if window is not None and self.declaration.by_day:
                 parents = Tally()
-                records = self._records_of_days(shop, window, partition, parents)
-                yield from self._snapshot(self._counted(shop, window, records, parents))
+                yield from self._counted(shop, window, self._records_of_days(shop, window, partition, parents), parents)
             else:
                 parents = Tally()
                 self._since_state(shop)
                 records = self._records_of_windows(shop, window, partition, parents)
-                yield from self._snapshot(self._counted(shop, window, records, parents))
+                yield from self._counted(shop, window, records, parents)
                 incremental = self.declaration.incremental
                 if incremental and incremental.client_side and self._cursor and parents.latest is not None:
                     self._cursor.read_through(shop.id, parents.latest)  # every record listed was read
@@ -164,7 +172,28 @@ class StreamReader:
             self._skip_for_missing_scope(error)
         except ShopNotEligible as error:
             if shop is not None:
-                self._skip_shop(shop, f"TikTok refused it for this shop's market ({error})")
+                self._skip_shop(shop, f"TikTok refused {self.declaration.endpoint.operation()} for this shop ({error})")
+
+    def _enrolled(self, shop: Shop) -> bool:
+        """Whether the shop is enrolled in the programme the stream's endpoint needs (asked once per sync, for every
+        stream that needs it); a shop that is not is skipped with one warning."""
+        enrolment = self.declaration.enrolment
+        if enrolment is None:
+            return True
+        regions = {
+            str(record.get(enrolment.field))
+            for page in self._read(Query(enrolment.endpoint, shop))
+            for record in page.records
+        }
+        if shop.region in regions:
+            return True
+        listed = ", ".join(sorted(regions)) or "no region"
+        self._skip_shop(
+            shop,
+            f"it is not onboarded to {enrolment.programme} in its market ({enrolment.endpoint.operation()} lists "
+            f"{listed}), so TikTok serves it no {self.declaration.endpoint.operation()}",
+        )
+        return False
 
     def _counted(
         self, shop: Shop, window: Window | None, records: Iterator[Record], parents: Tally
@@ -187,18 +216,6 @@ class StreamReader:
                 f"Rate: {self.name}, shop {shop.id}: {self.declaration.endpoint.name} settled at {settled.rate} "
                 f"requests/s; {settled.throttled} of {settled.sent} requests were throttled."
             )
-
-    def _snapshot(self, records: Iterator[Record]) -> Iterator[Record]:
-        """The records, each with its `key_columns` and, for snapshot streams, the time the sync started reading the
-        shop."""
-        declaration = self.declaration
-        if not (declaration.snapshot or declaration.key_columns):
-            yield from records
-            return
-        added: dict[str, Any] = {"snapshot_time": int(time.time())} if declaration.snapshot else {}
-        for record in records:
-            keys = {column: dotted(record.data, path) for column, path in declaration.key_columns.items()}
-            yield Record({**record.data, **keys, **added}, self.name, record.associated_slice)
 
     def _since_state(self, shop: Shop) -> None:
         """Where a cursor kept client side reads from for the shop: its saved value less the lookback."""
@@ -297,9 +314,17 @@ class StreamReader:
         """The window's records, of each of the endpoint's queries (one, or one per value of its `Variants`)."""
         for filters in self.declaration.queries:
             yield from self._records_of_window(shop, window, partition, whole=True, parents=parents, filters=filters)
-        if isinstance(self.declaration.rows, Batched):
-            for row in self._batch_rows(self.declaration.rows, shop, flush=True):
+        rows = self.declaration.rows
+        if isinstance(rows, IdBatches):  # the last ids, fewer than a batch
+            for row in self._with_columns(self._batch_rows(rows, shop, flush=True), shop):
                 yield Record(row, self.name, partition)
+        if isinstance(rows, Batched):  # the last ids named, fewer than a batch
+            for row in self._asked(rows, shop, everything=True):
+                yield Record(row, self.name, partition)
+            # Every row is out: the window is read up to its latest record, whether that named an id or not.
+            latest = self._read_to.pop(shop.id, None)
+            if self._cursor and latest is not None:
+                self._cursor.read_through(shop.id, latest)
 
     def _records_of_window(
         self,
@@ -409,15 +434,60 @@ class StreamReader:
                 yield Record(row, self.name, slices[number])
 
     def _rows_of_page(self, page: Page, shop: Shop, parents: Tally, day: int | None = None) -> Iterator[Row]:
+        rows = self.declaration.rows
+        if isinstance(rows, Batched):
+            parents.count += len(page.records)
+            yield from self._batched_rows(rows, page, shop)
+            return
         for record in page.records:
             parents.count += 1
             parents.saw(record.get(self.declaration.cursor_field or ""))
             if self._is_new(record, shop):
-                yield from self._rows_of(record, shop, day)
+                yield from self._with_columns(self._rows_of(record, shop, day), shop)
 
     def _chosen(self) -> dict[str, str]:
         """The query parameters the user chose in the config (`query_from_config`)."""
         return {parameter: self._options[name] for parameter, name in self.declaration.query_from_config.items()}
+
+    def _with_columns(self, rows: Iterable[Row], shop: Shop) -> Iterator[Row]:
+        """The rows with the columns the declaration adds to every row: the snapshot's time, the key's columns."""
+        declaration = self.declaration
+        taken = {"snapshot_time": self._snapshot_times[shop.id]} if declaration.snapshot else {}
+        for row in rows:
+            keys = {column: dotted(row, path) for column, path in declaration.key_columns.items()}
+            yield {**row, **keys, **taken} if keys or taken else row
+
+    def _batched_rows(self, rows: Batched, page: Page, shop: Shop) -> Iterator[Row]:
+        """The rows of the ids the page's records name, each id read once per sync: the ids wait until a batch is full
+        (or the window is read, `_asked`), so that a call asks `rows.batch` ids whatever the pages that named them."""
+        time_field = self.declaration.endpoint.time_filter or ""
+        with self._followed_lock:
+            pending = self._pending.setdefault(shop.id, {})
+        for record in page.records:
+            reference, value = dotted(record, rows.reference), record.get(time_field)
+            if not isinstance(value, int):
+                continue
+            self._read_to[shop.id] = max(self._read_to.get(shop.id, value), value)
+            if not (reference and all(dotted(record, path) == wanted for path, wanted in rows.where.items())):
+                continue
+            if str(reference) in pending:
+                pending[str(reference)] = min(pending[str(reference)], value)
+            elif self._first_time(shop, str(reference)):
+                pending[str(reference)] = value
+        yield from self._asked(rows, shop, everything=False)
+
+    def _asked(self, rows: Batched, shop: Shop, everything: bool) -> Iterator[Row]:
+        """The rows of the shop's pending ids, a full batch a call (and the rest too, if `everything`); each row's
+        cursor is the earliest time of the records that named its id."""
+        pending = self._pending.get(shop.id, {})
+        while len(pending) >= rows.batch or (everything and pending):
+            batch = list(pending)[: rows.batch]
+            earliest = {reference: pending.pop(reference) for reference in batch}
+            params = {rows.parameter: ",".join(batch)}
+            for page_read in self._api.pages(Query(rows.endpoint, shop, params=params)):
+                for item in page_read.records:
+                    first = earliest.get(str(item.get(rows.id_field) or ""))
+                    yield {**item, "shop_id": shop.id, self.declaration.cursor_field or "": first}
 
     def _query(self, shop: Shop, window: Window | None, filters: Mapping[str, str] | None = None) -> Query:
         """The query of the shop and window; its `filters` those of the endpoint's first query unless given."""
@@ -468,6 +538,8 @@ class StreamReader:
         if isinstance(rows, Followed):
             return self._followed_rows(rows, record, shop, parent)
         if isinstance(rows, Batched):
+            raise TypeError(f"{self.name}: batched rows are read a page at a time (_batched_rows)")
+        if isinstance(rows, IdBatches):
             return self._batched(rows, record, shop)
         return self._child_rows(rows, record, shop, {**parent, rows.parent_key: record["id"]}, day)
 
@@ -493,7 +565,7 @@ class StreamReader:
             return [{**detail.data, "shop_id": shop.id}]
         return [{**detail.data, **parent, rows.parent_key: record_id}]
 
-    def _batched(self, rows: Batched, record: Row, shop: Shop) -> Iterator[Row]:
+    def _batched(self, rows: IdBatches, record: Row, shop: Shop) -> Iterator[Row]:
         """Keeps the record's id for the shop's next batch; the rows of a batch once it is full."""
         status = record.get("status")
         if status in rows.skip_statuses or (rows.statuses and status not in rows.statuses):
@@ -501,7 +573,7 @@ class StreamReader:
         self._batches.setdefault(shop.id, []).append(str(record["id"]))
         return self._batch_rows(rows, shop, flush=False)
 
-    def _batch_rows(self, rows: Batched, shop: Shop, flush: bool) -> Iterator[Row]:
+    def _batch_rows(self, rows: IdBatches, shop: Shop, flush: bool) -> Iterator[Row]:
         """The rows of one call for the shop's batch, if full (or, `flush`, not empty)."""
         ids = self._batches.get(shop.id, [])
         if not ids or (len(ids) < rows.size and not flush):

@@ -10,7 +10,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from .envelope import dotted
+
 AFFILIATE = "seller.affiliate_collaboration.read"
+FBT = "seller.fulfillment.basic"
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,8 @@ class Endpoint:
     continued_across_pages: str | None = None
     # The list in each record that `total_count` counts, where it does not count the records.
     total_count_of: str | None = None
+    # Paged by `page_index` (1, 2, ...) instead of page tokens, up to the total at this dotted path under `data`.
+    page_index_total: str | None = None
     # TikTok moves endpoints to new versions one at a time (reference §0), so each has its own: the current one
     # first, then the older ones a shop falls back to where its market does not have the current one yet.
     versions: tuple[str, ...] = field(kw_only=True)
@@ -72,6 +77,15 @@ class Endpoint:
     @property
     def version(self) -> str:
         return self.versions[0]
+
+    def next_page_token(self, data: Mapping[str, Any], records: int, page_token: str | None) -> str | None:
+        """The token of the page after the one answered with `data` (holding `records` records) for `page_token`."""
+        if not self.page_size:
+            return None
+        if not self.page_index_total:
+            return data.get("next_page_token") or None
+        index, total = int(page_token or 1), dotted(data, self.page_index_total)
+        return str(index + 1) if records and isinstance(total, int) and index * self.page_size < total else None
 
     @property
     def queries(self) -> tuple[Mapping[str, str], ...]:
@@ -391,6 +405,69 @@ ENDPOINTS = _endpoints(
         page_size=50,
         versions=("202508",),
     ),
+    # Fulfilled by TikTok (FBT), for the sellers onboarded to it only. TikTok names no scope for its FBT APIs in the
+    # material at hand: the fulfillment one (docs/new-streams-design.md, decision 8).
+    Endpoint(
+        "fbt_onboarded_regions",
+        "GET",
+        "/fbt/{version}/merchants/onboarded_regions",
+        "onboarded_regions",
+        FBT,
+        versions=("202409",),
+    ),
+    Endpoint("fbt_warehouses", "GET", "/fbt/{version}/warehouses", "warehouses", FBT, versions=("202408",)),
+    # Without goods or SKU ids: every goods with stock in every subscribed warehouse (TikTok's notes).
+    Endpoint(
+        "fbt_inventory_search",
+        "POST",
+        "/fbt/{version}/inventory/search",
+        "inventory",
+        FBT,
+        page_size=100,
+        versions=("202408",),
+    ),
+    Endpoint(
+        "fbt_inventory_records_search",
+        "POST",
+        "/fbt/{version}/inventory_records/search",
+        "inventory_records",
+        FBT,
+        page_size=100,
+        time_filter="create_time",
+        inclusive_upper_bound=True,
+        versions=("202410",),
+    ),
+    Endpoint(
+        "fbt_inbound_orders",
+        "GET",
+        "/fbt/{version}/inbound_orders",
+        "inbound_orders",
+        FBT,
+        query={"include_carton_details": "true"},
+        versions=("202602",),
+    ),
+    # Page sizes 1 to 20 (TikTok's notes); sorted by commission rate, ascending, by default.
+    Endpoint(
+        "open_collaboration_products_search",
+        "POST",
+        "/affiliate_seller/{version}/open_collaborations/products/search",
+        "products",
+        AFFILIATE,
+        page_size=20,
+        versions=("202405",),
+    ),
+    # Page sizes 2 to 50 (TikTok's notes), paged by index in the body up to `data.data.total`.
+    Endpoint(
+        "creator_outreach_records",
+        "POST",
+        "/affiliate_seller/{version}/creator_outreach/records/query",
+        "data.connect_list",
+        AFFILIATE,
+        page_size=50,
+        paging_in_body=True,
+        page_index_total="data.total",
+        versions=("202608",),
+    ),
     # Issue #20, read per record (one request each) or per batch of the records of a parent stream.
     Endpoint(
         "order_price_detail",
@@ -528,7 +605,9 @@ def build_request(
     if endpoint.page_size:
         paging = body if endpoint.paging_in_body else params
         paging["page_size"] = endpoint.page_size
-        if page_token:
+        if endpoint.page_index_total:
+            paging["page_index"] = int(page_token or 1)  # the page's index stands for its token
+        elif page_token:
             paging["page_token"] = page_token
     if endpoint.sort_field:
         params["sort_field"] = endpoint.sort_field
