@@ -67,6 +67,18 @@ WHAT = {
     " benchmarks",
     "shop_hourly_performance": "An hour of the shop's sales and traffic",
     "live_overview_performance": "A day of the shop's LIVE sales and traffic, every LIVE session of every account",
+    "order_price_details": "What an order cost, itemized: list and sale prices, seller and platform discounts,"
+    " vouchers, shipping and tax, per order and per line item",
+    "external_orders": "A reference of an order in an external system (OMS, WMS, store), with its line items",
+    "inventory": "A SKU's stock: available and committed units, per warehouse, and how the available units are"
+    " split between campaigns, creators and the shop",
+    "order_tracking": "The carrier's tracking events of a shipped order",
+    "return_records": "The timeline of a return: each step, who took it and why",
+    "promotion_activity_products": "A product (with its SKUs) of a promotion activity, at its activity price or"
+    " discount",
+    "video_product_performance": "A day of one product's sales and traffic in one shoppable video",
+    "product_diagnoses": "The listing-quality issues of a live product, with suggestions",
+    "sample_application_fulfillments": "Content a creator posted for a sample application, with its views and orders",
 }
 SNAPSHOT = (
     "When the sync started reading this shop for this stream (Unix seconds), the same for every row of a shop in "
@@ -76,6 +88,10 @@ SNAPSHOT = (
 DAY = "The day the row covers (YYYY-MM-DD, in the shop's timezone): the cursor; added by the connector."
 
 SECONDS = "Unix time in seconds."
+SNAPSHOT = (
+    "When the sync read this shop (Unix seconds): the same for every row of one shop and sync, so that snapshots"
+    " appended in a destination can be told apart; added by the connector."
+)
 MONEY = "A decimal string, in `currency`."
 MONEY_OBJECT = "Money: a decimal string with its currency."
 
@@ -340,6 +356,57 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
         "date": DAY,
         "start_date": "The day of the interval (YYYY-MM-DD), the same as `date`.",
         "end_date": "The day after the interval (YYYY-MM-DD, exclusive).",
+    },
+    "order_price_details": {
+        "order_id": "The order (the `id` of `orders`); added by the connector.",
+        "update_time": "The order's `update_time` (Unix seconds), the cursor of this stream; added by the connector.",
+        "line_items": "The same amounts per line item, with the seller-funded promotions that made its discounts.",
+    },
+    "external_orders": {
+        "order_id": "The TikTok order (the `id` of `orders`); added by the connector.",
+        "update_time": "The order's `update_time` (Unix seconds), the cursor of this stream; added by the connector.",
+        "id": "The order's id in the external system.",
+        "platform": "The external system, one of `external_order_platforms`.",
+        "line_items": "The external line items, each with the TikTok line item it stands for (`origin_id`).",
+    },
+    "inventory": {
+        "id": "The SKU id (the `id` of `skus`).",
+        "product_id": "The product the SKU belongs to; added by the connector.",
+        "warehouse_inventory": "The SKU's units per warehouse.",
+        "snapshot_time": SNAPSHOT,
+    },
+    "order_tracking": {
+        "order_id": "The order (the `id` of `orders`); added by the connector.",
+        "update_time": "The order's `update_time` (Unix seconds), the cursor of this stream; added by the connector.",
+        "tracking": "The tracking events, oldest first; `update_time_millis` in Unix milliseconds.",
+    },
+    "return_records": {
+        "return_id": "The return (the `return_id` of `returns`); added by the connector.",
+        "update_time": "The return's `update_time` (Unix seconds), the cursor of this stream; added by the connector.",
+        "records": "The steps of the return in time order.",
+    },
+    "promotion_activity_products": {
+        "activity_id": "The activity (the `id` of `promotion_activities`); added by the connector.",
+        "update_time": "The activity's `update_time`, in Unix milliseconds like the activities' times: the cursor"
+        " of this stream; added by the connector.",
+        "id": "The product id (the `id` of `products`).",
+        "skus": "The SKUs in the activity, for SKU-level activities.",
+    },
+    "video_product_performance": {
+        "date": DAY,
+        "video_id": "The video (the `id` of `shop_video_performance`); added by the connector.",
+        "id": "The product id (the `id` of `products`).",
+    },
+    "product_diagnoses": {
+        "id": "The product id (the `id` of `products`).",
+        "listing_quality": "The listing's quality tier and the recommendations left to reach the top one (US shops).",
+        "snapshot_time": SNAPSHOT,
+    },
+    "sample_application_fulfillments": {
+        "application_id": "The sample application (the `id` of `sample_applications`); added by the connector.",
+        "content": "The video or LIVE the creator posted.",
+        "content_id": "The `id` of `content`, as a column of its own for the primary key; added by the connector.",
+        "snapshot_time": SNAPSHOT,
     },
     "shop_live_performance": {
         "date": DAY,

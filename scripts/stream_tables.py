@@ -23,6 +23,7 @@ from source_tiktok_shop.reading.declarations import (  # noqa: E402
     ChildPages,
     Detail,
     Followed,
+    IdBatches,
     Nested,
     StreamDeclaration,
 )
@@ -59,8 +60,10 @@ def parent_stream(declared: StreamDeclaration) -> str:
 def cursor(declared: StreamDeclaration) -> str:
     if declared.incremental is None:
         return "—"
-    of = "" if isinstance(declared.rows, (AsIs, Detail)) else f" of its `{parent_stream(declared)}` record"
-    if isinstance(declared.rows, Batched):
+    rows = declared.rows
+    own = isinstance(rows, AsIs) or (isinstance(rows, Detail) and rows.parent_key is None)
+    of = "" if own else f" of its `{parent_stream(declared)}` record"
+    if isinstance(rows, Batched):
         of = f" (the `{declared.endpoint.time_filter}` of the first `{parent_stream(declared)}` record naming it)"
     window = lookback(declared.incremental.lookback_minutes)
     return f"`{declared.incremental.field}`{of}" + (f" ({window})" if window else "")
@@ -82,6 +85,8 @@ def endpoints(declared: StreamDeclaration) -> str:
         return f"{listed}, then {versions(rows.via.endpoint)} per record, then {versions(rows.endpoint)}"
     if isinstance(rows, Batched):
         return f"{listed}, then {versions(rows.endpoint)} per batch"
+    if isinstance(rows, IdBatches):
+        return f"{listed}, then {versions(rows.endpoint)} per {rows.size} records"
     return listed
 
 
@@ -91,10 +96,35 @@ def read_as(declared: StreamDeclaration) -> str:
     if isinstance(rows, Nested):
         notes.append(f"the `{rows.items}` of each `{parent_stream(declared)}` record (the same pages)")
     if isinstance(rows, Detail):
-        skipped, listed = code(sorted(rows.skip_statuses)), code(sorted(rows.listed_statuses))
-        notes.append(f"the detail of each record; {skipped} ones skipped, {listed} ones as listed")
+        detail = (
+            f"the detail of each `{parent_stream(declared)}` record" if rows.parent_key else "the detail of each record"
+        )
+        if rows.only_with:
+            detail += f" with `{rows.only_with}`"
+        if rows.skip_statuses:
+            detail += f"; {code(sorted(rows.skip_statuses))} ones skipped"
+        if rows.listed_statuses:
+            detail += f", {code(sorted(rows.listed_statuses))} ones as listed"
+        notes.append(detail)
     if isinstance(rows, ChildPages):
         notes.append(f"the `{rows.endpoint.records_key}` of each `{parent_stream(declared)}` record")
+        if rows.per_value:
+            notes.append(f"one request per `{rows.per_value.parameter}` listed in `{rows.per_value.config_field}`")
+    if isinstance(rows, IdBatches):
+        items = (
+            f"the `{rows.items.items}` of each of the `{rows.endpoint.records_key}`"
+            if rows.items
+            else (f"the `{rows.endpoint.records_key}`")
+        )
+        batch = f"{items} of the `{parent_stream(declared)}` records, by `{rows.ids_param}`"
+        if rows.statuses:
+            batch += f"; only {code(sorted(rows.statuses))} ones"
+        if rows.skip_statuses:
+            batch += f"; {code(sorted(rows.skip_statuses))} ones left out"
+        notes.append(batch)
+    incremental = declared.incremental
+    if incremental and incremental.client_side:
+        notes.append(f"only the records whose `{incremental.field}` passed the state are read")
     if isinstance(rows, Followed):
         answer = rows.endpoint.records_key
         notes.append(
@@ -117,7 +147,7 @@ def read_as(declared: StreamDeclaration) -> str:
         notes.append(", ".join(f"`{column}` from `{path}`" for column, path in declared.key_columns.items()))
     if endpoint.page_index_total:
         notes.append("paged by `page_index`")
-    if endpoint.variants:
+    if endpoint.variants and len(declared.queries) > 1:
         values = ", ".join("not sent" if value is None else f"`{value}`" for value in endpoint.variants.values)
         notes.append(f"one query per `{endpoint.variants.parameter}`: {values}")
     notes += [f"`{name}={value}`" for name, value in endpoint.query.items()]
@@ -151,7 +181,7 @@ def row(declared: StreamDeclaration) -> str:
         modes,
         endpoints(declared),
         read_as(declared),
-        f"`{declared.endpoint.scope}`",
+        code(declared.scopes),
     )
     return "| " + " | ".join(cells) + " |"
 

@@ -8,9 +8,11 @@ from collections.abc import Mapping
 from .reading.declarations import (
     Batched,
     ChildPages,
+    ConfigValues,
     Detail,
     Enrolment,
     Followed,
+    IdBatches,
     Incremental,
     Nested,
     StreamDeclaration,
@@ -249,6 +251,88 @@ STREAMS: tuple[StreamDeclaration, ...] = (
         primary_key=("shop_id", "date"),
         incremental=DAILY,
         query_from_config=ANALYTICS_CURRENCY,
+    ),
+    # Issue #20: one request per record of a parent stream (in the parent's window where it has one), or per batch.
+    StreamDeclaration(
+        "order_price_details",
+        ENDPOINTS["orders_search"],
+        primary_key=("shop_id", "order_id"),
+        incremental=Incremental("update_time"),
+        rows=Detail(ENDPOINTS["order_price_detail"], "order_id", parent_key="order_id"),
+    ),
+    StreamDeclaration(
+        "external_orders",
+        ENDPOINTS["orders_search"],
+        primary_key=("shop_id", "order_id", "platform", "id"),
+        incremental=Incremental("update_time"),
+        # TikTok asks for one platform at a time: only those the user names are asked (docs/tiktok-shop.md).
+        rows=ChildPages(
+            ENDPOINTS["external_orders"],
+            "order_id",
+            parent_key="order_id",
+            per_value=ConfigValues("platform", "external_order_platforms"),
+        ),
+    ),
+    StreamDeclaration(
+        "inventory",
+        ENDPOINTS["products_search"],
+        # TikTok's notes: at most 100 product ids per request; it answers for the products Get Product serves.
+        rows=IdBatches(
+            ENDPOINTS["inventory_search"],
+            "product_ids",
+            100,
+            skip_statuses=frozenset({"FREEZE", "DELETED"}),
+            items=Nested("skus", parent_key="product_id", id_field="product_id"),
+        ),
+        snapshot=True,
+    ),
+    # Only orders with a package have been shipped; an order's tracking is read again when the order changes.
+    StreamDeclaration(
+        "order_tracking",
+        ENDPOINTS["orders_search"],
+        primary_key=("shop_id", "order_id"),
+        incremental=Incremental("update_time"),
+        rows=Detail(ENDPOINTS["order_tracking"], "order_id", parent_key="order_id", only_with="packages"),
+    ),
+    StreamDeclaration(
+        "return_records",
+        ENDPOINTS["returns_search"],
+        primary_key=("shop_id", "return_id"),
+        incremental=Incremental("update_time"),
+        rows=Detail(ENDPOINTS["return_records"], "return_id", parent_key="return_id", id_field="return_id"),
+    ),
+    # Search Activities has no time filter: every activity is listed, and only those changed since the last sync
+    # are asked for their products.
+    StreamDeclaration(
+        "promotion_activity_products",
+        ENDPOINTS["activities_search"],
+        primary_key=("shop_id", "activity_id", "id"),
+        incremental=Incremental("update_time", client_side=True, milliseconds=True),
+        rows=ChildPages(ENDPOINTS["activity_detail"], "activity_id", parent_key="activity_id"),
+    ),
+    # The products of each video on each day `shop_video_performance` lists it.
+    StreamDeclaration(
+        "video_product_performance",
+        ENDPOINTS["shop_videos_performance"],
+        primary_key=("shop_id", "video_id", "date", "id"),
+        incremental=DAILY,
+        query_from_config=ANALYTICS_CURRENCY,
+        rows=ChildPages(ENDPOINTS["shop_video_products_performance"], "video_id", parent_key="video_id"),
+    ),
+    # TikTok diagnoses live products only, at most 200 per request (TikTok's notes).
+    StreamDeclaration(
+        "product_diagnoses",
+        ENDPOINTS["products_search"],
+        rows=IdBatches(ENDPOINTS["product_diagnoses"], "product_ids", 200, statuses=frozenset({"ACTIVATE"})),
+        snapshot=True,
+    ),
+    StreamDeclaration(
+        "sample_application_fulfillments",
+        ENDPOINTS["sample_applications_search"],
+        primary_key=("shop_id", "application_id", "content_id"),
+        rows=ChildPages(ENDPOINTS["sample_application_fulfillments"], "application_id", parent_key="application_id"),
+        snapshot=True,
+        key_columns={"content_id": "content.id"},
     ),
 )
 

@@ -34,6 +34,8 @@ NOT_MONEY = {
     "discount_options",
     "max_discount",
     "min_discount",
+    "total_available_quantity",  # units of stock
+    "total_committed_quantity",
 }
 # Ids TikTok's model gives as integers, kept so (docs/tiktok-shop.md): TikTok's ids stay below 2^63, which
 # destinations store exactly as 64-bit integers.
@@ -91,6 +93,9 @@ def rows(seed: int, stream: str) -> list[dict[str, Any]]:
         "fbt_inventory_records",
         "fbt_inbound_orders",
         "live_overview_performance",
+        "inventory",
+        "promotion_activity_products",
+        "sample_application_fulfillments",
     ):
         out = expected_rows(w, stream)  # rows made of several records, or of the records one query asks for
     elif stream == "shops":

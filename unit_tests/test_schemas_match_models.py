@@ -16,7 +16,15 @@ import pytest
 
 from source_tiktok_shop.catalog import STREAMS as CATALOG
 from source_tiktok_shop.catalog import STREAMS_BY_NAME
-from source_tiktok_shop.reading.declarations import AsIs, Batched, ChildPages, Detail, Nested, StreamDeclaration
+from source_tiktok_shop.reading.declarations import (
+    AsIs,
+    Batched,
+    ChildPages,
+    Detail,
+    IdBatches,
+    Nested,
+    StreamDeclaration,
+)
 from source_tiktok_shop.tiktok.endpoints import ENDPOINTS, Endpoint
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -93,12 +101,18 @@ def shaped_record_of(declared: StreamDeclaration) -> Record:
     if isinstance(rows, AsIs):
         added = {**shop, cursor: "datetime.date"} if declared.by_day and cursor else shop  # the day a row covers
         return Record(endpoint.operation(), endpoint.records_key, None, {**added, **tagged(endpoint)}, key, cursor)
+    # The parent record's cursor value (the day it was read for, by day).
+    of_parent = {cursor: "datetime.date" if declared.by_day else "integer"} if cursor else {}
     if isinstance(rows, Detail):
-        return Record(rows.endpoint.operation(), rows.endpoint.records_key, None, shop, key, cursor)
+        added = {**shop, rows.parent_key: "string", **of_parent} if rows.parent_key else shop
+        return Record(rows.endpoint.operation(), rows.endpoint.records_key, None, added, key, cursor)
     if isinstance(rows, Batched):  # the time of the records that named them, as the cursor
         added = {**shop, cursor: "integer"} if cursor else shop
         return Record(rows.endpoint.operation(), rows.endpoint.records_key, None, added, key, cursor)
-    of_parent = {cursor: "integer"} if cursor else {}  # the parent record's cursor value
+    if isinstance(rows, IdBatches):
+        nested = rows.items.items if rows.items else None
+        added = {**shop, rows.items.parent_key: "string"} if rows.items else shop
+        return Record(rows.endpoint.operation(), rows.endpoint.records_key, nested, added, key, cursor)
     if isinstance(rows, Nested):
         added = {**shop, rows.parent_key: "string", **of_parent}
         return Record(endpoint.operation(), endpoint.records_key, rows.items, added, key, cursor)

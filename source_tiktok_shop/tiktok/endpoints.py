@@ -533,10 +533,92 @@ ENDPOINTS = _endpoints(
         query={"granularity": "1D"},
         versions=("202609",),
     ),
+    # Issue #20, read per record (one request each) or per batch of the records of a parent stream.
+    Endpoint(
+        "order_price_detail",
+        "GET",
+        "/order/{version}/orders/{order_id}/price_detail",
+        None,
+        "seller.order.info",
+        versions=("202407",),
+    ),
+    # `platform` is required (2026 rules): one request per order and platform the user names.
+    Endpoint(
+        "external_orders",
+        "GET",
+        "/order/{version}/orders/{order_id}/external_orders",
+        "external_orders",
+        "seller.order.info",
+        versions=("202406",),
+    ),
+    Endpoint(
+        "inventory_search",
+        "POST",
+        "/product/{version}/inventory/search",
+        "inventory",
+        "seller.product.basic",
+        versions=("202309",),
+    ),
+    # Reference §4.1: the logistics scope.
+    Endpoint(
+        "order_tracking",
+        "GET",
+        "/fulfillment/{version}/orders/{order_id}/tracking",
+        None,
+        "seller.logistics",
+        versions=("202309",),
+    ),
+    Endpoint(
+        "return_records",
+        "GET",
+        "/return_refund/{version}/returns/{return_id}/records",
+        None,
+        "seller.return_refund.basic",
+        versions=("202309",),
+    ),
+    Endpoint(
+        "activity_detail",
+        "GET",
+        "/promotion/{version}/activities/{activity_id}",
+        "products",
+        "seller.promotion.info",
+        versions=("202309",),
+    ),
+    # One video's products on one day; sorted by GMV, as the other analytics lists.
+    Endpoint(
+        "shop_video_products_performance",
+        "GET",
+        "/analytics/{version}/shop_videos/{video_id}/products/performance",
+        "products",
+        ANALYTICS,
+        page_size=100,
+        by_day=True,
+        sort_field="gmv",
+        versions=("202509",),
+    ),
+    Endpoint(
+        "product_diagnoses",
+        "GET",
+        "/product/{version}/products/diagnoses",
+        "products",
+        "seller.product.basic",
+        versions=("202405",),
+    ),
+    # No `content_format`: both formats (the body is `{}`).
+    Endpoint(
+        "sample_application_fulfillments",
+        "POST",
+        "/affiliate_seller/{version}/sample_applications/{application_id}/fulfillments/search",
+        "fulfillments",
+        AFFILIATE,
+        versions=("202409",),
+    ),
 )
 
 
 DAY_SECONDS = 86_400
+# Filters of a query: a value, or a list of ids (a JSON array in a body, comma-joined in a query).
+Filters = Mapping[str, str | tuple[str, ...]]
 
 
 @dataclass(frozen=True)
@@ -571,11 +653,16 @@ def build_request(
     path_params: Mapping[str, str] | None = None,
     query: Mapping[str, str] | None = None,
     version: str | None = None,
-    filters: Mapping[str, str] | None = None,
+    filters: Filters | None = None,
 ) -> Request:
     params: dict[str, Any] = {**endpoint.query, **(query or {})}
     body: dict[str, Any] = {}
-    (body if endpoint.method == "POST" else params).update(filters or {})
+    if endpoint.method == "POST":
+        body.update({key: list(value) if isinstance(value, tuple) else value for key, value in (filters or {}).items()})
+    else:  # a list of ids goes comma-joined in a query (TikTok's notes on Get Product Diagnoses)
+        params.update(
+            {key: ",".join(value) if isinstance(value, tuple) else value for key, value in (filters or {}).items()}
+        )
     if endpoint.shop_scoped:
         if not shop_cipher:
             raise ValueError(f"{endpoint.name} needs a shop_cipher")
@@ -632,7 +719,7 @@ class Query:
     window: Window | None = None
     path_params: Mapping[str, str] = field(default_factory=dict)
     params: Mapping[str, str] = field(default_factory=dict)
-    filters: Mapping[str, str] = field(default_factory=dict)  # in the body of a POST, the query of a GET
+    filters: Filters = field(default_factory=dict)  # in the body of a POST, the query of a GET
 
     def request(self, page_token: str | None = None, version: str | None = None) -> Request:
         cipher = self.shop.cipher if self.shop else None
