@@ -118,7 +118,7 @@ def test_a_refusal_for_not_being_onboarded_skips_the_shop_where_the_connector_di
 
 def test_snapshot_rows_say_when_their_shop_was_read(first_sync):
     result, (before, after) = first_sync[1], first_sync[3]
-    for stream in SNAPSHOTS:
+    for stream in (name for name in SNAPSHOTS if name in STREAMS):  # the snapshots this module reads
         rows = result.records(stream)
         times: dict[str, set[int]] = {}
         for row in rows:
