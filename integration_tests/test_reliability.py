@@ -15,9 +15,9 @@ from airbyte_cdk.models import Status, SyncMode
 from airbyte_cdk.sources.streams.http import rate_limiting
 
 from integration_tests.harness import STREAM_NAMES, catalog_of, config_for, every_stream, run, token_config
-from integration_tests.truth import SCOPES, by_key, expected_rows, key_of
+from integration_tests.truth import SCOPES, by_key, expected_rows, key_of, without_snapshot_time
 from source_tiktok_shop.tiktok import client as tiktok_client
-from tiktok_shop_sandbox import KINDS, Sandbox
+from tiktok_shop_sandbox import KINDS, LIES, Sandbox
 
 SMALL = {"shops": 2, "orders": 60, "start": "2025-01-01", "end": "2025-02-15"}
 # Three weeks of analytics: a hundred days read one request a day would make faults the whole test's length.
@@ -30,15 +30,16 @@ def assert_exactly_the_ground_truth(sandbox, result, streams=STREAM_NAMES):
         rows = result.records(stream)
         keys = [key_of(stream, row) for row in rows]
         assert len(keys) == len(set(keys)), f"{stream}: duplicated records"
-        assert by_key(stream, rows) == by_key(stream, expected_rows(sandbox, stream)), (
+        assert by_key(stream, without_snapshot_time(stream, rows)) == by_key(stream, expected_rows(sandbox, stream)), (
             f"{stream}: records lost or changed"
         )
 
 
 # Every kind of fault the sandbox can draw at random. An expired token is not a random event: a token
 # expires once, and its refreshed successor is valid (TikTok answering 105002 to a fresh token twice in a
-# row means the credentials are bad). Expiry has its own test below, with short-lived tokens.
-RANDOM_FAULTS = [kind for kind in KINDS if kind != "expired_token"]
+# row means the credentials are bad). Expiry has its own test below, with short-lived tokens. The lies of a
+# server (issue #21: truncated bodies, slow bodies, looping tokens, ...) are the connector's to meet next.
+RANDOM_FAULTS = [kind for kind in KINDS if kind != "expired_token" and kind not in LIES]
 
 
 def test_every_stream_is_exact_under_ten_percent_faults_of_every_kind(monkeypatch):

@@ -20,6 +20,24 @@ def client(sb):
     return Client.for_sandbox(sb)
 
 
+@pytest.fixture(scope="module")
+def box():
+    """A small sandbox (20 orders a shop) and a client, shared by a module whose tests set limits or faults and
+    set them back."""
+    with Sandbox(orders=20) as s:
+        yield s, Client.for_sandbox(s)
+
+
+@pytest.fixture
+def clean_box(box):
+    """``box`` with an empty request log, and no fault left behind (injected, permanent or at random)."""
+    s, c = box
+    s.clear_requests()
+    yield s, c
+    s.clear_faults()
+    s.set_fault_rate(0.0)
+
+
 @pytest.fixture
 def fresh():
     """Factory for a private sandbox + client (for tests that change state)."""

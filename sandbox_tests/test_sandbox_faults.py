@@ -35,16 +35,6 @@ def _classify(client, path=SHOPS, **kw):
     return "ok"
 
 
-@pytest.fixture(scope="module")
-def box():
-    from tiktok_shop_sandbox import Sandbox
-
-    from .tts_client import Client
-
-    with Sandbox(orders=20) as s:
-        yield s, Client.for_sandbox(s)
-
-
 @pytest.fixture
 def sbx(box):
     s, c = box
@@ -53,8 +43,7 @@ def sbx(box):
     s.set_qps_per_shop(None)
     s.set_latency_ms(0)
     s.timeout_fault_s = 30
-    while s._core.faults.queue:  # leave no queued fault behind
-        s._core.faults.queue.clear()
+    s.clear_faults()  # leave no queued fault behind
 
 
 def test_random_fault_rate(sbx):

@@ -90,6 +90,7 @@ class Client:
         content_type: str | None = "application/json",
         raw_body: bytes | None = None,
         timeout: float = 10,
+        stream: bool = False,
     ) -> requests.Response:
         q = {"app_key": self.app_key, "timestamp": str(int(time.time()) if timestamp is None else timestamp)}
         if shop_cipher is not None:
@@ -116,7 +117,7 @@ class Client:
         if token:
             headers["x-tts-access-token"] = token
         return self.session.request(
-            method, self.base_url + path, params=q, data=data or None, headers=headers, timeout=timeout
+            method, self.base_url + path, params=q, data=data or None, headers=headers, timeout=timeout, stream=stream
         )
 
     def call(self, method: str, path: str, params=None, body=None, **kw) -> dict:

@@ -11,16 +11,17 @@ from __future__ import annotations
 
 import datetime
 import threading
+import time
 
 from .auth import AuthState
 from .data import REGIONS, RESOURCES, World
 from .data.analytics import RETENTION_DAYS
 from .endpoints import ROUTES, EndpointState
-from .faults import KINDS, Faults, RateLimiter
+from .faults import KINDS, LIES, Faults, RateLimiter
 from .server import Core, make_server
 from .signing import EMPTY_BODY_READINGS
 
-__all__ = ["Sandbox", "KINDS", "RESOURCES"]
+__all__ = ["Sandbox", "KINDS", "LIES", "RESOURCES"]
 
 
 def check_version_regions(version_unavailable_in: dict | None) -> dict[str, frozenset[str]]:
@@ -79,12 +80,19 @@ class Sandbox:
         empty_body_signing: str = "omitted",
         version_unavailable_in: dict | None = None,
         today: str | None = None,
+        requests_per_hour: int | None = None,
+        requests_per_day: int | None = None,
+        quota_window_s: float = 3600.0,
+        quota_day_s: float = 86400.0,
+        slow_body_s: float = 90.0,
     ):
         # the options are checked before the world is made
         if empty_body_signing not in EMPTY_BODY_READINGS:
             raise ValueError(f"empty_body_signing must be one of {', '.join(EMPTY_BODY_READINGS)}")
         check_date(today)
         unavailable = check_version_regions(version_unavailable_in)
+        limiter = RateLimiter(qps_per_shop, qps_per_endpoint)
+        limiter.set_budgets(requests_per_hour, requests_per_day, quota_window_s, quota_day_s)
         self.world = World(
             seed=seed,
             shops=shops,
@@ -110,17 +118,19 @@ class Sandbox:
             self._auth,
             EndpointState(self.world, deleted_products),
             Faults(fault_rate, fault_kinds, seed=seed),
-            RateLimiter(qps_per_shop, qps_per_endpoint),
+            limiter,
             latency_ms,
             empty_body_signing=empty_body_signing,
             version_unavailable_in=unavailable,
             today=today,
         )
         self._core.redirect_url = redirect_url
+        self.slow_body_s = slow_body_s
         self._host, self._port = host, port
         self._server = None
         self._thread = None
         self._credentials = None
+        self._started_once = False
 
     # -- lifecycle -----------------------------------------------------------------------------------------
 
@@ -134,6 +144,9 @@ class Sandbox:
             return self
         self._core.stop_event.clear()
         self._server = make_server(self._core, self._host, self._port)
+        if not self._started_once:  # the budgets' windows are aligned to the sandbox's (first) start
+            self._core.limiter.realign_budgets()
+            self._started_once = True
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.1}, name="tiktok-shop-sandbox", daemon=True
         )
@@ -247,8 +260,30 @@ class Sandbox:
 
     # -- faults and limits ---------------------------------------------------------------------------------
 
-    def inject(self, kind: str, count: int = 1, path_contains: str | None = None):
-        self._core.faults.inject(kind, count, path_contains)
+    def inject(self, kind: str, count: int | None = 1, path_contains: str | None = None, shop_id: str | None = None):
+        """Queue ``kind`` for the next ``count`` matching calls; ``count=None``: every matching call, for good (a
+        sticky fault, until ``clear_faults``).  ``path_contains`` narrows to paths containing it (token-host paths
+        too), ``shop_id`` to the calls of that shop."""
+        self._core.faults.inject(kind, count, path_contains, shop_id)
+
+    def clear_faults(self):
+        """Forget every injected fault, sticky ones too, and every ``overstate_total_count`` (the random rate
+        stays as set)."""
+        self._core.faults.clear()
+        self._core.total_count_excess = []
+
+    def fail_always(self, path_contains: str, kind: str = "server_error", shop_id: str | None = None):
+        """Every API call whose path contains ``path_contains`` (of the shop ``shop_id``, if given) is answered
+        with the fault ``kind``, for good (until ``clear_faults``): one endpoint that fails permanently."""
+        self.inject(kind, None, path_contains, shop_id)
+
+    def overstate_total_count(self, extra: int, path_contains: str | None = None, shop_id: str | None = None):
+        """List pages (of paths containing ``path_contains``, of the shop ``shop_id``, if given) say in
+        ``total_count`` ``extra`` records more than the query has: every page of it, until ``clear_faults``.
+        The pages and ``records`` hold what there is."""
+        if isinstance(extra, bool) or int(extra) != extra or extra < 1:
+            raise ValueError("extra must be a whole number >= 1")
+        self._core.total_count_excess = [*self._core.total_count_excess, (int(extra), path_contains, shop_id)]
 
     @property
     def timeout_fault_s(self) -> float:
@@ -257,6 +292,17 @@ class Sandbox:
     @timeout_fault_s.setter
     def timeout_fault_s(self, value: float):
         self._core.timeout_fault_s = float(value)
+
+    @property
+    def slow_body_s(self) -> float:
+        """How long the body of a ``slow_body`` fault takes to arrive, first byte to last (default 90 s)."""
+        return self._core.slow_body_s
+
+    @slow_body_s.setter
+    def slow_body_s(self, value: float):
+        if not value > 0:
+            raise ValueError("slow_body_s must be > 0 seconds")
+        self._core.slow_body_s = float(value)
 
     def expire_access_tokens(self):
         self._auth.expire_all()
@@ -272,6 +318,31 @@ class Sandbox:
 
     def set_qps_per_endpoint(self, q: float | None):
         self._core.limiter.set_qps_per_endpoint(q)
+
+    def set_budgets(
+        self,
+        requests_per_hour: int | None = None,
+        requests_per_day: int | None = None,
+        quota_window_s: float = 3600.0,
+        quota_day_s: float = 86400.0,
+    ):
+        """Request budgets per app x shop (``None``: no budget), in fixed windows of ``quota_window_s`` (the
+        hour) and ``quota_day_s`` (the day) seconds, the first starting now; counts start again from zero."""
+        self._core.limiter.set_budgets(requests_per_hour, requests_per_day, quota_window_s, quota_day_s)
+
+    def budget(self, shop_id: str | None = None) -> dict:
+        """The budgets of the shop ``shop_id`` (``None``: the shop-less calls, one count per app) now:
+        ``{"hour": {...} | None, "day": {...} | None, "back_in_s", "back_at"}``; each budget set has ``limit``,
+        ``window_s``, ``used``, ``remaining``, ``resets_in_s`` and ``resets_at`` (Unix seconds, float);
+        ``back_at`` / ``back_in_s``: when the shop's calls are no longer refused by a budget (now if they are
+        not)."""
+        status = self._core.limiter.budget((self._auth.app_key, shop_id or ""))
+        now = time.time()
+        for name in ("hour", "day"):
+            if status[name] is not None:
+                status[name]["resets_at"] = now + status[name]["resets_in_s"]
+        status["back_at"] = now + status["back_in_s"]
+        return status
 
     def throttle_all(self, after_s: float, for_s: float):
         """A platform-wide protective throttle: every API call refused with 429 for ``for_s`` seconds,

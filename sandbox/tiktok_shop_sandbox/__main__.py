@@ -30,6 +30,31 @@ def build_parser() -> argparse.ArgumentParser:
         "--qps-per-endpoint", type=float, default=None, help="token bucket per app x shop x API (default: off)"
     )
     p.add_argument(
+        "--requests-per-hour",
+        type=int,
+        default=None,
+        help="budget of requests per app x shop in each hour (--quota-window-s); spent: 429 / 36009002 until the "
+        "window resets (default: off)",
+    )
+    p.add_argument(
+        "--requests-per-day",
+        type=int,
+        default=None,
+        help="budget of requests per app x shop in each day (--quota-day-s), as --requests-per-hour (default: off)",
+    )
+    p.add_argument(
+        "--quota-window-s",
+        type=float,
+        default=3600.0,
+        help="length of the hour of --requests-per-hour, in seconds (default 3600); fixed windows from the start",
+    )
+    p.add_argument(
+        "--quota-day-s",
+        type=float,
+        default=86400.0,
+        help="length of the day of --requests-per-day, in seconds (default 86400); fixed windows from the start",
+    )
+    p.add_argument(
         "--throttle-all-after",
         type=float,
         default=None,
@@ -38,6 +63,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--throttle-all-for", type=float, default=None, help="seconds the platform-wide throttle lasts")
     p.add_argument("--fault-rate", type=float, default=0.0, help="fraction of API calls given a random fault")
     p.add_argument("--fault-kinds", default=None, help=f"comma list restricting the random faults ({', '.join(KINDS)})")
+    p.add_argument(
+        "--slow-body-s",
+        type=float,
+        default=90.0,
+        help="how long the body of a slow_body fault trickles in, first byte to last (default 90)",
+    )
+    p.add_argument(
+        "--fail-always",
+        action="append",
+        default=[],
+        metavar="PATH[=KIND]",
+        help="every API call whose path contains PATH is answered with the fault KIND (default server_error: HTTP "
+        "500), for good; repeatable",
+    )
+    p.add_argument(
+        "--overstate-total-count",
+        action="append",
+        default=[],
+        metavar="PATH=EXTRA",
+        help="list pages of paths containing PATH say EXTRA records more in total_count than there are; repeatable",
+    )
     p.add_argument("--token-ttl-s", type=int, default=604800, help="access-token lifetime (default 604800)")
     p.add_argument(
         "--redirect-url",
@@ -91,6 +137,12 @@ def version_regions(values: list[str]) -> dict[str, list[str]]:
     return out
 
 
+def path_of(value: str, path: str, flag: str) -> str:
+    if not path.strip():
+        raise ValueError(f"{flag} wants a path (a part of one), not {value!r}")
+    return path.strip()
+
+
 def main(argv=None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -119,11 +171,24 @@ def main(argv=None) -> int:
             empty_body_signing=args.empty_body_signing,
             version_unavailable_in=version_regions(args.version_unavailable_in),
             today=args.today,
+            requests_per_hour=args.requests_per_hour,
+            requests_per_day=args.requests_per_day,
+            quota_window_s=args.quota_window_s,
+            quota_day_s=args.quota_day_s,
+            slow_body_s=args.slow_body_s,
         )
         if (args.throttle_all_after is None) != (args.throttle_all_for is None):
             raise ValueError("--throttle-all-after and --throttle-all-for go together")
         if args.throttle_all_for is not None:
             sb.throttle_all(args.throttle_all_after, args.throttle_all_for)
+        for value in args.fail_always:
+            path, _, kind = value.partition("=")
+            sb.fail_always(path_of(value, path, "--fail-always"), kind.strip() or "server_error")
+        for value in args.overstate_total_count:
+            path, _, extra = value.partition("=")
+            if not extra.strip().isdigit():
+                raise ValueError(f"--overstate-total-count wants PATH=EXTRA, not {value!r}")
+            sb.overstate_total_count(int(extra), path_of(value, path, "--overstate-total-count"))
     except (ValueError, OSError) as exc:
         print(f"tiktok-shop-sandbox: {exc}", file=sys.stderr)
         return 2

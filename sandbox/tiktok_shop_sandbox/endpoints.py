@@ -49,6 +49,8 @@ class Ctx:
         self.q = query
         self.body = body if body is not None else {}
         self.params = params
+        # (binding, sort field) of the list page served, for the faults that lie about a page (server.py)
+        self.listing: tuple[str, str] | None = None
 
 
 class EndpointState:
@@ -157,6 +159,8 @@ def run_list(
             after, offset = ctx.state.codec.decode(token, binding)
         except TokenError as exc:
             raise ApiError(token_err, f"Invalid page_token: {exc}") from None
+        after = after or None  # a token holding no position leads to the first page (the token_loop fault's)
+    ctx.listing = (binding, sort_attr)
     index = ctx.state.index((shop_id, name), rows_fn, sort_attr)
     pred, lo, hi = narrowed.pred, narrowed.lo, narrowed.hi
     total = None

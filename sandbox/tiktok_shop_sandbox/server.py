@@ -14,6 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from .auth import AuthError
+from .faults import PAGE_LIES, lie_about_page, trickle, truncated
 
 try:  # orjson encodes pages several times faster; the standard library's encoder is the fallback
     import orjson
@@ -63,7 +64,7 @@ def request_id() -> str:
 
 
 class Response:
-    __slots__ = ("status", "body", "content_type", "code", "action", "headers")
+    __slots__ = ("status", "body", "content_type", "code", "action", "headers", "listing")
 
     def __init__(
         self, status: int, body: bytes, content_type: str = "application/json", code=None, action=None, headers=None
@@ -72,8 +73,9 @@ class Response:
         self.body = body
         self.content_type = content_type
         self.code = code
-        self.action = action  # None | "drop"
+        self.action = action  # None | "drop" | "trickle"
         self.headers = headers or {}
+        self.listing: tuple[str, str] | None = None  # (binding, sort field) of a list page
 
 
 def envelope(code: int, message: str, data=None) -> bytes:
@@ -123,6 +125,9 @@ class Core:
         self.version_unavailable_in = {v: frozenset(regions) for v, regions in (version_unavailable_in or {}).items()}
         self.today = today
         self.timeout_fault_s = 30.0
+        self.slow_body_s = 90.0  # longer than the usual read timeouts (60 s)
+        # (extra, path_contains, shop_id): list pages whose total_count says `extra` more than there are
+        self.total_count_excess: list[tuple[int, str | None, str | None]] = []
         self.stop_event = threading.Event()
         self.log_lock = threading.Lock()
         self.log: list[dict] = []
@@ -177,6 +182,8 @@ class Core:
             return Response(503, HTML_503, "text/html")
         if kind == "internal":
             return error(200, 36009003, "Internal error, please try again later.")
+        if kind == "server_error":
+            return error(500, 36009003, "Internal server error.")
         if kind == "expired_token":
             return error(401, 105002, "Access token is expired, please refresh it.")
         if kind == "timeout":
@@ -184,8 +191,8 @@ class Core:
             return None
         return kind  # drop / malformed*: decided after the normal answer is computed
 
-    @staticmethod
-    def _post_fault(kind, resp: Response) -> Response:
+    def _post_fault(self, kind, resp: Response, call: tuple, entry: dict, source=None) -> Response:
+        """The normal answer ``resp`` to ``call`` (method, path, query, body), altered by the fault ``kind``."""
         if kind == "drop":
             resp.action = "drop"
             resp.code = None
@@ -197,7 +204,33 @@ class Core:
             return Response(200, HTML_PAGE, "text/html")
         if kind == "malformed_empty":
             return Response(200, b"")
+        rng = self.faults.rng_for(kind, *call)
+        if kind == "truncated":
+            body = truncated(resp.body, rng)
+            entry["fault_detail"] = {"sent": len(body), "of": len(resp.body)}
+            return Response(200, body)
+        if kind == "html_200":
+            return Response(200, HTML_PAGE)
+        if kind == "slow_body":
+            resp.action = "trickle"
+            return resp
+        if kind in PAGE_LIES:
+            return self._lie_about_page(kind, resp, rng, entry, source)
         return resp
+
+    def _lie_about_page(self, kind, resp: Response, rng, entry: dict, source) -> Response:
+        detail = None
+        if resp.code == 0 and resp.listing is not None:
+            obj = json.loads(resp.body)
+            binding, sort_field = resp.listing
+            first_page = self.state.codec.encode(binding, (), 0)
+            detail = lie_about_page(kind, obj["data"], sort_field, first_page, rng)
+        if detail is None:  # nothing to lie about here: the next matching call gets the injected fault
+            entry.pop("fault", None)
+            self.faults.give_back(source)
+            return resp
+        entry["fault_detail"] = detail
+        return Response(200, _dumps(obj), code=0)
 
     # -- token host ----------------------------------------------------------------------------------------
 
@@ -205,8 +238,9 @@ class Core:
         self._sleep(self.latency_ms / 1000.0)
         fault = self.faults.draw(path, is_api=False)
         post = None
+        entry: dict = {}
         if fault is not None:
-            r = self._apply_fault(fault, {})
+            r = self._apply_fault(fault, entry)
             if isinstance(r, Response):
                 return r
             post = r
@@ -218,7 +252,7 @@ class Core:
                 resp = Response(200, envelope(0, "success", data), code=0)
             except AuthError as exc:
                 resp = error(200, exc.code, exc.message)
-        return self._post_fault(post, resp) if post else resp
+        return self._post_fault(post, resp, (method, path, query, b""), entry) if post else resp
 
     # -- consent page (the seller's side of reference §1.1) -----------------------------------------------
 
@@ -266,7 +300,8 @@ class Core:
                 entry["body"] = json.loads(body)
             except (ValueError, UnicodeDecodeError):
                 entry["body"] = None
-        fault = self.faults.draw(path, is_api=True)
+        shop = self.world.shop_by_cipher.get(query.get("shop_cipher") or "")
+        fault, source = self.faults.take(path, True, shop.id if shop is not None else None)
         post = None
         if fault is not None:
             r = self._apply_fault(fault, entry)
@@ -274,7 +309,27 @@ class Core:
                 return r
             post = r
         resp = self._checked(method, path, query, headers, body, content_type, route, res, repeated)
-        return self._post_fault(post, resp) if post else resp
+        resp = self._overstate_total_count(resp, path, shop.id if shop is not None else None, entry)
+        return self._post_fault(post, resp, (method, path, query, body), entry, source) if post else resp
+
+    def _overstate_total_count(self, resp: Response, path: str, shop_id: str | None, entry: dict) -> Response:
+        if resp.code != 0 or resp.listing is None:
+            return resp
+        extra = sum(
+            n
+            for n, pc, shop in list(self.total_count_excess)
+            if (pc is None or pc in path) and (shop is None or shop == shop_id)
+        )
+        if not extra:
+            return resp
+        obj = json.loads(resp.body)
+        if not isinstance(obj["data"].get("total_count"), int):
+            return resp
+        obj["data"]["total_count"] += extra
+        entry["total_count_excess"] = extra
+        out = Response(200, _dumps(obj), code=0)
+        out.listing = resp.listing
+        return out
 
     def _checked(self, method, path, query, headers, body, content_type, route, res, repeated=()) -> Response:
         auth = self.auth
@@ -363,7 +418,9 @@ class Core:
             data = route.handler(ctx)
         except ApiError as exc:
             return error(exc.http, exc.code, exc.message)
-        return Response(200, envelope(0, "Success", data), code=0)
+        resp = Response(200, envelope(0, "Success", data), code=0)
+        resp.listing = ctx.listing
+        return resp
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -423,11 +480,25 @@ class Handler(BaseHTTPRequestHandler):
                 except OSError:
                     pass
                 return
+            if resp.action == "trickle":
+                self.end_headers()
+                self._trickle(resp.body)
+                return
             # headers and body in one write (no small-segment / delayed-ACK stalls on keep-alive connections)
             self._headers_buffer.append(b"\r\n" + (resp.body if self.command != "HEAD" else b""))
             self.flush_headers()
         except (BrokenPipeError, ConnectionResetError, OSError):
             self.close_connection = True
+
+    def _trickle(self, body: bytes):
+        """The body in pieces over ``core.slow_body_s``; a stopping sandbox closes the connection instead."""
+        chunks, gap = trickle(body, self.core.slow_body_s)
+        for i, chunk in enumerate(chunks):
+            if i and self.core.stop_event.wait(gap):
+                self.close_connection = True
+                return
+            self.wfile.write(chunk)
+            self.wfile.flush()
 
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = _serve
 

@@ -147,7 +147,7 @@ class TikTokClient:
         while True:
             page = self._page(query, page_token)
             yield page
-            page_token = page.next_page_token if query.endpoint.page_size else None
+            page_token = query.endpoint.next_page_token(page.data, len(page.records), page_token)
             if not page_token:
                 return
 
