@@ -37,12 +37,12 @@ from .errors import (
     retry_after,
     successful,
 )
+from .latency import CallTimer, Latencies, LearnedTimeout
 from .rate import RateKey, RatePolicy, Settled, budget
 from .signing import sign
 from .tokens import Persist, Tokens
 
 ACCESS_TOKEN_HEADER = "x-tts-access-token"
-REQUEST_TIMEOUT_SECONDS = 60
 # A request refused for its rate goes again at the new pace, for this long at most.
 MAX_THROTTLED_SECONDS = 900
 UNPACED_THROTTLE_WAIT = 1.0  # for the calls without a shop (the shop list, the token host)
@@ -68,10 +68,11 @@ class Signer(AuthBase):
     thread, the token it last sent, so only a refusal of the current token renews it.
     """
 
-    def __init__(self, app_key: str, app_secret: str, tokens: Tokens):
+    def __init__(self, app_key: str, app_secret: str, tokens: Tokens, timer: CallTimer | None = None):
         self._app_key = app_key
         self._app_secret = app_secret
         self._tokens = tokens
+        self._timer = timer
         self._sent = threading.local()
         # TikTok's SDK leaves an empty JSON body out of the signature, other clients sign it (reference §2.2).
         self.signs_empty_body = False
@@ -79,6 +80,8 @@ class Signer(AuthBase):
         self._empty_body_signed: weakref.WeakKeyDictionary[requests.PreparedRequest, bool] = weakref.WeakKeyDictionary()
 
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        if self._timer is not None:
+            self._timer.watch(request)
         scheme, netloc, path, query, fragment = urlsplit(request.url or "")
         if path.startswith(TOKEN_PATHS):
             return request
@@ -123,8 +126,9 @@ class TikTokClient:
         self._max_retries = max_retries
         self.tokens = Tokens(config, self._token_call, persist)
         self.rate = RatePolicy(settings.requests_per_second_per_shop)
+        self.latencies = Latencies()
         self._logger = logger
-        self._signer = Signer(settings.app_key, settings.app_secret, self.tokens)
+        self._signer = Signer(settings.app_key, settings.app_secret, self.tokens, CallTimer(self.latencies))
         self._lock = threading.Lock()
         # Older API versions some shops are served at (their market lacks the current one): (shop, endpoint) → version.
         self._versions: dict[tuple[str, str], str] = {}
@@ -134,7 +138,7 @@ class TikTokClient:
             name="tiktok_shop",
             logger=logger,
             error_handler=error_handler,
-            backoff_strategy=TikTokBackoffStrategy(error_handler, logger),
+            backoff_strategy=TikTokBackoffStrategy(error_handler, logger, self._failed),
             authenticator=self._signer,
             api_budget=budget(self.rate),
         )
@@ -207,6 +211,7 @@ class TikTokClient:
                 resigned = True
                 continue
             if not is_rate_limited(response):
+                self.latencies.succeeded(key)
                 if key:
                     self.rate.succeeded(key, response.elapsed.total_seconds())
                 return response
@@ -238,11 +243,13 @@ class TikTokClient:
     def _retried(self, host: str, request: Request) -> tuple[requests.PreparedRequest, requests.Response]:
         """One send with the HttpClient's retries; retries spent end in one error naming the last cause."""
         started = time.monotonic()
+        cipher = request.params.get("shop_cipher")
+        key = RateKey.of(cipher, request.path) if cipher else None
         try:
             return self._http.send_request(
                 request.method,
                 f"{host}{request.path}",
-                request_kwargs={"timeout": REQUEST_TIMEOUT_SECONDS},
+                request_kwargs={"timeout": LearnedTimeout(lambda: self.latencies.allowed(key))},
                 headers={"content-type": "application/json"},
                 params=request.params,
                 data=request.body,
@@ -250,6 +257,15 @@ class TikTokClient:
         except AirbyteTracedException as error:
             setting = "credentials.auth_url" if request.path.startswith(TOKEN_PATHS) else "credentials.endpoint_url"
             raise gave_up(error, self._max_retries, time.monotonic() - started, setting) from None
+
+    def _failed(self, response_or_exception: requests.Response | Exception | None) -> int:
+        """A call failed and is retried: how many calls of its shop and endpoint failed in a row. A timed-out one
+        also widens the time the next call of the shop and endpoint is given (tiktok/latency.py)."""
+        request = getattr(response_or_exception, "request", None)
+        key = self.rate.key_of(request)
+        if isinstance(response_or_exception, requests.Timeout):
+            self.latencies.timed_out(key)
+        return self.latencies.failed(key)
 
     def _token_call(self, path: str, query: Mapping[str, str]) -> Envelope:
         """Both token calls are plain GETs with the app secret in the query (reference §1.2)."""
