@@ -26,7 +26,6 @@ from source_tiktok_shop.catalog import STREAMS_BY_NAME
 from source_tiktok_shop.config import DEFAULT_NUM_WORKERS
 from source_tiktok_shop.tiktok.signing import sign
 from tiktok_shop_sandbox import KINDS, Sandbox
-from tiktok_shop_sandbox.faults import PAGE_LIES
 
 ROOT = Path(__file__).resolve().parent.parent
 CONNECTOR = str(Path(sys.executable).parent / "source-tiktok-shop")
@@ -264,7 +263,7 @@ EXPIRED_TOKEN = "expired_token"
 def faulty_read(folder: Path, fault_rate: float) -> dict[str, Any]:
     """Seconds of a full read of every stream with `fault_rate` of the calls faulted, and whether its records are
     exactly the ground truth (every stream, nothing lost, nothing doubled)."""
-    kinds = [kind for kind in KINDS if kind != EXPIRED_TOKEN and kind not in PAGE_LIES]
+    kinds = [kind for kind in KINDS if kind != EXPIRED_TOKEN]
     with Sandbox(seed=21, fault_rate=fault_rate, fault_kinds=kinds, **FAULTY_WORLD) as sandbox:
         sandbox.timeout_fault_s = HUNG_CALL_SECONDS
         (folder / "config.json").write_text(json.dumps(config_for(sandbox)))

@@ -17,7 +17,6 @@ from airbyte_cdk.sources.streams.http import rate_limiting
 from integration_tests.harness import STREAM_NAMES, catalog_of, config_for, every_stream, run, token_config
 from integration_tests.truth import SCOPES, by_key, expected_rows, key_of
 from tiktok_shop_sandbox import KINDS, Sandbox
-from tiktok_shop_sandbox.faults import PAGE_LIES
 
 SMALL = {"shops": 2, "orders": 60, "start": "2025-01-01", "end": "2025-02-15"}
 # Three weeks of analytics: a hundred days read one request a day would make faults the whole test's length.
@@ -38,9 +37,7 @@ def assert_exactly_the_ground_truth(sandbox, result, streams=STREAM_NAMES):
 # Every kind of fault the sandbox can draw at random. An expired token is not a random event: a token
 # expires once, and its refreshed successor is valid (TikTok answering 105002 to a fresh token twice in a
 # row means the credentials are bad). Expiry has its own test below, with short-lived tokens.
-# The lies told on list pages (a looping token, a record without its cursor or with a field of the wrong type) have
-# tests of their own in test_hostile_world.py.
-RANDOM_FAULTS = [kind for kind in KINDS if kind != "expired_token" and kind not in PAGE_LIES]
+RANDOM_FAULTS = [kind for kind in KINDS if kind != "expired_token"]
 
 
 def test_every_stream_is_exact_under_ten_percent_faults_of_every_kind():

@@ -8,7 +8,7 @@ import logging
 import threading
 import time
 import weakref
-from collections.abc import Generator, Mapping, MutableMapping
+from collections.abc import Callable, Generator, Mapping, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -47,6 +47,31 @@ ACCESS_TOKEN_HEADER = "x-tts-access-token"
 MAX_THROTTLED_SECONDS = 900
 UNPACED_THROTTLE_WAIT = 1.0  # for the calls without a shop (the shop list, the token host)
 SIGNATURE_PARAMS = ("app_key", "timestamp", "sign")
+# What a page that lies is told with (docs/tiktok-shop.md quotes each).
+PAGE_TOKEN_LOOPED = (
+    "TikTok's next_page_token of {endpoint} for shop {shop} leads back to a page already read: asking the page "
+    "that gave it again."
+)
+PAGINATION_LOOP = (
+    "TikTok's page tokens of {endpoint} for shop {shop} kept leading back to pages already read ({tries} times): "
+    "stopped reading it for that shop. The next sync reads it again from the saved state."
+)
+PAGE_ASKED_AGAIN = (
+    "TikTok's page of {endpoint} for shop {shop} is not what its model says: {problem} ({answer}). Asking for it again."
+)
+UNTRUE_PAGE = (
+    "TikTok's page of {endpoint} for shop {shop} is not what its model says: {problem} ({answer}), again after "
+    "{tries} tries: stopped reading it for that shop rather than pass the record on. The next sync reads it again "
+    "from the saved state; if it lasts, quote the request_id to TikTok's support."
+)
+
+
+def fingerprint(page: Page) -> int:
+    """What tells a page of records from another of the same query: its records' ids (the records where they have
+    none)."""
+    return hash(tuple(str(record.get("id", sorted(record.items()))) for record in page.records))
+
+
 # The token host's calls carry the app secret themselves and are not signed (reference §1.2).
 TOKEN_PATHS = "/api/v2/token/"
 
@@ -127,6 +152,8 @@ class TikTokClient:
         self.tokens = Tokens(config, self._token_call, persist)
         self.rate = RatePolicy(settings.requests_per_second_per_shop)
         self.latencies = Latencies()
+        # The check each endpoint's list pages must pass, by endpoint name (reading/page_checks.py).
+        self.page_checks: Mapping[str, Callable[[Page], str | None]] = {}
         self._logger = logger
         self._signer = Signer(settings.app_key, settings.app_secret, self.tokens, CallTimer(self.latencies))
         self._lock = threading.Lock()
@@ -144,13 +171,65 @@ class TikTokClient:
         )
 
     def pages(self, query: Query, page_token: str | None = None) -> Generator[Page, None, None]:
-        """The pages of one query from `page_token` on (None: the first); a token only ever continues its own query."""
+        """The pages of one query from `page_token` on (None: the first); a token only ever continues its own query.
+
+        A page token that leads back to a page already read (its token seen before, or the same records again) is
+        not followed: the page that gave it is asked again, and a pagination that keeps looping ends the query with
+        an error, never an endless read."""
+        tokens: set[str | None] = {page_token}
+        read: set[int] = set()
+        before: str | None = None  # the token of the page before this one
+        page = self._checked_page(query, page_token)
+        looped = 0
+        while True:
+            next_token = page.next_page_token if query.endpoint.page_size else None
+            repeated = bool(page.records) and fingerprint(page) in read
+            if repeated or (next_token is not None and next_token in tokens):
+                looped += 1
+                if looped > self._max_retries:
+                    raise AirbyteTracedException(
+                        message=PAGINATION_LOOP.format(
+                            endpoint=query.endpoint.name, shop=query.shop.id if query.shop else "", tries=looped
+                        ),
+                        failure_type=FailureType.transient_error,
+                    )
+                self._logger.warning(
+                    PAGE_TOKEN_LOOPED.format(endpoint=query.endpoint.name, shop=query.shop.id if query.shop else "")
+                )
+                if repeated:  # the token that led here leads back: the page before is asked for it again
+                    page_token = self._checked_page(query, before).next_page_token
+                    if not page_token:
+                        return
+                page = self._checked_page(query, page_token)
+                continue
+            looped = 0
+            if page.records:
+                read.add(fingerprint(page))
+            yield page
+            if not next_token:
+                return
+            tokens.add(next_token)
+            before, page_token = page_token, next_token
+            page = self._checked_page(query, page_token)
+
+    def _checked_page(self, query: Query, page_token: str | None) -> Page:
+        """A list page that passes its endpoint's check (reading/page_checks.py), asked again while it does not."""
+        check = self.page_checks.get(query.endpoint.name)
+        attempt = 0
         while True:
             page = self._page(query, page_token)
-            yield page
-            page_token = page.next_page_token if query.endpoint.page_size else None
-            if not page_token:
-                return
+            problem = check(page) if check else None
+            if problem is None:
+                return page
+            attempt += 1
+            where = {"endpoint": query.endpoint.name, "shop": query.shop.id if query.shop else "", "problem": problem}
+            answer = f"request_id {page.body.request_id or 'unknown'}"
+            if attempt > self._max_retries:
+                raise AirbyteTracedException(
+                    message=UNTRUE_PAGE.format(**where, answer=answer, tries=attempt),
+                    failure_type=FailureType.transient_error,
+                )
+            self._logger.warning(PAGE_ASKED_AGAIN.format(**where, answer=answer))
 
     def call(self, query: Query) -> Page:
         """A single-record endpoint: the page's `data` is the record."""
