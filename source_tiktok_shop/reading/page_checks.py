@@ -52,8 +52,8 @@ def page_checks(
         rows = declaration.rows
         if isinstance(rows, ChildPages) and rows.endpoint.name not in checks:
             # The child records are the rows: their fields are the stream's, their cursor the parent's.
-            sort = (rows.endpoint.sort_field,) if rows.endpoint.sort_field else ()
-            checks[rows.endpoint.name] = RecordCheck(sort, strings)
+            child_sort = (rows.endpoint.sort_field,) if rows.endpoint.sort_field else ()
+            checks[rows.endpoint.name] = RecordCheck(child_sort, strings)
         if not isinstance(rows, AsIs) or declaration.endpoint.name in checks:
             continue
         # An analytics row's `date` is the day asked for, not a field of TikTok's records.
