@@ -12,11 +12,10 @@ import pytest
 from airbyte_cdk.models import SyncMode
 
 from integration_tests.harness import Run, catalog_of, config_for, run
-from integration_tests.truth import CURSORS, by_key, expected_rows
+from integration_tests.truth import by_key, expected_rows
 from tiktok_shop_sandbox import Sandbox
 from tiktok_shop_sandbox.data.analytics import UTC_OFFSET_HOURS, analytics_of, iso
 
-ANALYTICS = [stream for stream, (field, _) in CURSORS.items() if field == "date"]
 PATHS = {  # the endpoint each stream reads, as the sandbox logs it
     "shop_performance": "/analytics/202609/shop/performance",
     "shop_product_performance": "/analytics/202605/shop_products/performance",
@@ -24,6 +23,8 @@ PATHS = {  # the endpoint each stream reads, as the sandbox logs it
     "shop_video_performance": "/analytics/202605/shop_videos/performance",
     "shop_live_performance": "/analytics/202609/shop_lives/performance",
 }
+# The daily lists of TikTok's analytics (the other streams read by day: test_performance.py).
+ANALYTICS = list(PATHS)
 TOO_OLD = 66007004
 LOOKBACK_DAYS = 7
 

@@ -3,7 +3,7 @@ connector: nothing here imports `source_tiktok_shop`. Keys and cursors are TikTo
 here (test_streams.py compares them with what `discover` declares)."""
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -62,7 +62,50 @@ PRIMARY_KEYS: Mapping[str, tuple[str, ...]] = {
             "shop_live_performance",
         )
     },  # fmt: skip
+    # FBT: warehouses by TikTok's FBT warehouse id; stock per goods and warehouse; a stock change per goods,
+    # warehouse, order and time, normal and defective units apart; inbound orders by their id.
+    "fbt_warehouses": ("shop_id", "fbt_warehouse_id"),
+    "fbt_inventory": ("shop_id", "fbt_warehouse_id", "goods_id"),
+    "fbt_inventory_records": (
+        "shop_id",
+        "create_time",
+        "goods_id",
+        "fbt_warehouse_id",
+        "order_id",
+        "inventory_goods_type",
+    ),
+    "fbt_inbound_orders": ("shop_id", "order_id"),
+    "open_collaboration_products": ("shop_id", "id"),
+    "creator_outreach_records": ("shop_id", "id"),
+    # A day, an hour of a day; the score once per refresh, each metric once per evaluation window.
+    "customer_service_performance": ("shop_id", "date"),
+    "shop_performance_score": ("shop_id", "update_time"),
+    "shop_performance_score_metrics": ("shop_id", "metric_code", "end_evaluation_time"),
+    "shop_hourly_performance": ("shop_id", "date", "index"),
+    "live_overview_performance": ("shop_id", "date"),
+    # Issue #20: a record that does not name its parent gets the parent's id (docs/new-streams-design.md).
+    "order_price_details": ("shop_id", "order_id"),
+    "external_orders": ("shop_id", "order_id", "platform", "id"),
+    "inventory": ("shop_id", "id"),
+    "order_tracking": ("shop_id", "order_id"),
+    "return_records": ("shop_id", "return_id"),
+    "promotion_activity_products": ("shop_id", "activity_id", "id"),
+    "video_product_performance": ("shop_id", "video_id", "date", "id"),
+    "product_diagnoses": ("shop_id", "id"),
+    # The content's id, which TikTok nests in `content`, as a column (destinations dedupe on top-level columns).
+    "sample_application_fulfillments": ("shop_id", "application_id", "content_id"),
 }
+# The columns TikTok nests a key's field in, which the rows carry at the top as well.
+KEY_COLUMNS: Mapping[str, Mapping[str, tuple[str, str]]] = {
+    "fbt_inventory": {"goods_id": ("goods", "id")},
+    "fbt_inventory_records": {"goods_id": ("goods", "id"), "order_id": ("order", "id")},
+    "sample_application_fulfillments": {"content_id": ("content", "id")},
+}
+# Full refreshes of what TikTok gives no time for: each row says when its shop was read (`snapshot_time`).
+SNAPSHOTS = (
+    "fbt_warehouses", "fbt_inventory", "open_collaboration_products", "creator_outreach_records",
+    "inventory", "product_diagnoses", "sample_application_fulfillments",
+)  # fmt: skip
 # The cursor of each incremental stream (the time field TikTok filters on, or the day of the analytics) and its
 # default lookback in minutes, as docs/tiktok-shop.md documents them.
 CURSORS: Mapping[str, tuple[str, int]] = {
@@ -71,6 +114,9 @@ CURSORS: Mapping[str, tuple[str, int]] = {
     **{stream: ("statement_time", 7 * DAY) for stream in ("statements", "statement_transactions", "order_settlements")},
     **{stream: ("create_time", 7 * DAY) for stream in ("payments", "withdrawals")},
     **{stream: ("create_time", 60 * DAY) for stream in ("affiliate_orders", "affiliate_order_skus")},
+    "fbt_inventory_records": ("create_time", 60),
+    # An inbound order's: the time of the first inventory record of the window that names it (a receipt).
+    "fbt_inbound_orders": ("record_create_time", 60),
     **{
         stream: ("date", 7 * DAY)
         for stream in (
@@ -81,27 +127,45 @@ CURSORS: Mapping[str, tuple[str, int]] = {
             "shop_live_performance",
         )
     },  # fmt: skip
+    **{
+        stream: ("date", 7 * DAY)
+        for stream in ("customer_service_performance", "shop_hourly_performance", "live_overview_performance")
+    },
+    # The time of the score's refresh and the end of a metric's window: a score is not revised once refreshed.
+    "shop_performance_score": ("update_time", 0),
+    "shop_performance_score_metrics": ("end_evaluation_time", 0),
+    # With their parents: the orders', the returns' and the activities' `update_time`, the videos' day.
+    **{stream: ("update_time", 60) for stream in ("order_price_details", "external_orders", "order_tracking")},
+    **{stream: ("update_time", 60) for stream in ("return_records", "promotion_activity_products")},
+    "video_product_performance": ("date", 7 * DAY),
 }
 # The streams each scope gives, as docs/tiktok-shop.md lists them (TikTok's scope of each endpoint).
 SCOPES: Mapping[str, tuple[str, ...]] = {
     "seller.authorization.info": ("shops",),
-    "seller.order.info": ("orders", "order_line_items"),
-    "seller.product.basic": ("products", "skus", "product_details", "categories", "brands"),
-    "seller.return_refund.basic": ("returns", "cancellations"),
-    "seller.fulfillment.basic": ("packages",),
+    "seller.order.info": ("orders", "order_line_items", "order_price_details", "external_orders"),
+    "seller.product.basic": (
+        "products", "skus", "product_details", "categories", "brands", "inventory", "product_diagnoses",
+    ),
+    "seller.return_refund.basic": ("returns", "cancellations", "return_records"),
+    "seller.fulfillment.basic": (
+        "packages", "fbt_warehouses", "fbt_inventory", "fbt_inventory_records", "fbt_inbound_orders",
+    ),
     "seller.finance.info": (
         "statements", "statement_transactions", "order_settlements", "unsettled_transactions", "payments",
         "withdrawals",
     ),
-    "seller.logistics": ("warehouses",),
-    "seller.promotion.info": ("promotion_activities", "coupons"),
+    "seller.logistics": ("warehouses", "order_tracking"),
+    "seller.promotion.info": ("promotion_activities", "coupons", "promotion_activity_products"),
     "data.shop_analytics.public.read": (
         "shop_performance", "shop_product_performance", "shop_sku_performance", "shop_video_performance",
-        "shop_live_performance",
+        "shop_live_performance", "shop_performance_score", "shop_performance_score_metrics", "shop_hourly_performance",
+        "live_overview_performance", "video_product_performance",
     ),
+    "seller.customer_service": ("customer_service_performance",),
     "seller.affiliate_collaboration.read": (
         "affiliate_orders", "affiliate_order_skus", "open_collaborations", "target_collaborations",
-        "sample_applications",
+        "sample_applications", "open_collaboration_products", "creator_outreach_records",
+        "sample_application_fulfillments",
     ),
 }  # fmt: skip
 
@@ -130,6 +194,26 @@ DIRECT = {
     "open_collaborations": "open_collaborations",
     "target_collaborations": "target_collaborations",
     "sample_applications": "sample_applications",
+    "fbt_warehouses": "fbt_warehouses",
+    "fbt_inventory": "fbt_inventory",
+    "fbt_inventory_records": "fbt_inventory_records",
+    "open_collaboration_products": "open_collaboration_products",
+    "creator_outreach_records": "creator_outreach_records",
+    # Days and hours with their `date`; none of the score for a shop of a market without it.
+    "customer_service_performance": "customer_service_performance",
+    "shop_performance_score": "shop_performance_score",
+    "shop_performance_score_metrics": "shop_performance_score_metrics",
+    "shop_hourly_performance": "shop_hourly_performance",
+    "product_diagnoses": "product_diagnoses",  # every live product's
+    "video_product_performance": "video_product_performance",  # with `video_id` and `date`, as the connector adds
+}
+# The per-record reads of issue #20 whose rows name their parent record and carry its cursor value: stream → (the
+# ground truth's resource, the parent's resource, the parent's id field, the id column of the rows).
+WITH_PARENT = {
+    "order_price_details": ("order_price_details", "orders", "id", "order_id"),
+    "external_orders": ("external_orders", "orders", "id", "order_id"),
+    "order_tracking": ("order_tracking", "orders", "id", "order_id"),
+    "return_records": ("return_records", "returns", "return_id", "return_id"),
 }
 # The streams read at more than one API version (a shop whose market lacks the current one reads an older one).
 VERSIONED = ("returns", "cancellations")
@@ -160,10 +244,15 @@ def key_of(stream: str, row: dict[str, Any]) -> tuple:
     return tuple(row[field] for field in PRIMARY_KEYS[stream])
 
 
-def expected_rows(sandbox: Any, stream: str, versions: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
-    """The rows of `stream`; `versions` gives the API version a shop is read at where it is not the current one."""
+def expected_rows(
+    sandbox: Any, stream: str, versions: Mapping[str, str] | None = None, platforms: Collection[str] = ()
+) -> list[dict[str, Any]]:
+    """The rows of `stream`; `versions` gives the API version a shop is read at where it is not the current one,
+    `platforms` the config's `external_order_platforms` (the external order references are read on those only)."""
     # The CDK's record serializer leaves out top-level nulls; a missing column reads as null anyway.
     rows = _rows(sandbox, stream, versions or {})
+    if stream == "external_orders":
+        rows = [row for row in rows if row["platform"] in platforms]
     return [{key: value for key, value in row.items() if value is not None} for row in rows]
 
 
@@ -186,11 +275,21 @@ def _rows(sandbox: Any, stream: str, versions: Mapping[str, str]) -> list[dict[s
             for row in _with_shop(sandbox.records(stream))
             if row["account_type"] == LIVE_ACCOUNT_TYPE
         ]
+    if stream == "live_overview_performance":  # a day's interval, with its day as `date`, as the connector adds it
+        return [{**row, "date": row["start_date"]} for row in _with_shop(sandbox.records(stream))]
     if stream == "target_collaborations":
         return [
             {**row, "collaboration_status": LISTED_UNDER[row["collaboration_status"]]}
             for row in _with_shop(sandbox.records(stream))
         ]
+    if stream in KEY_COLUMNS:
+        return [
+            {**row, **{column: row[outer][inner] for column, (outer, inner) in KEY_COLUMNS[stream].items()}}
+            for row in _with_shop(sandbox.records(stream))
+            if stream != "fbt_inventory" or in_stock(row)
+        ]
+    if stream == "fbt_inbound_orders":
+        return list(inbound_orders_named(sandbox))
     if stream in DIRECT:  # the sandbox's payments leave out the SEA shops, which TikTok refuses them
         return list(_with_shop(sandbox.records(DIRECT[stream])))
     if stream == "order_line_items":
@@ -236,6 +335,26 @@ def _rows(sandbox: Any, stream: str, versions: Mapping[str, str]) -> list[dict[s
             for order in _with_shop(sandbox.records("order_transactions"))
             for sku in order["sku_transactions"]
         ]
+    if stream in WITH_PARENT:  # (every reference of every platform, for external orders)
+        resource, parent, id_field, column = WITH_PARENT[stream]
+        updated = {(row["shop_id"], row[id_field]): row["update_time"] for row in _with_shop(sandbox.records(parent))}
+        return [
+            {**row, "update_time": updated[(row["shop_id"], row[column])]}
+            for row in _with_shop(sandbox.records(resource))
+        ]
+    if stream == "inventory":  # a row per SKU of every product Get Product serves
+        return [
+            {**sku, "product_id": product["product_id"], "shop_id": product["shop_id"]}
+            for product in _with_shop(sandbox.records("inventory"))
+            for sku in product["skus"]
+        ]
+    if stream == "promotion_activity_products":  # the products Get Activity gives, with the activity's update time
+        return [
+            {**product, "activity_id": activity["activity_id"], "update_time": activity["update_time"],
+             "shop_id": activity["shop_id"]}
+            for activity in _with_shop(sandbox.records("promotion_activity_details"))
+            for product in activity.get("products") or []
+        ]  # fmt: skip
     if stream == "affiliate_order_skus":
         return [
             {**sku, "order_id": order["id"], "create_time": order["create_time"], "shop_id": order["shop_id"]}
@@ -243,6 +362,32 @@ def _rows(sandbox: Any, stream: str, versions: Mapping[str, str]) -> list[dict[s
             for sku in order["skus"]
         ]
     raise KeyError(stream)
+
+
+def in_stock(row: dict[str, Any]) -> bool:
+    """TikTok's notes: asked for no goods, Search FBT Inventory lists the goods with stock on hand or on its way."""
+    return row["on_hand_detail"]["total_quantity"] + row["in_transit_quantity"] > 0
+
+
+def inbound_orders_named(sandbox: Any, since: int = 0) -> Iterable[dict[str, Any]]:
+    """The inbound orders the FBT inventory records created from `since` on name (receipts of their goods; TikTok
+    has no list of inbound orders), with the time of the first of them."""
+    for shop_id, records in sandbox.records("fbt_inventory_records").items():
+        first: dict[str, int] = {}
+        for record in records:
+            order = record["order"]
+            if order["type"] == "INBOUND_ORDER" and record["create_time"] >= since:
+                first[order["id"]] = min(first.get(order["id"], record["create_time"]), record["create_time"])
+        for inbound in sandbox.records("fbt_inbound_orders")[shop_id]:
+            if inbound["order_id"] in first:
+                yield {**inbound, "record_create_time": first[inbound["order_id"]], "shop_id": str(shop_id)}
+
+
+def without_snapshot_time(stream: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A snapshot's rows less their `snapshot_time`, the one column the ground truth cannot know."""
+    if stream not in SNAPSHOTS:
+        return rows
+    return [{key: value for key, value in row.items() if key != "snapshot_time"} for row in rows]
 
 
 def _with_shop(records_by_shop: dict[str, list[dict[str, Any]]]) -> Iterable[dict[str, Any]]:
@@ -253,3 +398,8 @@ def _with_shop(records_by_shop: dict[str, list[dict[str, Any]]]) -> Iterable[dic
 
 def by_key(stream: str, rows: list[dict[str, Any]]) -> dict[tuple, dict[str, Any]]:
     return {key_of(stream, row): row for row in rows}
+
+
+def platforms_of(sandbox: Any) -> list[str]:
+    """The platforms the sandbox's orders have external references on."""
+    return sorted({row["platform"] for rows in sandbox.records("external_orders").values() for row in rows})

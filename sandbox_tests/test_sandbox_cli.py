@@ -124,3 +124,25 @@ def test_cli_rejects_bad_version_flags():
             timeout=30,
         )
         assert r.returncode == 2, flag
+
+
+def test_cli_budgets_permanent_failures_overstated_counts_and_slow_bodies():
+    flags = ("--orders", "10", "--shops", "1", "--requests-per-hour", "4", "--quota-window-s", "60",
+             "--fail-always", "/finance/", "--overstate-total-count", "/orders/search=3", "--slow-body-s", "0.3",
+             "--fault-rate", "1", "--fault-kinds", "slow_body")  # fmt: skip
+    with sandbox_cli(*flags) as (proc, base, creds):
+        c = Client(base, creds["app_key"], creds["app_secret"])
+        c.access_token = c.exchange(creds["auth_code"])["access_token"]
+        (shop,) = c.call("GET", "/authorization/202309/shops")["data"]["shops"]
+        cipher = shop["cipher"]
+        t0 = time.monotonic()
+        page = c.call("POST", "/order/202309/orders/search", {"page_size": 50}, {}, shop_cipher=cipher)["data"]
+        assert time.monotonic() - t0 >= 0.25  # a slow body, whole in the end
+        assert page["total_count"] == len(page["orders"]) + 3
+        statements = c.request("GET", "/finance/202309/statements", {"page_size": 5, "sort_field": "statement_time"},
+                               shop_cipher=cipher)  # fmt: skip
+        assert statements.status_code == 500
+        codes = [c.request("GET", "/logistics/202309/warehouses", shop_cipher=cipher).status_code for _ in range(4)]
+        assert codes == [200, 200, 200, 429]  # orders and three warehouses: the failed finance call did not count
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=10) == 0

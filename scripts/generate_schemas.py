@@ -52,11 +52,46 @@ WHAT = {
     "open_collaborations": "An open collaboration: a product any creator may promote, at a commission rate",
     "target_collaborations": "A target collaboration: an invitation of chosen creators to promote products",
     "sample_applications": "A creator's application for a free sample of a product",
+    "fbt_warehouses": "A Fulfilled by TikTok warehouse, subscribed by the shop or not",
+    "fbt_inventory": "The stock of one goods in one Fulfilled by TikTok warehouse the shop subscribed",
+    "fbt_inventory_records": "A change of one goods' stock in one Fulfilled by TikTok warehouse, and the order behind it",
+    "fbt_inbound_orders": "A shipment of goods into a Fulfilled by TikTok warehouse, read once its first goods were "
+    "received",
+    "open_collaboration_products": "A product of the affiliate marketplace of the shop's region, open to any creator",
+    "creator_outreach_records": "An outreach of the shop to a creator this week: messages, invitations, pairing",
+    "customer_service_performance": "A day of the shop's chat support: sessions, response, satisfaction and the GMV"
+    " it guided",
+    "shop_performance_score": "The Shop Performance Score as TikTok last refreshed it: score, tier, dimensions,"
+    " benefits and top issues",
+    "shop_performance_score_metrics": "A metric of the Shop Performance Score over its evaluation window, with its"
+    " benchmarks",
+    "shop_hourly_performance": "An hour of the shop's sales and traffic",
+    "live_overview_performance": "A day of the shop's LIVE sales and traffic, every LIVE session of every account",
+    "order_price_details": "What an order cost, itemized: list and sale prices, seller and platform discounts,"
+    " vouchers, shipping and tax, per order and per line item",
+    "external_orders": "A reference of an order in an external system (OMS, WMS, store), with its line items",
+    "inventory": "A SKU's stock: available and committed units, per warehouse, and how the available units are"
+    " split between campaigns, creators and the shop",
+    "order_tracking": "The carrier's tracking events of a shipped order",
+    "return_records": "The timeline of a return: each step, who took it and why",
+    "promotion_activity_products": "A product (with its SKUs) of a promotion activity, at its activity price or"
+    " discount",
+    "video_product_performance": "A day of one product's sales and traffic in one shoppable video",
+    "product_diagnoses": "The listing-quality issues of a live product, with suggestions",
+    "sample_application_fulfillments": "Content a creator posted for a sample application, with its views and orders",
 }
+SNAPSHOT = (
+    "When the sync started reading this shop for this stream (Unix seconds), the same for every row of a shop in "
+    "one sync: tells successive snapshots apart; added by the connector."
+)
 
 DAY = "The day the row covers (YYYY-MM-DD, in the shop's timezone): the cursor; added by the connector."
 
 SECONDS = "Unix time in seconds."
+SNAPSHOT = (
+    "When the sync read this shop (Unix seconds): the same for every row of one shop and sync, so that snapshots"
+    " appended in a destination can be told apart; added by the connector."
+)
 MONEY = "A decimal string, in `currency`."
 MONEY_OBJECT = "Money: a decimal string with its currency."
 
@@ -244,6 +279,20 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
         "status": "PENDING, AWAITING_SHIPMENT, SHIPPED, CONTENT_PENDING, COMPLETED, or a cancellation (..._CANCELLED).",
         "creator": "The creator; counts a creator did not agree to share may come as empty strings.",
     },
+    "fbt_inventory": {
+        "goods_id": "The goods' id (`goods.id`), for the primary key; added by the connector.",
+    },
+    "fbt_inventory_records": {
+        "goods_id": "The goods' id (`goods.id`), for the primary key; added by the connector.",
+        "order_id": "The id of the order behind the change (`order.id`), for the primary key; added by the connector.",
+        "create_time": "When the stock changed. Unix time in seconds. The cursor of incremental syncs.",
+        "inventory_goods_type": "NORMAL or DEFECTIVE: the units whose stock changed.",
+    },
+    "fbt_inbound_orders": {
+        "create_time": "When the inbound order was created. Unix time in seconds.",
+        "record_create_time": "The `create_time` of the first FBT inventory record of the sync that named this "
+        "inbound order (Unix seconds): the cursor of incremental syncs; added by the connector.",
+    },
     "coupons": {
         "create_time": "When it was created. Unix time in milliseconds, unlike most TikTok times.",
         "update_time": "When it last changed. Unix time in milliseconds, unlike most TikTok times.",
@@ -279,6 +328,86 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
         "gmv": "The GMV of orders placed from the video, a decimal string with its currency.",
         "video_post_time": "When the video was posted.",
     },
+    "customer_service_performance": {
+        "date": DAY,
+        "response_percentage": "The share of the day's chat sessions first answered within 24 hours: a percentage as"
+        " a decimal string.",
+        "cs_guided_gmv": "The GMV of orders placed within 7 days of the shop's answer in chat: a decimal string in"
+        " `currency`.",
+    },
+    "shop_performance_score": {
+        "update_time": "When TikTok last refreshed the score. Unix time in seconds. The cursor of incremental syncs,"
+        " read from every answer (TikTok has no filter on it).",
+        "sps_score": "The score, 0 to 5, as a decimal string.",
+        "sps_tier": "The tier the score gives.",
+        "dimensions": "The score's dimensions, each the mean of its metrics (`shop_performance_score_metrics`).",
+    },
+    "shop_performance_score_metrics": {
+        "end_evaluation_time": "The end of the metric's evaluation window. Unix time in seconds. The cursor of"
+        " incremental syncs, read from every answer (TikTok has no filter on it).",
+        "metric_code": "The metric (SFCR, OTDR, AHT, NRR, ...).",
+        "value": "The metric's value, a decimal string in `value_unit`.",
+    },
+    "shop_hourly_performance": {
+        "date": DAY,
+        "index": "The hour of the day, 0 to 23 (0: 00:00 to 00:59), in the shop's timezone.",
+    },
+    "live_overview_performance": {
+        "date": DAY,
+        "start_date": "The day of the interval (YYYY-MM-DD), the same as `date`.",
+        "end_date": "The day after the interval (YYYY-MM-DD, exclusive).",
+    },
+    "order_price_details": {
+        "order_id": "The order (the `id` of `orders`); added by the connector.",
+        "update_time": "The order's `update_time` (Unix seconds), the cursor of this stream; added by the connector.",
+        "line_items": "The same amounts per line item, with the seller-funded promotions that made its discounts.",
+    },
+    "external_orders": {
+        "order_id": "The TikTok order (the `id` of `orders`); added by the connector.",
+        "update_time": "The order's `update_time` (Unix seconds), the cursor of this stream; added by the connector.",
+        "id": "The order's id in the external system.",
+        "platform": "The external system, one of `external_order_platforms`.",
+        "line_items": "The external line items, each with the TikTok line item it stands for (`origin_id`).",
+    },
+    "inventory": {
+        "id": "The SKU id (the `id` of `skus`).",
+        "product_id": "The product the SKU belongs to; added by the connector.",
+        "warehouse_inventory": "The SKU's units per warehouse.",
+        "snapshot_time": SNAPSHOT,
+    },
+    "order_tracking": {
+        "order_id": "The order (the `id` of `orders`); added by the connector.",
+        "update_time": "The order's `update_time` (Unix seconds), the cursor of this stream; added by the connector.",
+        "tracking": "The tracking events, oldest first; `update_time_millis` in Unix milliseconds.",
+    },
+    "return_records": {
+        "return_id": "The return (the `return_id` of `returns`); added by the connector.",
+        "update_time": "The return's `update_time` (Unix seconds), the cursor of this stream; added by the connector.",
+        "records": "The steps of the return in time order.",
+    },
+    "promotion_activity_products": {
+        "activity_id": "The activity (the `id` of `promotion_activities`); added by the connector.",
+        "update_time": "The activity's `update_time`, in Unix milliseconds like the activities' times: the cursor"
+        " of this stream; added by the connector.",
+        "id": "The product id (the `id` of `products`).",
+        "skus": "The SKUs in the activity, for SKU-level activities.",
+    },
+    "video_product_performance": {
+        "date": DAY,
+        "video_id": "The video (the `id` of `shop_video_performance`); added by the connector.",
+        "id": "The product id (the `id` of `products`).",
+    },
+    "product_diagnoses": {
+        "id": "The product id (the `id` of `products`).",
+        "listing_quality": "The listing's quality tier and the recommendations left to reach the top one (US shops).",
+        "snapshot_time": SNAPSHOT,
+    },
+    "sample_application_fulfillments": {
+        "application_id": "The sample application (the `id` of `sample_applications`); added by the connector.",
+        "content": "The video or LIVE the creator posted.",
+        "content_id": "The `id` of `content`, as a column of its own for the primary key; added by the connector.",
+        "snapshot_time": SNAPSHOT,
+    },
     "shop_live_performance": {
         "date": DAY,
         "id": "The LIVE session id.",
@@ -293,6 +422,8 @@ def describe(stream: str, name: str, model: Any) -> str | None:
     own = TEXTS.get(stream, {})
     if name in own:
         return own[name]
+    if name == "snapshot_time":
+        return SNAPSHOT
     if name in TEXTS["*"]:
         return TEXTS["*"][name]
     if model == "integer" and name.endswith("_time"):

@@ -19,9 +19,11 @@ from source_tiktok_shop.catalog import STREAMS  # noqa: E402
 from source_tiktok_shop.reading.declarations import (  # noqa: E402
     DEFAULT_LOOKBACK_MINUTES,
     AsIs,
+    Batched,
     ChildPages,
     Detail,
     Followed,
+    IdBatches,
     Nested,
     StreamDeclaration,
 )
@@ -44,6 +46,8 @@ def code(values: Iterable[str]) -> str:
 def lookback(minutes: int) -> str:
     if minutes == DEFAULT_LOOKBACK_MINUTES:
         return ""
+    if minutes == 0:
+        return "no lookback"
     return f"{minutes // DAY_MINUTES}-day lookback" if minutes % DAY_MINUTES == 0 else f"{minutes}-minute lookback"
 
 
@@ -56,7 +60,11 @@ def parent_stream(declared: StreamDeclaration) -> str:
 def cursor(declared: StreamDeclaration) -> str:
     if declared.incremental is None:
         return "—"
-    of = "" if isinstance(declared.rows, (AsIs, Detail)) else f" of its `{parent_stream(declared)}` record"
+    rows = declared.rows
+    own = isinstance(rows, AsIs) or (isinstance(rows, Detail) and rows.parent_key is None)
+    of = "" if own else f" of its `{parent_stream(declared)}` record"
+    if isinstance(rows, Batched):
+        of = f" (the `{declared.endpoint.time_filter}` of the first `{parent_stream(declared)}` record naming it)"
     window = lookback(declared.incremental.lookback_minutes)
     return f"`{declared.incremental.field}`{of}" + (f" ({window})" if window else "")
 
@@ -75,6 +83,10 @@ def endpoints(declared: StreamDeclaration) -> str:
         return f"{listed}, then {versions(rows.endpoint)} per record"
     if isinstance(rows, Followed):
         return f"{listed}, then {versions(rows.via.endpoint)} per record, then {versions(rows.endpoint)}"
+    if isinstance(rows, Batched):
+        return f"{listed}, then {versions(rows.endpoint)} per batch"
+    if isinstance(rows, IdBatches):
+        return f"{listed}, then {versions(rows.endpoint)} per {rows.size} records"
     return listed
 
 
@@ -84,16 +96,58 @@ def read_as(declared: StreamDeclaration) -> str:
     if isinstance(rows, Nested):
         notes.append(f"the `{rows.items}` of each `{parent_stream(declared)}` record (the same pages)")
     if isinstance(rows, Detail):
-        skipped, listed = code(sorted(rows.skip_statuses)), code(sorted(rows.listed_statuses))
-        notes.append(f"the detail of each record; {skipped} ones skipped, {listed} ones as listed")
+        detail = (
+            f"the detail of each `{parent_stream(declared)}` record" if rows.parent_key else "the detail of each record"
+        )
+        if rows.only_with:
+            detail += f" with `{rows.only_with}`"
+        if rows.skip_statuses:
+            detail += f"; {code(sorted(rows.skip_statuses))} ones skipped"
+        if rows.listed_statuses:
+            detail += f", {code(sorted(rows.listed_statuses))} ones as listed"
+        notes.append(detail)
     if isinstance(rows, ChildPages):
         notes.append(f"the `{rows.endpoint.records_key}` of each `{parent_stream(declared)}` record")
+        if rows.per_value:
+            notes.append(f"one request per `{rows.per_value.parameter}` listed in `{rows.per_value.config_field}`")
+    if isinstance(rows, IdBatches):
+        items = (
+            f"the `{rows.items.items}` of each of the `{rows.endpoint.records_key}`"
+            if rows.items
+            else (f"the `{rows.endpoint.records_key}`")
+        )
+        batch = f"{items} of the `{parent_stream(declared)}` records, by `{rows.ids_param}`"
+        if rows.statuses:
+            batch += f"; only {code(sorted(rows.statuses))} ones"
+        if rows.skip_statuses:
+            batch += f"; {code(sorted(rows.skip_statuses))} ones left out"
+        notes.append(batch)
+    incremental = declared.incremental
+    if incremental and incremental.client_side:
+        notes.append(f"only the records whose `{incremental.field}` passed the state are read")
     if isinstance(rows, Followed):
         answer = rows.endpoint.records_key
         notes.append(
             f"the `{answer}` of each `{rows.reference}` the `{rows.via.endpoint.records_key}` name, once per sync"
         )
-    if endpoint.variants:
+    if isinstance(rows, Batched):
+        where = ", ".join(f"`{path}` {value}" for path, value in rows.where.items())
+        notes.append(
+            f"the `{rows.endpoint.records_key}` of each `{rows.reference}` the `{endpoint.records_key}` name"
+            f"{f' ({where})' if where else ''}, once per sync, {rows.batch} ids a request"
+            + "".join(f", `{name}={value}`" for name, value in rows.endpoint.query.items())
+        )
+    if declared.enrolment:
+        notes.append(
+            f"shops onboarded to {declared.enrolment.programme} only (`{declared.enrolment.endpoint.operation()}`)"
+        )
+    if declared.snapshot:
+        notes.append("a snapshot: `snapshot_time` on every row")
+    if declared.key_columns:
+        notes.append(", ".join(f"`{column}` from `{path}`" for column, path in declared.key_columns.items()))
+    if endpoint.page_index_total:
+        notes.append("paged by `page_index`")
+    if endpoint.variants and len(declared.queries) > 1:
         values = ", ".join("not sent" if value is None else f"`{value}`" for value in endpoint.variants.values)
         notes.append(f"one query per `{endpoint.variants.parameter}`: {values}")
     notes += [f"`{name}={value}`" for name, value in endpoint.query.items()]
@@ -103,8 +157,19 @@ def read_as(declared: StreamDeclaration) -> str:
     if declared.unavailable_in:
         notes.append(f"not offered in {', '.join(sorted(declared.unavailable_in))}")
     if declared.by_day:
-        notes.append("one request per day")
+        notes.append("one request per day" + days_in(endpoint))
+    if declared.incremental and declared.incremental.client_side:
+        notes.append(f"every record read, only those past the saved `{declared.incremental.field}` kept")
     return "; ".join(notes) or "—"
+
+
+def days_in(endpoint: Endpoint) -> str:
+    """Where a `by_day` endpoint takes its day, where that is not `start_date_ge` and `end_date_lt`."""
+    if endpoint.day_path_parameter:
+        return f", the date in the path (`{{{endpoint.day_path_parameter}}}`)"
+    if endpoint.day_parameters != Endpoint.day_parameters:
+        return f" (`{'`, `'.join(endpoint.day_parameters)}`)"
+    return ""
 
 
 def row(declared: StreamDeclaration) -> str:
@@ -116,7 +181,7 @@ def row(declared: StreamDeclaration) -> str:
         modes,
         endpoints(declared),
         read_as(declared),
-        f"`{declared.endpoint.scope}`",
+        code(declared.scopes),
     )
     return "| " + " | ".join(cells) + " |"
 

@@ -21,6 +21,19 @@ DEFAULT_NUM_WORKERS = 16
 GRANT_TYPES = ("authorized_code", "authorization_code")
 # The currency of the analytics streams' amounts: the shop's own (TikTok's default) or US dollars.
 ANALYTICS_CURRENCIES = ("LOCAL", "USD")
+# The systems an order's external references may be on (the `platform` enum of Get External Order References).
+EXTERNAL_ORDER_PLATFORMS = (
+    "AMAZON",
+    "BIGCOMMERCE",
+    "CHANNEL_ADVISOR",
+    "ERP_SYSTEM",
+    "MAGENTO",
+    "ORDER_MANAGEMENT_SYSTEM",
+    "SALESFORCE_COMMERCE_CLOUD",
+    "SHOPIFY",
+    "WAREHOUSE_MANAGEMENT_SYSTEM",
+    "WOOCOMMERCE",
+)
 
 
 class ConfigError(AirbyteTracedException):
@@ -44,6 +57,7 @@ class Settings:
     requests_per_second_per_shop: float | None  # a ceiling; None: the rate policy finds TikTok's quota
     analytics_currency: str = "LOCAL"
     analytics_lookback_days: int | None = None  # None: the streams' default
+    external_order_platforms: tuple[str, ...] = ()
 
     @cached_property
     def sync_end(self) -> int:
@@ -60,9 +74,12 @@ class Settings:
         )
 
     @property
-    def options(self) -> dict[str, str]:
-        """The config fields a stream's query may take values from (`StreamDeclaration.query_from_config`)."""
-        return {"analytics_currency": self.analytics_currency}
+    def options(self) -> dict[str, Any]:
+        """The config fields a stream's queries may take values from (`query_from_config`, `ConfigValues`)."""
+        return {
+            "analytics_currency": self.analytics_currency,
+            "external_order_platforms": self.external_order_platforms,
+        }
 
     @property
     def client(self) -> ClientSettings:
@@ -204,6 +221,9 @@ def parse_settings(config: Mapping[str, Any]) -> Settings:
     currency = config.get("analytics_currency") or "LOCAL"
     if currency not in ANALYTICS_CURRENCIES:
         raise ConfigError("analytics_currency", f"must be one of {', '.join(ANALYTICS_CURRENCIES)}.")
+    platforms = config.get("external_order_platforms") or []
+    if not isinstance(platforms, list) or not all(platform in EXTERNAL_ORDER_PLATFORMS for platform in platforms):
+        raise ConfigError("external_order_platforms", f"must list some of {', '.join(EXTERNAL_ORDER_PLATFORMS)}.")
 
     return Settings(
         app_key=app_key,
@@ -218,4 +238,5 @@ def parse_settings(config: Mapping[str, Any]) -> Settings:
         requests_per_second_per_shop=_positive_number(config, "requests_per_second_per_shop", None, float),
         analytics_currency=currency,
         analytics_lookback_days=lookback_days,
+        external_order_platforms=tuple(dict.fromkeys(platforms)),
     )

@@ -107,6 +107,34 @@ def test_every_endpoint_declares_its_versions_newest_first_and_reads_none_it_say
             },
             None,
         ),
+        (
+            "creator_outreach_records",
+            {"shop_cipher": "C"},
+            "/affiliate_seller/202608/creator_outreach/records/query",
+            {"shop_cipher": "C"},
+            {"page_size": 50, "page_index": 1},
+        ),
+        (
+            "creator_outreach_records",
+            {"shop_cipher": "C", "page_token": "3"},
+            "/affiliate_seller/202608/creator_outreach/records/query",
+            {"shop_cipher": "C"},
+            {"page_size": 50, "page_index": 3},
+        ),
+        (
+            "fbt_inventory_records_search",
+            {"shop_cipher": "C", "window": Window(10, 20)},
+            "/fbt/202410/inventory_records/search",
+            {"shop_cipher": "C", "page_size": "100"},
+            {"create_time_ge": 10, "create_time_le": 19},
+        ),
+        (
+            "fbt_inbound_orders",
+            {"shop_cipher": "C", "query": {"order_ids": "1,2"}},
+            "/fbt/202602/inbound_orders",
+            {"include_carton_details": "true", "order_ids": "1,2", "shop_cipher": "C"},
+            None,
+        ),
         ("authorized_shops", {}, "/authorization/202309/shops", {}, None),
         ("warehouses", {"shop_cipher": "C"}, "/logistics/202309/warehouses", {"shop_cipher": "C"}, None),
     ],
@@ -133,3 +161,22 @@ def test_shop_endpoints_refuse_a_missing_cipher():
 def test_window_halves_cover_the_window():
     first, second = Window(0, 11).halves()
     assert (first.start, first.end, second.start, second.end) == (0, 5, 5, 11)
+
+
+@pytest.mark.parametrize(
+    "endpoint, data, records, page_token, expected",
+    [
+        ("orders_search", {"next_page_token": "a+b/c"}, 100, None, "a+b/c"),
+        ("orders_search", {"next_page_token": ""}, 3, "a+b/c", None),
+        ("warehouses", {"next_page_token": "x"}, 1, None, None),  # not paged
+        # Paged by index up to `data.data.total` (50 a page): the index of the page after.
+        ("creator_outreach_records", {"data": {"total": 120}}, 50, None, "2"),
+        ("creator_outreach_records", {"data": {"total": 120}}, 50, "2", "3"),
+        ("creator_outreach_records", {"data": {"total": 120}}, 20, "3", None),
+        ("creator_outreach_records", {"data": {"total": 100}}, 50, "2", None),
+        ("creator_outreach_records", {"data": {"total": 120}}, 0, "2", None),  # an empty page ends it
+        ("creator_outreach_records", {"data": {}}, 50, None, None),  # no total: one page
+    ],
+)
+def test_next_page_token(endpoint, data, records, page_token, expected):
+    assert ENDPOINTS[endpoint].next_page_token(data, records, page_token) == expected

@@ -102,6 +102,7 @@ CONFIG, SYSTEM, TRANSIENT = FailureType.config_error, FailureType.system_error, 
         # Refusals the read goes on from: the client falls back to an older version, skips the shop or the record.
         (404, tiktok(36009014, "version invalid"), IGNORE, None, "version"),
         (200, tiktok(22005010, "not available in this market"), IGNORE, None, "market"),
+        (200, tiktok(46003001, "not onboarded to FBT"), IGNORE, None, "not onboarded to Fulfilled by TikTok"),
         (200, tiktok(12052048, "product not found"), IGNORE, None, "no longer exists"),
         (200, tiktok(12019150, "product id not exist"), IGNORE, None, "no longer exists"),
         (200, tiktok(66007004, "start_date_ge is earlier than the data kept"), IGNORE, None, "no longer keeps"),

@@ -593,3 +593,49 @@ def test_given_the_analytics_currency_then_every_analytics_query_sends_it():
     api = skus_api([2], latest_day=day(3))
     Sync(api, bounds=DAYS_BOUNDS, options={"analytics_currency": "USD"}).read(STREAMS_BY_NAME["shop_sku_performance"])
     assert api.params and all(params == {"currency": "USD"} for params in api.params)
+
+
+class InboundTikTok(FakeTikTok):
+    """Also answers Get FBT Inbound Order Details: an inbound order for each id asked."""
+
+    def __init__(self, records: Mapping[str, Mapping[str, list[dict[str, Any]]]]):
+        super().__init__(records)
+        self.inbound_asked: list[list[str]] = []
+
+    def pages(self, query: Query, page_token: str | None = None):
+        if query.endpoint.name != "fbt_inbound_orders":
+            yield from super().pages(query, page_token)
+            return
+        ids = query.params["order_ids"].split(",")
+        self.inbound_asked.append(ids)
+        data = {"inbound_orders": [{"order_id": order_id, "create_time": 1} for order_id in ids]}
+        yield Page.parse(json.dumps({"code": 0, "data": data}).encode(), query.endpoint.records_key)
+
+
+def fbt_record(number: int, order_id: str, kind: str = "INBOUND_ORDER") -> dict[str, Any]:
+    return {"create_time": 2_000 + number, "goods": {"id": "g"}, "order": {"id": order_id, "type": kind}}
+
+
+def test_given_records_naming_inbound_orders_then_each_is_asked_once_in_full_batches_and_unonboarded_shops_skipped(
+    caplog,
+):
+    # Page 1 (100 records): receipts of 60 inbound orders and customer orders; page 2: 20 of them again, 5 new ones.
+    first = [fbt_record(n, f"io-{n % 60}") for n in range(80)] + [fbt_record(n, f"co-{n}", "CONSIGN_ORDER") for n in range(80, 100)]  # fmt: skip
+    second = [fbt_record(100 + n, f"io-{n}") for n in range(20)] + [fbt_record(120 + n, f"io-{60 + n}") for n in range(5)] + [fbt_record(130, "co-x", "CONSIGN_ORDER")]  # fmt: skip
+    api = InboundTikTok(
+        {
+            "fbt_onboarded_regions": {"1": [{"region_code": "US"}], "2": []},
+            "fbt_inventory_records_search": {"1": first + second, "2": [fbt_record(0, "io-x")]},
+        }
+    )
+    rows, cursor = Sync(api).read(STREAMS_BY_NAME["fbt_inbound_orders"])
+    assert [len(ids) for ids in api.inbound_asked] == [50, 15]  # full batches, whatever the pages; then the rest
+    assert sorted(row["order_id"] for row in rows) == sorted(f"io-{n}" for n in range(65))
+    # Each row's cursor is the time of the first record naming it; the shop's state the window's latest record.
+    times = {row["order_id"]: row["record_create_time"] for row in rows}
+    assert times["io-0"] == 2_000 and times["io-59"] == 2_059 and times["io-64"] == 2_124
+    assert cursor.state == {"1": {"record_create_time": 2_130}}
+    assert {row["shop_id"] for row in rows} == {"1"}
+    assert not [request for request in api.requests if request[1] == "2" and request[0] != "fbt_onboarded_regions"]
+    (skipped,) = [record.getMessage() for record in caplog.records if "Skipping stream fbt_inbound_orders" in record.getMessage()]  # fmt: skip
+    assert "shop 2 (GB)" in skipped and "not onboarded to Fulfilled by TikTok" in skipped

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from source_tiktok_shop.catalog import STREAMS, STREAMS_BY_NAME
+from source_tiktok_shop.config import EXTERNAL_ORDER_PLATFORMS
 from source_tiktok_shop.reading.declarations import StreamDeclaration
 from source_tiktok_shop.reading.shops import ShopDirectory
 from source_tiktok_shop.reading.windows import SyncBounds
@@ -45,8 +46,9 @@ class RecordingTikTok:
     def pages(self, query: Query, page_token: str | None = None) -> Generator[Page, None, None]:
         if page_token is None:
             self.asked.append((query, None))
-            yield page_of(query.endpoint, record(query, 1), NEXT)
-            page_token = NEXT
+            first = page_of(query.endpoint, record(query, 1), NEXT)
+            yield first
+            page_token = query.endpoint.next_page_token(first.data, len(first.records), None)
         self.asked.append((query, page_token))
         yield page_of(query.endpoint, record(query, 2), "")
 
@@ -67,15 +69,28 @@ def record(query: Query, number: int) -> dict[str, Any]:
     return {
         "id": f"r-{number}",
         "order_id": f"o-{number}",
+        "return_id": f"rt-{number}",
+        "product_id": f"p-{number}",
         "status": "ACTIVATE",
         **times,
         "line_items": [{"id": f"i-{number}"}],
         "skus": [{"id": f"s-{number}", "sku_id": f"s-{number}"}],
+        "packages": [{"id": f"pk-{number}"}],
+        # the FBT regions a shop is onboarded in, and an inventory record of goods received for an inbound order
+        "region_code": query.shop.region if query.shop else "",
+        "goods": {"id": f"g-{number}"},
+        "order": {"id": f"io-{number}", "type": "INBOUND_ORDER"},
     }
 
 
 def page_of(endpoint: Endpoint, one: dict[str, Any], next_page_token: str) -> Page:
     data: dict[str, Any] = {"total_count": 2, "next_page_token": next_page_token}
+    if endpoint.page_index_total and next_page_token:  # paged by index: one more record than a page holds
+        *path, key = endpoint.page_index_total.split(".")
+        into = data
+        for name in path:
+            into = into.setdefault(name, {})
+        into[key] = (endpoint.page_size or 0) + 1
     if endpoint.records_key is None:
         data = {**one, **data}
     else:
@@ -95,7 +110,9 @@ def asked_by(declaration: StreamDeclaration) -> Iterator[tuple[Query, str | None
         return
     for currency in CURRENCIES:
         api = RecordingTikTok()
-        sync = Sync(api, bounds=BOUNDS, options={"analytics_currency": currency})
+        # Every platform the config may list for the external order references.
+        options = {"analytics_currency": currency, "external_order_platforms": EXTERNAL_ORDER_PLATFORMS}
+        sync = Sync(api, bounds=BOUNDS, options=options)
         sync.directory = ShopDirectory(lambda: SHOPS)
         sync.read(declaration)
         yield from api.asked
@@ -136,11 +153,12 @@ def test_the_requests_cover_every_endpoint_version_later_page_and_variant_query(
         endpoint.name
         for _, endpoint, _, r in built
         if NEXT in (r.params.get("page_token"), (body_of(r) or {}).get("page_token"))
+        or (body_of(r) or {}).get("page_index") == 2
     }
     assert later == {endpoint.name for endpoint in ENDPOINTS.values() if endpoint.page_size}, "a later page of each"
     for declaration in STREAMS:
         sent = [{**r.params, **(body_of(r) or {})} for name, _, _, r in built if name == declaration.name]
-        for filters in declaration.endpoint.queries:
+        for filters in declaration.queries:
             assert any(filters.items() <= values.items() for values in sent), (declaration.name, filters)
 
 

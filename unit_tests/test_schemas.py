@@ -23,12 +23,31 @@ WORLD_SIZE = {"shops": 3, "orders": 150}
 # Property names that hold ids or money: never a JSON number (64-bit ids lose digits, amounts are decimal strings).
 ID_NAME = re.compile(r"(^|_)ids?$")
 MONEY_NAME = re.compile(r"amount|price|fee|discount|(^|_)(sub_)?total|(^|_)tax$|^value$|exchange_rate")
-# Names the patterns catch that TikTok's models give as other things: a flag, a count, and the percentages of
+# Names the patterns catch that TikTok's models give as other things: a flag, counts, and the percentages of
 # subscription discounts.
-NOT_MONEY = {"price_sync", "total_claim_limit", "discount_value", "discount_options", "max_discount", "min_discount"}
+NOT_MONEY = {
+    "price_sync",
+    "total_claim_limit",
+    "total_quantity",
+    "total_received_count",
+    "discount_value",
+    "discount_options",
+    "max_discount",
+    "min_discount",
+    "total_available_quantity",  # units of stock
+    "total_committed_quantity",
+}
 # Ids TikTok's model gives as integers, kept so (docs/tiktok-shop.md): TikTok's ids stay below 2^63, which
 # destinations store exactly as 64-bit integers.
 MODEL_INTEGER_IDS = {("shop_sku_performance", "id"), ("shop_sku_performance", "product_id")}
+# An FBT inventory record has no id: its time is part of its key, Unix seconds as the model has it; so are the
+# refresh time of the score, the end of a metric's window and the hour of a day (integers in TikTok's models).
+KEY_TIMES = {
+    ("fbt_inventory_records", "create_time"),
+    ("shop_performance_score", "update_time"),
+    ("shop_performance_score_metrics", "end_evaluation_time"),
+    ("shop_hourly_performance", "index"),
+}
 
 
 @functools.cache
@@ -65,7 +84,19 @@ def rows(seed: int, stream: str) -> list[dict[str, Any]]:
             statement_time = {st["id"]: st.get("statement_time") for st in statements[shop_id]}
             for txn in transactions:
                 out.append({**txn, "statement_time": statement_time[txn["statement_id"]], "shop_id": shop_id})
-    elif stream in ("order_settlements", "affiliate_order_skus", "shop_live_performance", "target_collaborations"):
+    elif stream in (
+        "order_settlements",
+        "affiliate_order_skus",
+        "shop_live_performance",
+        "target_collaborations",
+        "fbt_inventory",
+        "fbt_inventory_records",
+        "fbt_inbound_orders",
+        "live_overview_performance",
+        "inventory",
+        "promotion_activity_products",
+        "sample_application_fulfillments",
+    ):
         out = expected_rows(w, stream)  # rows made of several records, or of the records one query asks for
     elif stream == "shops":
         for shops in w.records("shops").values():
@@ -151,7 +182,7 @@ def test_primary_key_and_shop_id_are_non_null_strings(stream):
     schema = load_schema(stream)
     not_null = set(PRIMARY_KEYS[stream]) | {"shop_id"}
     for field in not_null:
-        kind = "integer" if (stream, field) in MODEL_INTEGER_IDS else "string"
+        kind = "integer" if (stream, field) in MODEL_INTEGER_IDS | KEY_TIMES else "string"
         assert schema["properties"][field]["type"] == kind, f"{stream}.{field}"
         assert field in schema.get("required", []), f"{stream}.{field} not required"
     for path, sub in walk(schema):

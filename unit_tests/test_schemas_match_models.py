@@ -16,7 +16,15 @@ import pytest
 
 from source_tiktok_shop.catalog import STREAMS as CATALOG
 from source_tiktok_shop.catalog import STREAMS_BY_NAME
-from source_tiktok_shop.reading.declarations import AsIs, ChildPages, Detail, Nested, StreamDeclaration
+from source_tiktok_shop.reading.declarations import (
+    AsIs,
+    Batched,
+    ChildPages,
+    Detail,
+    IdBatches,
+    Nested,
+    StreamDeclaration,
+)
 from source_tiktok_shop.tiktok.endpoints import ENDPOINTS, Endpoint
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,13 +50,15 @@ def only_item(model: Any, where: str) -> Any:
 
 
 def records_model(operation: str, records_key: str | None) -> Any:
-    """The model of one record of an operation's answer: an item of `data.<records_key>`, or `data` itself."""
+    """The model of one record of an operation's answer: an item of `data.<records_key>` (the object itself, where it
+    is one), or `data` itself."""
     model = MODELS[operation]["response_data"]
     if records_key:
         *path, key = records_key.split(".")
         for name in path:
             model = model[name]
-        model = only_item(model.get(key), f"data.{records_key}")
+        model = model.get(key)
+        model = model if isinstance(model, dict) else only_item(model, f"data.{records_key}")
     return model
 
 
@@ -67,16 +77,42 @@ def page_types(endpoint: Endpoint, fields: Mapping[str, str]) -> dict[str, str]:
 
 
 def record_of(declared: StreamDeclaration) -> Record:
-    """Where the rows of a declared stream come from and what the connector adds to them (reading/partitions.py)."""
+    """Where the rows of a declared stream come from and what the connector adds to them (reading/partitions.py):
+    by its row shape, then the columns every row of the stream gets (`key_columns`, `snapshot_time`)."""
+    record = shaped_record_of(declared)
+    model = records_model(record.operation, record.records_key)
+    if record.nested:
+        model = only_item(model.get(record.nested), record.nested)
+    keys = {column: nested_type(model, path) for column, path in declared.key_columns.items()}
+    snapshot = {"snapshot_time": "integer"} if declared.snapshot else {}
+    return record._replace(added={**record.added, **keys, **snapshot})
+
+
+def nested_type(model: Any, path: str) -> Any:
+    for name in path.split("."):
+        model = model[name]
+    return model
+
+
+def shaped_record_of(declared: StreamDeclaration) -> Record:
     rows, cursor, key = declared.rows, declared.cursor_field, declared.primary_key
     shop = {"shop_id": "string"}
     endpoint = declared.endpoint
     if isinstance(rows, AsIs):
         added = {**shop, cursor: "datetime.date"} if declared.by_day and cursor else shop  # the day a row covers
         return Record(endpoint.operation(), endpoint.records_key, None, {**added, **tagged(endpoint)}, key, cursor)
+    # The parent record's cursor value (the day it was read for, by day).
+    of_parent = {cursor: "datetime.date" if declared.by_day else "integer"} if cursor else {}
     if isinstance(rows, Detail):
-        return Record(rows.endpoint.operation(), rows.endpoint.records_key, None, shop, key, cursor)
-    of_parent = {cursor: "integer"} if cursor else {}  # the parent record's cursor value
+        added = {**shop, rows.parent_key: "string", **of_parent} if rows.parent_key else shop
+        return Record(rows.endpoint.operation(), rows.endpoint.records_key, None, added, key, cursor)
+    if isinstance(rows, Batched):  # the time of the records that named them, as the cursor
+        added = {**shop, cursor: "integer"} if cursor else shop
+        return Record(rows.endpoint.operation(), rows.endpoint.records_key, None, added, key, cursor)
+    if isinstance(rows, IdBatches):
+        nested = rows.items.items if rows.items else None
+        added = {**shop, rows.items.parent_key: "string"} if rows.items else shop
+        return Record(rows.endpoint.operation(), rows.endpoint.records_key, nested, added, key, cursor)
     if isinstance(rows, Nested):
         added = {**shop, rows.parent_key: "string", **of_parent}
         return Record(endpoint.operation(), endpoint.records_key, rows.items, added, key, cursor)

@@ -23,6 +23,7 @@ from typing import Any
 
 import pytest
 
+from integration_tests.truth import platforms_of
 from source_tiktok_shop.authorize import TOKEN_FIELDS, exchange
 from tiktok_shop_sandbox import Sandbox
 
@@ -57,6 +58,8 @@ def scenario_configs(sandbox: Sandbox) -> dict[str, dict[str, Any]]:
         "start_date": START_DATE,
         # The sandbox has no quota to respect; the default pace would only make the reads slow.
         "requests_per_second_per_shop": 1000,
+        # The external systems the sandbox's orders have references on, for `external_orders`.
+        "external_order_platforms": platforms_of(sandbox),
     }
     config = exchange(base, sandbox.new_auth_code(), logging.getLogger("airbyte"))
     first_shop = sandbox.shops[0]["id"]

@@ -17,11 +17,11 @@ from .auth import AuthState
 from .data import REGIONS, RESOURCES, World
 from .data.analytics import RETENTION_DAYS
 from .endpoints import ROUTES, EndpointState
-from .faults import KINDS, Faults, RateLimiter
+from .faults import KINDS, LIES, Faults, RateLimiter
 from .server import Core, make_server
 from .signing import EMPTY_BODY_READINGS
 
-__all__ = ["Sandbox", "KINDS", "RESOURCES"]
+__all__ = ["Sandbox", "KINDS", "LIES", "RESOURCES"]
 
 
 def check_version_regions(version_unavailable_in: dict | None) -> dict[str, frozenset[str]]:

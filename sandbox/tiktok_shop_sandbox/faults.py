@@ -29,6 +29,8 @@ KINDS = (
     "wrong_type",  # a string field of a record sent as a number
 )
 PAGE_LIES = ("token_loop", "missing_cursor", "wrong_type")
+# the kinds of a server that lies (issue #21): well-formed at the HTTP level, wrong in what they hold or how
+LIES = ("truncated", "html_200", "slow_body", *PAGE_LIES)
 # what --fault-rate draws from unless --fault-kinds says otherwise
 DEFAULT_RANDOM_KINDS = ("rate_limit", "unavailable", "internal", "drop")
 

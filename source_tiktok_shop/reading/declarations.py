@@ -14,6 +14,10 @@ class Incremental:
 
     field: str
     lookback_minutes: int = DEFAULT_LOOKBACK_MINUTES
+    # The endpoint cannot filter on `field`: every record is listed, and only those whose `field` passed the state
+    # (less the lookback) give rows. `milliseconds`: the field is Unix milliseconds (the activities' times).
+    client_side: bool = False
+    milliseconds: bool = False
 
 
 @dataclass(frozen=True)
@@ -23,10 +27,11 @@ class AsIs:
 
 @dataclass(frozen=True)
 class Nested:
-    """Each element of the record's `items` list is a row, with `parent_key` naming the record."""
+    """Each element of the record's `items` list is a row, with `parent_key` naming the record (its `id_field`)."""
 
     items: str
     parent_key: str
+    id_field: str = "id"
 
 
 @dataclass(frozen=True)
@@ -40,17 +45,49 @@ class Detail:
     skip_statuses: frozenset[str] = frozenset()
     listed_statuses: frozenset[str] = frozenset()
     listed_only: tuple[str, ...] = ()
+    # The record's id (its `id_field`) as a column of the row, for details that do not name their record, and the
+    # record's cursor value beside it (price details, tracking, return records).
+    parent_key: str | None = None
+    id_field: str = "id"
+    # Only records whose `only_with` list is not empty have a detail (the orders with a package have tracking).
+    only_with: str | None = None
+
+
+@dataclass(frozen=True)
+class ConfigValues:
+    """One query per value the user lists in the config field `config_field`, sent as the query parameter
+    `parameter`; with none listed there is nothing to read (the stream says so once)."""
+
+    parameter: str
+    config_field: str
 
 
 @dataclass(frozen=True)
 class ChildPages:
     """The records of `endpoint`'s pages for each record (its id as `path_param`) are the rows, with
-    `parent_key` naming the record and `page_fields` copied from each page (fields beside the list)."""
+    `parent_key` naming the record and `page_fields` copied from each page (fields beside the list).
+
+    A child endpoint read `by_day` is asked about the day of the parent's row (a video's products on that day)."""
 
     endpoint: Endpoint
     path_param: str
     parent_key: str
     page_fields: tuple[str, ...] = ()
+    per_value: ConfigValues | None = None
+
+
+@dataclass(frozen=True)
+class IdBatches:
+    """The records' own ids (of those in `statuses` if given, never in `skip_statuses`), `size` at a time, as the
+    list parameter `ids_param` of one call of `endpoint` (a JSON array in a POST's body, comma-joined in a GET's
+    query): the records of its answers are the rows, or the items of their `items` list (inventory, diagnoses)."""
+
+    endpoint: Endpoint
+    ids_param: str
+    size: int
+    statuses: frozenset[str] = frozenset()
+    skip_statuses: frozenset[str] = frozenset()
+    items: Nested | None = None
 
 
 @dataclass(frozen=True)
@@ -66,7 +103,34 @@ class Followed:
     page_fields: Mapping[str, str] = field(default_factory=dict)
 
 
-RowShape = AsIs | Nested | Detail | ChildPages | Followed
+@dataclass(frozen=True)
+class Batched:
+    """The records that the stream's records name in `reference` (a dotted path), where `where` holds (dotted path →
+    value), each read once per shop and sync: `batch` ids comma-joined in the query parameter `parameter` of one call
+    of `endpoint` (fewer for the last ones of a window). The records of its answers (their id in `id_field`) are the
+    rows, with the stream's cursor field holding the earliest time (the endpoint's `time_filter` field) of the
+    records that named them: TikTok's inbound orders, from the FBT inventory records."""
+
+    reference: str
+    endpoint: Endpoint
+    parameter: str
+    batch: int
+    id_field: str
+    where: Mapping[str, str] = field(default_factory=dict)
+
+
+RowShape = AsIs | Nested | Detail | ChildPages | Followed | Batched | IdBatches
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    """A programme TikTok serves the stream's endpoints to only for the shops enrolled in it (Fulfilled by TikTok):
+    `endpoint` lists the regions a shop is enrolled in, as the `field` of its records. A shop whose region is not
+    among them is skipped for the stream, with no refused call."""
+
+    endpoint: Endpoint
+    field: str
+    programme: str
 
 
 @dataclass(frozen=True)
@@ -82,6 +146,35 @@ class StreamDeclaration:
     unavailable_in: frozenset[str] = frozenset()
     # Query parameters the user chooses in the config: parameter → config field (the analytics `currency`).
     query_from_config: Mapping[str, str] = field(default_factory=dict)
+    # A full refresh with no time to read from: each row gets `snapshot_time`, the Unix second the sync started
+    # reading that shop for this stream (docs/new-streams-design.md, decision 3).
+    snapshot: bool = False
+    # The programme a shop must be enrolled in for TikTok to serve it the endpoint (None: every shop).
+    enrolment: Enrolment | None = None
+    # Columns copied from a field nested in each row (column → dotted path), for a key TikTok nests (FBT's goods).
+    key_columns: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def queries(self) -> tuple[Mapping[str, str], ...]:
+        """The endpoint's queries that list records giving rows: an `IdBatches` read leaves out the variant queries of
+        the statuses it skips."""
+        rows, variants = self.rows, self.endpoint.variants
+        if not (isinstance(rows, IdBatches) and variants and variants.parameter == "status"):
+            return self.endpoint.queries
+        return tuple(
+            filters
+            for filters in self.endpoint.queries
+            if (status := filters.get("status")) is None
+            or (status not in rows.skip_statuses and (not rows.statuses or status in rows.statuses))
+        )
+
+    @property
+    def scopes(self) -> tuple[str, ...]:
+        """The scopes the stream needs: its endpoint's, and that of the endpoint its rows are read from."""
+        rows = self.rows
+        endpoints = [self.endpoint] + ([] if isinstance(rows, (AsIs, Nested)) else [rows.endpoint])
+        endpoints += [self.enrolment.endpoint] if self.enrolment else []
+        return tuple(dict.fromkeys(endpoint.scope for endpoint in endpoints))
 
     @property
     def cursor_field(self) -> str | None:
@@ -110,7 +203,8 @@ class StreamDeclaration:
         """The endpoints whose pages the stream reads (and may share with other streams reading them)."""
         rows = self.rows
         child = rows.via if isinstance(rows, Followed) else rows
-        return (self.endpoint.name, child.endpoint.name) if isinstance(child, ChildPages) else (self.endpoint.name,)
+        read = (self.endpoint.name, child.endpoint.name) if isinstance(child, ChildPages) else (self.endpoint.name,)
+        return (*read, self.enrolment.endpoint.name) if self.enrolment else read
 
     @property
     def splittable(self) -> bool:

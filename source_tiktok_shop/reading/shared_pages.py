@@ -85,10 +85,14 @@ class SharedPages:
         self._lock = threading.Lock()
         self._spools: dict[Hashable, Spool] = {}
         self._plans: dict[Hashable, Any] = {}
+        self._deciding: dict[Hashable, threading.Lock] = {}
 
     def plan(self, query: Hashable, decide: Callable[[], T]) -> T:
-        """What the first reader of `query` decided about it (how to cut its window), for every reader."""
+        """What the first reader of `query` decided about it (how to cut its window, where its days start), for
+        every reader; the others wait for the decision, which may read pages itself."""
         with self._lock:
+            deciding = self._deciding.setdefault(query, threading.Lock())
+        with deciding:
             if query not in self._plans:
                 self._plans[query] = decide()
             return self._plans[query]  # type: ignore[no-any-return]

@@ -27,6 +27,15 @@ def window_for(bounds: SyncBounds, saved: int | None, default_lookback_minutes: 
     return Window(start, max(start, bounds.end))
 
 
+def past_saved(bounds: SyncBounds, saved: int | None, default_lookback_minutes: int) -> Window:
+    """The values a sync keeps of an endpoint it filters itself: those after the saved one less the lookback (the
+    saved one's rows were emitted), never before `start_date`, up to the end."""
+    start = bounds.start
+    if saved is not None:
+        start = max(start, saved - 60 * lookback_minutes(bounds, default_lookback_minutes) + 1)
+    return Window(start, max(start, bounds.end))
+
+
 def not_before(window: Window, earliest: int) -> Window:
     """The window less what lies before `earliest`."""
     start = max(window.start, earliest)
@@ -73,6 +82,16 @@ def midnight_of(day: str | None) -> int | None:
         return midnight(date.fromisoformat(day)) if day else None
     except ValueError:
         return None
+
+
+# Where the clock is furthest ahead (UTC+14): the date there is on or after every shop's own.
+EASTERNMOST_SECONDS = 14 * 3600
+
+
+def latest_day_at(timestamp: int) -> int:
+    """The latest date it is anywhere at a Unix time, as its UTC midnight: whatever a shop's timezone, its day then
+    is not after it (TikTok gives a shop's times, not its timezone)."""
+    return midnight(datetime.fromtimestamp(timestamp + EASTERNMOST_SECONDS, tz=UTC).date())
 
 
 def oldest_kept(first: int, last: int, latest_if_kept: Callable[[int], int | None]) -> int | None:

@@ -182,7 +182,7 @@ class TikTokClient:
         page = self._checked_page(query, page_token)
         looped = 0
         while True:
-            next_token = page.next_page_token if query.endpoint.page_size else None
+            next_token = query.endpoint.next_page_token(page.data, len(page.records), page_token)
             repeated = bool(page.records) and fingerprint(page) in read
             if repeated or (next_token is not None and next_token in tokens):
                 looped += 1

@@ -10,7 +10,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from .envelope import dotted
+
 AFFILIATE = "seller.affiliate_collaboration.read"
+FBT = "seller.fulfillment.basic"
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,16 @@ class Endpoint:
     # Filtered by dates instead (`start_date_ge`, `end_date_lt` as YYYY-MM-DD in the shop's timezone) and read one
     # day per request: the analytics endpoints.
     by_day: bool = False
+    # The query parameters a `by_day` endpoint takes the day and the day after in, where it names them otherwise;
+    # or the path parameter the day goes in (an endpoint that answers for one date; the day's query carries it).
+    day_parameters: tuple[str, str] = ("start_date_ge", "end_date_lt")
+    day_path_parameter: str | None = None
+    # Where a `by_day` endpoint's answer says up to when TikTok has data as a Unix time (a dotted path under `data`),
+    # instead of `latest_available_date`.
+    latest_available_timestamp: str | None = None
+    # A `by_day` endpoint that says neither: once a day with records was read, the first day without any is taken to
+    # be past the latest day TikTok has (days before a shop's first figures may have none too).
+    latest_is_last_with_records: bool = False
     sort_field: str | None = None  # always read ascending, so a cursor can checkpoint mid-window
     result_cap: int | None = None  # results one query may page through (reference §3)
     query: Mapping[str, str] = field(default_factory=dict)
@@ -62,6 +75,8 @@ class Endpoint:
     continued_across_pages: str | None = None
     # The list in each record that `total_count` counts, where it does not count the records.
     total_count_of: str | None = None
+    # Paged by `page_index` (1, 2, ...) instead of page tokens, up to the total at this dotted path under `data`.
+    page_index_total: str | None = None
     # TikTok moves endpoints to new versions one at a time (reference §0), so each has its own: the current one
     # first, then the older ones a shop falls back to where its market does not have the current one yet.
     versions: tuple[str, ...] = field(kw_only=True)
@@ -72,6 +87,15 @@ class Endpoint:
     @property
     def version(self) -> str:
         return self.versions[0]
+
+    def next_page_token(self, data: Mapping[str, Any], records: int, page_token: str | None) -> str | None:
+        """The token of the page after the one answered with `data` (holding `records` records) for `page_token`."""
+        if not self.page_size:
+            return None
+        if not self.page_index_total:
+            return data.get("next_page_token") or None
+        index, total = int(page_token or 1), dotted(data, self.page_index_total)
+        return str(index + 1) if records and isinstance(total, int) and index * self.page_size < total else None
 
     @property
     def queries(self) -> tuple[Mapping[str, str], ...]:
@@ -391,10 +415,210 @@ ENDPOINTS = _endpoints(
         page_size=50,
         versions=("202508",),
     ),
+    # Fulfilled by TikTok (FBT), for the sellers onboarded to it only. TikTok names no scope for its FBT APIs in the
+    # material at hand: the fulfillment one (docs/new-streams-design.md, decision 8).
+    Endpoint(
+        "fbt_onboarded_regions",
+        "GET",
+        "/fbt/{version}/merchants/onboarded_regions",
+        "onboarded_regions",
+        FBT,
+        versions=("202409",),
+    ),
+    Endpoint("fbt_warehouses", "GET", "/fbt/{version}/warehouses", "warehouses", FBT, versions=("202408",)),
+    # Without goods or SKU ids: every goods with stock in every subscribed warehouse (TikTok's notes).
+    Endpoint(
+        "fbt_inventory_search",
+        "POST",
+        "/fbt/{version}/inventory/search",
+        "inventory",
+        FBT,
+        page_size=100,
+        versions=("202408",),
+    ),
+    Endpoint(
+        "fbt_inventory_records_search",
+        "POST",
+        "/fbt/{version}/inventory_records/search",
+        "inventory_records",
+        FBT,
+        page_size=100,
+        time_filter="create_time",
+        inclusive_upper_bound=True,
+        versions=("202410",),
+    ),
+    Endpoint(
+        "fbt_inbound_orders",
+        "GET",
+        "/fbt/{version}/inbound_orders",
+        "inbound_orders",
+        FBT,
+        query={"include_carton_details": "true"},
+        versions=("202602",),
+    ),
+    # Page sizes 1 to 20 (TikTok's notes); sorted by commission rate, ascending, by default.
+    Endpoint(
+        "open_collaboration_products_search",
+        "POST",
+        "/affiliate_seller/{version}/open_collaborations/products/search",
+        "products",
+        AFFILIATE,
+        page_size=20,
+        versions=("202405",),
+    ),
+    # Page sizes 2 to 50 (TikTok's notes), paged by index in the body up to `data.data.total`.
+    Endpoint(
+        "creator_outreach_records",
+        "POST",
+        "/affiliate_seller/{version}/creator_outreach/records/query",
+        "data.connect_list",
+        AFFILIATE,
+        page_size=50,
+        paging_in_body=True,
+        page_index_total="data.total",
+        versions=("202608",),
+    ),
+    # Customer service and the Shop Performance Score, hours and LIVE overviews (issue #20).
+    # The answer for a range is one aggregate of it (TikTok's notes): one day per request gives the days. A day
+    # without figures yet is answered without `performance` (the sandbox's reading: UNCONFIRMED).
+    Endpoint(
+        "customer_service_performance",
+        "GET",
+        "/customer_service/{version}/performance",
+        "performance",
+        "seller.customer_service",
+        by_day=True,
+        day_parameters=("support_date_ge", "support_date_lt"),
+        latest_is_last_with_records=True,
+        versions=("202407",),
+    ),
+    # The score as of its last refresh (`update_time`); TikTok offers it in some markets only.
+    Endpoint(
+        "shop_performance_score",
+        "GET",
+        "/analytics/{version}/shop_performances/overview",
+        None,
+        ANALYTICS,
+        versions=("202606",),
+    ),
+    Endpoint(
+        "shop_performance_score_metrics",
+        "GET",
+        "/analytics/{version}/shop_performances/metrics",
+        "metrics",
+        ANALYTICS,
+        versions=("202606",),
+    ),
+    # One date per request, in the path; TikTok keeps the last 30 days, today included (its notes), and refuses older
+    # ones as it does for the analytics (66007004).
+    Endpoint(
+        "shop_performance_per_hour",
+        "GET",
+        "/analytics/{version}/shop/performance/{date}/performance_per_hour",
+        "performance.intervals",
+        ANALYTICS,
+        by_day=True,
+        day_path_parameter="date",
+        latest_available_timestamp="performance.latest_available_timestamp",
+        versions=("202510",),
+    ),
+    # One interval per day with `granularity=1D`; `account_type` left out: every account (ALL, TikTok's default).
+    Endpoint(
+        "shop_lives_overview_performance",
+        "GET",
+        "/analytics/{version}/shop_lives/overview_performance",
+        "performance.intervals",
+        ANALYTICS,
+        by_day=True,
+        query={"granularity": "1D"},
+        versions=("202609",),
+    ),
+    # Issue #20, read per record (one request each) or per batch of the records of a parent stream.
+    Endpoint(
+        "order_price_detail",
+        "GET",
+        "/order/{version}/orders/{order_id}/price_detail",
+        None,
+        "seller.order.info",
+        versions=("202407",),
+    ),
+    # `platform` is required (2026 rules): one request per order and platform the user names.
+    Endpoint(
+        "external_orders",
+        "GET",
+        "/order/{version}/orders/{order_id}/external_orders",
+        "external_orders",
+        "seller.order.info",
+        versions=("202406",),
+    ),
+    Endpoint(
+        "inventory_search",
+        "POST",
+        "/product/{version}/inventory/search",
+        "inventory",
+        "seller.product.basic",
+        versions=("202309",),
+    ),
+    # Reference §4.1: the logistics scope.
+    Endpoint(
+        "order_tracking",
+        "GET",
+        "/fulfillment/{version}/orders/{order_id}/tracking",
+        None,
+        "seller.logistics",
+        versions=("202309",),
+    ),
+    Endpoint(
+        "return_records",
+        "GET",
+        "/return_refund/{version}/returns/{return_id}/records",
+        None,
+        "seller.return_refund.basic",
+        versions=("202309",),
+    ),
+    Endpoint(
+        "activity_detail",
+        "GET",
+        "/promotion/{version}/activities/{activity_id}",
+        "products",
+        "seller.promotion.info",
+        versions=("202309",),
+    ),
+    # One video's products on one day; sorted by GMV, as the other analytics lists.
+    Endpoint(
+        "shop_video_products_performance",
+        "GET",
+        "/analytics/{version}/shop_videos/{video_id}/products/performance",
+        "products",
+        ANALYTICS,
+        page_size=100,
+        by_day=True,
+        sort_field="gmv",
+        versions=("202509",),
+    ),
+    Endpoint(
+        "product_diagnoses",
+        "GET",
+        "/product/{version}/products/diagnoses",
+        "products",
+        "seller.product.basic",
+        versions=("202405",),
+    ),
+    # No `content_format`: both formats (the body is `{}`).
+    Endpoint(
+        "sample_application_fulfillments",
+        "POST",
+        "/affiliate_seller/{version}/sample_applications/{application_id}/fulfillments/search",
+        "fulfillments",
+        AFFILIATE,
+        versions=("202409",),
+    ),
 )
 
 
 DAY_SECONDS = 86_400
+# Filters of a query: a value, or a list of ids (a JSON array in a body, comma-joined in a query).
+Filters = Mapping[str, str | tuple[str, ...]]
 
 
 @dataclass(frozen=True)
@@ -429,11 +653,16 @@ def build_request(
     path_params: Mapping[str, str] | None = None,
     query: Mapping[str, str] | None = None,
     version: str | None = None,
-    filters: Mapping[str, str] | None = None,
+    filters: Filters | None = None,
 ) -> Request:
     params: dict[str, Any] = {**endpoint.query, **(query or {})}
     body: dict[str, Any] = {}
-    (body if endpoint.method == "POST" else params).update(filters or {})
+    if endpoint.method == "POST":
+        body.update({key: list(value) if isinstance(value, tuple) else value for key, value in (filters or {}).items()})
+    else:  # a list of ids goes comma-joined in a query (TikTok's notes on Get Product Diagnoses)
+        params.update(
+            {key: ",".join(value) if isinstance(value, tuple) else value for key, value in (filters or {}).items()}
+        )
     if endpoint.shop_scoped:
         if not shop_cipher:
             raise ValueError(f"{endpoint.name} needs a shop_cipher")
@@ -441,14 +670,17 @@ def build_request(
     if endpoint.page_size:
         paging = body if endpoint.paging_in_body else params
         paging["page_size"] = endpoint.page_size
-        if page_token:
+        if endpoint.page_index_total:
+            paging["page_index"] = int(page_token or 1)  # the page's index stands for its token
+        elif page_token:
             paging["page_token"] = page_token
     if endpoint.sort_field:
         params["sort_field"] = endpoint.sort_field
         params["sort_order"] = "ASC"
-    if window and endpoint.by_day:
-        params["start_date_ge"] = day_of(window.start)
-        params["end_date_lt"] = day_of(window.end)
+    if window and endpoint.by_day and not endpoint.day_path_parameter:
+        first, after = endpoint.day_parameters
+        params[first] = day_of(window.start)
+        params[after] = day_of(window.end)
     if window and endpoint.time_filter:
         filters = body if endpoint.time_filter_in_body else params
         upper = "le" if endpoint.inclusive_upper_bound else "lt"
@@ -487,7 +719,7 @@ class Query:
     window: Window | None = None
     path_params: Mapping[str, str] = field(default_factory=dict)
     params: Mapping[str, str] = field(default_factory=dict)
-    filters: Mapping[str, str] = field(default_factory=dict)  # in the body of a POST, the query of a GET
+    filters: Filters = field(default_factory=dict)  # in the body of a POST, the query of a GET
 
     def request(self, page_token: str | None = None, version: str | None = None) -> Request:
         cipher = self.shop.cipher if self.shop else None

@@ -45,7 +45,8 @@ PLATFORM_KEYS = 3  # (shop, endpoint)s refused in a row at once: the whole platf
 PLATFORM_PAUSE, PLATFORM_GROWTH, MAX_PLATFORM_PAUSE = 1.0, 1.5, 8.0
 IN_FLIGHT_HEADROOM = 1.5
 PAUSE_POLL = 0.25  # how often a request kept waiting by a pause looks whether it is over
-ID_SEGMENT = re.compile(r"/\d{10,}(?=/|$)")  # ids in paths (products/{id}); API versions have 6 digits
+# Ids (products/{id}) and dates (shop/performance/{date}/...) in paths; API versions have 6 digits.
+ID_SEGMENT = re.compile(r"/(?:\d{10,}|\d{4}-\d{2}-\d{2})(?=/|$)")
 VERSION_SEGMENT = re.compile(r"^(/[a-z_]+)/\d{6}(?=/)")  # /order/202309/...: one API, whatever version a shop reads
 
 
