@@ -41,6 +41,7 @@ from .config import Settings, parse_settings
 from .reading.cursor import ShopCursor
 from .reading.declarations import StreamDeclaration
 from .reading.estimates import Estimates
+from .reading.page_checks import page_checks
 from .reading.parallel_windows import ReaderPool
 from .reading.partitions import ShopPartitions, StreamReader
 from .reading.shared_pages import SharedPages
@@ -146,6 +147,7 @@ class Sync:
         self._state_manager = state_manager
         self._repository = repository
         self._client = TikTokClient(with_own_credentials(config), settings.client, LOGGER, MAX_RETRIES)
+        self._client.page_checks = page_checks(STREAMS, SCHEMAS.get_schema)
         self._directory = ShopDirectory(self._client.shops, settings.shop_ids)
         self._shared_pages = shared_pages
         self._readers = readers

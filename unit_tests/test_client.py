@@ -88,3 +88,42 @@ class TikTokClientTest(TestCase):
             mocker.get(api("/product/202309/brands"), answer(code=36009014, status=404))
             with self.assertRaisesRegex(AirbyteTracedException, "brands version 202309.*upgrade the connector"):
                 list(client().pages(Query(ENDPOINTS["brands"], SHOP)))
+
+    def test_given_a_page_token_that_leads_back_to_the_first_page_then_the_page_before_is_asked_again(self) -> None:
+        def brands(ids: list[str], token: str) -> HttpResponse:
+            return answer({"brands": [{"id": n} for n in ids], "next_page_token": token})
+
+        with HttpMocker() as mocker:
+            # page 1 names a token that leads back to page 1; asked again, it names the right one
+            mocker.get(
+                api("/product/202309/brands"),
+                [brands(["1"], "loop"), brands(["1"], "two"), brands(["1"], "two"), brands(["2"], "")],
+            )
+            read = [
+                record["id"] for page in client().pages(Query(ENDPOINTS["brands"], SHOP)) for record in page.records
+            ]
+        assert read == ["1", "2"]
+
+    def test_given_page_tokens_that_keep_looping_then_the_query_ends_with_an_error_naming_it(self) -> None:
+        with HttpMocker() as mocker:
+            mocker.get(api("/product/202309/brands"), answer({"brands": [{"id": "1"}], "next_page_token": "again"}))
+            with self.assertRaisesRegex(AirbyteTracedException, "brands for shop 1 kept leading back to pages already"):
+                list(client().pages(Query(ENDPOINTS["brands"], SHOP)))
+
+    def test_given_a_page_that_fails_its_check_then_it_is_asked_again_and_if_it_keeps_failing_named(self) -> None:
+        def checked(problem: str | None) -> TikTokClient:
+            tiktok = client()
+            tiktok.page_checks = {"brands": lambda page: problem if page.records[0]["id"] == "bad" else None}
+            return tiktok
+
+        with HttpMocker() as mocker:
+            brands = api("/product/202309/brands")
+            mocker.get(brands, [answer({"brands": [{"id": "bad"}]}), answer({"brands": [{"id": "good"}]})])
+            (page,) = checked("`id` is a number").pages(Query(ENDPOINTS["brands"], SHOP))
+            assert page.records == [{"id": "good"}]
+        with HttpMocker() as mocker:
+            mocker.get(api("/product/202309/brands"), answer({"brands": [{"id": "bad"}]}))
+            with self.assertRaisesRegex(
+                AirbyteTracedException, "brands for shop 1 is not what its model says: `id` is a"
+            ):
+                list(checked("`id` is a number").pages(Query(ENDPOINTS["brands"], SHOP)))

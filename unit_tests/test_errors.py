@@ -12,6 +12,7 @@ from airbyte_cdk.sources.streams.http.error_handlers import ResponseAction
 
 from source_tiktok_shop.tiktok.envelope import Envelope
 from source_tiktok_shop.tiktok.errors import (
+    CDK_EXTRA_SLEEP_SECONDS,
     RETRY_LOG_TEMPLATES,
     RecordGone,
     TikTokBackoffStrategy,
@@ -142,13 +143,29 @@ def test_envelope_is_parsed_once():
     assert envelope(response) is envelope(response)
 
 
-@pytest.mark.parametrize("attempt, low, high", [(1, 0.0, 0.51), (2, 1.0, 1.51), (3, 3.0, 3.51), (12, 60.0, 60.51)])
-def test_backoff_is_exponential_with_jitter_and_capped(attempt, low, high):
-    assert low <= TikTokBackoffStrategy().backoff_time(answer(429, b""), attempt) <= high
+def slept(strategy: TikTokBackoffStrategy, response_or_exception, attempt: int) -> float:
+    """What the CDK sleeps for a backoff: what the strategy returns, plus its own second."""
+    wait = strategy.backoff_time(response_or_exception, attempt)
+    assert wait, "the CDK takes a wait of 0 for no wait at all and backs off its own way"
+    return wait + CDK_EXTRA_SLEEP_SECONDS
+
+
+@pytest.mark.parametrize(
+    "attempt, low, high", [(1, 0.05, 0.07), (2, 0.25, 0.32), (3, 1.25, 1.57), (4, 6.25, 7.82), (12, 60.0, 60.0)]
+)
+def test_backoff_starts_small_and_grows_exponentially_with_jitter_up_to_a_cap(attempt, low, high):
+    assert low <= slept(TikTokBackoffStrategy(), answer(503, b""), attempt) <= high
+
+
+def test_backoff_grows_with_the_failures_in_a_row_of_the_shop_and_endpoint_not_only_the_attempts():
+    failures = iter([1, 2, 3])
+    strategy = TikTokBackoffStrategy(failures_in_a_row=lambda response: next(failures))
+    waits = [slept(strategy, answer(503, b""), 1) for _ in range(3)]
+    assert waits[0] < 0.07 < waits[1] < 0.32 < waits[2]
 
 
 def test_backoff_honours_retry_after():
-    assert TikTokBackoffStrategy().backoff_time(answer(429, b"", {"Retry-After": "7"}), 1) == 7.0
+    assert slept(TikTokBackoffStrategy(), answer(429, b"", {"Retry-After": "7"}), 1) == 7.0
 
 
 def test_105002_for_a_token_replaced_in_the_meantime_is_retried_not_refreshed_again():
@@ -234,7 +251,7 @@ def test_a_retry_is_logged_with_its_cause_and_wait_and_the_last_attempt_is_not(c
     (line,) = caplog.messages
     assert line == (
         "TikTok reported an internal error (HTTP 200, code 36009003, request_id req-1). "
-        f"Retrying in {wait + 1:.1f} s (retry 2 of 6)."
+        f"Retrying in {wait + CDK_EXTRA_SLEEP_SECONDS:.1f} s (retry 2 of 6)."
     )
 
 

@@ -8,7 +8,7 @@ import logging
 import threading
 import time
 import weakref
-from collections.abc import Generator, Mapping, MutableMapping
+from collections.abc import Callable, Generator, Mapping, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -38,16 +38,41 @@ from .errors import (
     successful,
 )
 from .in_flight import BoundedSession
+from .latency import CallTimer, Latencies, LearnedTimeout
 from .rate import RateKey, RatePolicy, Settled, budget
 from .signing import sign
 from .tokens import Persist, Tokens
 
 ACCESS_TOKEN_HEADER = "x-tts-access-token"
-REQUEST_TIMEOUT_SECONDS = 60
 # A request refused for its rate goes again at the new pace, for this long at most.
 MAX_THROTTLED_SECONDS = 900
 UNPACED_THROTTLE_WAIT = 1.0  # for the calls without a shop (the shop list, the token host)
 SIGNATURE_PARAMS = ("app_key", "timestamp", "sign")
+# What a page that lies is told with (docs/tiktok-shop.md quotes each).
+PAGE_TOKEN_LOOPED = (
+    "TikTok's next_page_token of {endpoint} for shop {shop} leads back to a page already read: asking the page "
+    "that gave it again."
+)
+PAGINATION_LOOP = (
+    "TikTok's page tokens of {endpoint} for shop {shop} kept leading back to pages already read ({tries} times): "
+    "stopped reading it for that shop. The next sync reads it again from the saved state."
+)
+PAGE_ASKED_AGAIN = (
+    "TikTok's page of {endpoint} for shop {shop} is not what its model says: {problem} ({answer}). Asking for it again."
+)
+UNTRUE_PAGE = (
+    "TikTok's page of {endpoint} for shop {shop} is not what its model says: {problem} ({answer}), again after "
+    "{tries} tries: stopped reading it for that shop rather than pass the record on. The next sync reads it again "
+    "from the saved state; if it lasts, quote the request_id to TikTok's support."
+)
+
+
+def fingerprint(page: Page) -> int:
+    """What tells a page of records from another of the same query: its records' ids (the records where they have
+    none)."""
+    return hash(tuple(str(record.get("id", sorted(record.items()))) for record in page.records))
+
+
 # The token host's calls carry the app secret themselves and are not signed (reference §1.2).
 TOKEN_PATHS = "/api/v2/token/"
 
@@ -70,10 +95,11 @@ class Signer(AuthBase):
     thread, the token it last sent, so only a refusal of the current token renews it.
     """
 
-    def __init__(self, app_key: str, app_secret: str, tokens: Tokens):
+    def __init__(self, app_key: str, app_secret: str, tokens: Tokens, timer: CallTimer | None = None):
         self._app_key = app_key
         self._app_secret = app_secret
         self._tokens = tokens
+        self._timer = timer
         self._sent = threading.local()
         # TikTok's SDK leaves an empty JSON body out of the signature, other clients sign it (reference §2.2).
         self.signs_empty_body = False
@@ -81,6 +107,8 @@ class Signer(AuthBase):
         self._empty_body_signed: weakref.WeakKeyDictionary[requests.PreparedRequest, bool] = weakref.WeakKeyDictionary()
 
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        if self._timer is not None:
+            self._timer.watch(request)
         scheme, netloc, path, query, fragment = urlsplit(request.url or "")
         if path.startswith(TOKEN_PATHS):
             return request
@@ -125,8 +153,11 @@ class TikTokClient:
         self._max_retries = max_retries
         self.tokens = Tokens(config, self._token_call, persist)
         self.rate = RatePolicy(settings.requests_per_second_per_shop)
+        self.latencies = Latencies()
+        # The check each endpoint's list pages must pass, by endpoint name (reading/page_checks.py).
+        self.page_checks: Mapping[str, Callable[[Page], str | None]] = {}
         self._logger = logger
-        self._signer = Signer(settings.app_key, settings.app_secret, self.tokens)
+        self._signer = Signer(settings.app_key, settings.app_secret, self.tokens, CallTimer(self.latencies))
         self._lock = threading.Lock()
         # Older API versions some shops are served at (their market lacks the current one): (shop, endpoint) → version.
         self._versions: dict[tuple[str, str], str] = {}
@@ -136,20 +167,72 @@ class TikTokClient:
             name="tiktok_shop",
             logger=logger,
             error_handler=error_handler,
-            backoff_strategy=TikTokBackoffStrategy(error_handler, logger),
+            backoff_strategy=TikTokBackoffStrategy(error_handler, logger, self._failed),
             authenticator=self._signer,
             # The budget paces the requests inside the session, as the HttpClient's own session would.
             session=BoundedSession(budget(self.rate), settings.max_in_flight),
         )
 
     def pages(self, query: Query, page_token: str | None = None) -> Generator[Page, None, None]:
-        """The pages of one query from `page_token` on (None: the first); a token only ever continues its own query."""
+        """The pages of one query from `page_token` on (None: the first); a token only ever continues its own query.
+
+        A page token that leads back to a page already read (its token seen before, or the same records again) is
+        not followed: the page that gave it is asked again, and a pagination that keeps looping ends the query with
+        an error, never an endless read."""
+        tokens: set[str | None] = {page_token}
+        read: set[int] = set()
+        before: str | None = None  # the token of the page before this one
+        page = self._checked_page(query, page_token)
+        looped = 0
+        while True:
+            next_token = query.endpoint.next_page_token(page.data, len(page.records), page_token)
+            repeated = bool(page.records) and fingerprint(page) in read
+            if repeated or (next_token is not None and next_token in tokens):
+                looped += 1
+                if looped > self._max_retries:
+                    raise AirbyteTracedException(
+                        message=PAGINATION_LOOP.format(
+                            endpoint=query.endpoint.name, shop=query.shop.id if query.shop else "", tries=looped
+                        ),
+                        failure_type=FailureType.transient_error,
+                    )
+                self._logger.warning(
+                    PAGE_TOKEN_LOOPED.format(endpoint=query.endpoint.name, shop=query.shop.id if query.shop else "")
+                )
+                if repeated:  # the token that led here leads back: the page before is asked for it again
+                    page_token = self._checked_page(query, before).next_page_token
+                    if not page_token:
+                        return
+                page = self._checked_page(query, page_token)
+                continue
+            looped = 0
+            if page.records:
+                read.add(fingerprint(page))
+            yield page
+            if not next_token:
+                return
+            tokens.add(next_token)
+            before, page_token = page_token, next_token
+            page = self._checked_page(query, page_token)
+
+    def _checked_page(self, query: Query, page_token: str | None) -> Page:
+        """A list page that passes its endpoint's check (reading/page_checks.py), asked again while it does not."""
+        check = self.page_checks.get(query.endpoint.name)
+        attempt = 0
         while True:
             page = self._page(query, page_token)
-            yield page
-            page_token = query.endpoint.next_page_token(page.data, len(page.records), page_token)
-            if not page_token:
-                return
+            problem = check(page) if check else None
+            if problem is None:
+                return page
+            attempt += 1
+            where = {"endpoint": query.endpoint.name, "shop": query.shop.id if query.shop else "", "problem": problem}
+            answer = f"request_id {page.body.request_id or 'unknown'}"
+            if attempt > self._max_retries:
+                raise AirbyteTracedException(
+                    message=UNTRUE_PAGE.format(**where, answer=answer, tries=attempt),
+                    failure_type=FailureType.transient_error,
+                )
+            self._logger.warning(PAGE_ASKED_AGAIN.format(**where, answer=answer))
 
     def call(self, query: Query) -> Page:
         """A single-record endpoint: the page's `data` is the record."""
@@ -210,6 +293,7 @@ class TikTokClient:
                 resigned = True
                 continue
             if not is_rate_limited(response):
+                self.latencies.succeeded(key)
                 if key:
                     self.rate.succeeded(key, response.elapsed.total_seconds())
                 return response
@@ -241,11 +325,13 @@ class TikTokClient:
     def _retried(self, host: str, request: Request) -> tuple[requests.PreparedRequest, requests.Response]:
         """One send with the HttpClient's retries; retries spent end in one error naming the last cause."""
         started = time.monotonic()
+        cipher = request.params.get("shop_cipher")
+        key = RateKey.of(cipher, request.path) if cipher else None
         try:
             return self._http.send_request(
                 request.method,
                 f"{host}{request.path}",
-                request_kwargs={"timeout": REQUEST_TIMEOUT_SECONDS},
+                request_kwargs={"timeout": LearnedTimeout(lambda: self.latencies.allowed(key))},
                 headers={"content-type": "application/json"},
                 params=request.params,
                 data=request.body,
@@ -253,6 +339,15 @@ class TikTokClient:
         except AirbyteTracedException as error:
             setting = "credentials.auth_url" if request.path.startswith(TOKEN_PATHS) else "credentials.endpoint_url"
             raise gave_up(error, self._max_retries, time.monotonic() - started, setting) from None
+
+    def _failed(self, response_or_exception: requests.Response | Exception | None) -> int:
+        """A call failed and is retried: how many calls of its shop and endpoint failed in a row. A timed-out one
+        also widens the time the next call of the shop and endpoint is given (tiktok/latency.py)."""
+        request = getattr(response_or_exception, "request", None)
+        key = self.rate.key_of(request)
+        if isinstance(response_or_exception, requests.Timeout):
+            self.latencies.timed_out(key)
+        return self.latencies.failed(key)
 
     def _token_call(self, path: str, query: Mapping[str, str]) -> Envelope:
         """Both token calls are plain GETs with the app secret in the query (reference §1.2)."""

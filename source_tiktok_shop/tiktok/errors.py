@@ -126,7 +126,8 @@ def _chain(error: BaseException) -> Iterator[BaseException]:
         yield current
         pending += [arg for arg in current.args if isinstance(arg, BaseException)]
         reason = getattr(current, "reason", None)
-        pending += [reason if isinstance(reason, BaseException) else None, current.__cause__, current.__context__]
+        # Not `__context__`: what was being handled when the error was raised is no part of it.
+        pending += [reason if isinstance(reason, BaseException) else None, current.__cause__]
 
 
 def _reason(error: BaseException) -> str:
@@ -342,38 +343,55 @@ class TikTokErrorHandler(ErrorHandler):
 
 
 class TikTokBackoffStrategy(BackoffStrategy):
-    """Exponential backoff with jitter (reference §5.2: base 1 s, cap about 60 s, jitter up to 0.5 s),
-    or the server's `Retry-After` when it sends one.
+    """Backoff after a server or network failure: small at first (a fault is most often a single one) and growing
+    only while failures go on, exponentially and with jitter, up to MAX_BACKOFF_SECONDS (reference §5.2); or the
+    server's `Retry-After` when it sends one.
 
-    It is also where a retry is decided, so it logs what happened and how long the connector waits
-    (the CDK's own line calls every retry a rate limit; `quiet_cdk_retry_logs` drops it).
+    "While failures go on" counts the request's own attempts and, through `failures_in_a_row`, its shop and
+    endpoint's failed calls in a row: a new request to an endpoint that keeps failing does not start small again.
+    It is also where a retry is decided, so it logs what happened and how long the connector waits (the CDK's own
+    line calls every retry a rate limit; `quiet_cdk_retry_logs` drops it).
     """
 
-    def __init__(self, error_handler: TikTokErrorHandler | None = None, logger: logging.Logger | None = None):
+    def __init__(
+        self,
+        error_handler: TikTokErrorHandler | None = None,
+        logger: logging.Logger | None = None,
+        failures_in_a_row: Callable[[requests.Response | Exception | None], int] | None = None,
+    ):
         self._error_handler = error_handler or TikTokErrorHandler()
         self._logger = logger
+        self._failures_in_a_row = failures_in_a_row
 
     def backoff_time(self, response_or_exception: requests.Response | Exception | None, attempt_count: int) -> float:
-        wait = self._wait(response_or_exception, attempt_count)
+        failures = self._failures_in_a_row(response_or_exception) if self._failures_in_a_row else 0
+        wait = self._wait(response_or_exception, max(attempt_count, failures))
         retries = self._error_handler.max_retries
         if self._logger is not None and attempt_count <= retries:
             cause = self._error_handler.interpret_response(response_or_exception).error_message
-            # The CDK sleeps one second on top of what is returned here.
-            seconds = f"{wait + CDK_EXTRA_SLEEP_SECONDS:.1f}"
-            self._logger.warning(RETRYING.format(cause=cause, seconds=seconds, retry=attempt_count, retries=retries))
-        return wait
+            self._logger.warning(
+                RETRYING.format(cause=cause, seconds=f"{wait:.1f}", retry=attempt_count, retries=retries)
+            )
+        # The CDK sleeps one second more than it is told (to cover fractions of a second): told less by as much.
+        return wait - CDK_EXTRA_SLEEP_SECONDS
 
     @staticmethod
-    def _wait(response_or_exception: requests.Response | Exception | None, attempt_count: int) -> float:
+    def _wait(response_or_exception: requests.Response | Exception | None, failures: int) -> float:
+        """Seconds to wait before the retry after `failures` failures in a row."""
         if isinstance(response_or_exception, requests.Response):
             wait = retry_after(response_or_exception)
             if wait is not None:
-                return min(wait, MAX_BACKOFF_SECONDS)
-        # With the CDK's extra second, attempt 1 waits about 1 s.
-        return min(2.0 ** (attempt_count - 1) - 1.0, MAX_BACKOFF_SECONDS) + random.uniform(0.01, 0.5)
+                return max(MIN_BACKOFF_SECONDS, min(wait, MAX_BACKOFF_SECONDS))
+        wait = FIRST_BACKOFF_SECONDS * BACKOFF_GROWTH ** (max(failures, 1) - 1)
+        return min(wait * random.uniform(1.0, 1.0 + BACKOFF_JITTER), MAX_BACKOFF_SECONDS)
 
 
+# The CDK's backoff handler sleeps what a BackoffStrategy returns plus this (airbyte_cdk's rate_limiting.py).
 CDK_EXTRA_SLEEP_SECONDS = 1.0
+# 0.05 s, 0.25 s, 1.25 s, 6.25 s, 31 s, 60 s: a single fault (the most common) costs next to nothing, and six
+# retries still outlast an outage of a minute and a half.
+FIRST_BACKOFF_SECONDS, BACKOFF_GROWTH, BACKOFF_JITTER = 0.05, 5.0, 0.25
+MIN_BACKOFF_SECONDS = 0.05  # what a `Retry-After: 0` waits
 
 
 def gave_up(error: AirbyteTracedException, retries: int, elapsed: float, setting: str) -> AirbyteTracedException:

@@ -187,7 +187,17 @@ class RatePolicy(BaseCallRatePolicy):
                 state.next_send = max(state.next_send, now + 1.0 / state.rate)
                 return
             state.streak += 1
-            if state.streak == 1:
+            if (
+                state.streak == 1
+                and state.quota is None
+                and len(state.recent) < MIN_CYCLE_SUCCESSES
+                and not state.throttled - 1
+            ):
+                # The key's first refusal, among its first few requests: too few to say what rate was too much
+                # (they were sent at the initial rate, which a quota cuts after a burst of its own size). A stray
+                # refusal; the request goes again, and the next refusal is measured.
+                pass
+            elif state.streak == 1:
                 cycle = now - state.refused_time
                 if state.quota is None:
                     sent_lately = (
