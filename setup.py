@@ -5,6 +5,7 @@ VERSION = "0.1.0"
 MAIN_REQUIREMENTS = [
     "airbyte-cdk>=7.39,<8",
     "requests>=2.32,<3",
+    "orjson>=3.10,<4",  # parses TikTok's pages (tiktok/envelope.py); the CDK serializes with it too
     "pendulum>=3,<4",
     "jsonschema>=4,<5",
     "PyYAML>=6,<7",

@@ -164,14 +164,38 @@ def test_check_reports_answers_that_are_not_json():
     assert "not a JSON envelope" in result.connection_status.message
 
 
+def most_in_flight(entries) -> int:
+    """The most requests the sandbox was serving at once, by its log."""
+    events = sorted([(entry["ts"], 1) for entry in entries] + [(entry["answered_ts"], -1) for entry in entries])
+    now = most = 0
+    for _, change in events:
+        now += change
+        most = max(most, now)
+    return most
+
+
+def test_num_workers_bounds_the_requests_in_flight_while_windows_are_read_in_parts_side_by_side():
+    # Two shops' backfills, each worth more readers than the three workers (the rate x the round trip): their windows
+    # are read in parts, cut again while read, and the sandbox never serves more than three requests at once.
+    with Sandbox(seed=26, shops=2, orders=3_000, latency_ms=50) as sandbox:
+        result = run("read", {**token_config(sandbox), "num_workers": 3}, catalog_of({"orders": SyncMode.incremental}))
+        served = [entry for entry in sandbox.requests if entry["shop_cipher"]]
+    assert_exactly_the_ground_truth(sandbox, result, ["orders"])
+    windows = {(entry["shop_cipher"], json.dumps(entry["body"], sort_keys=True)) for entry in served}
+    assert len(windows) > 2, "the windows were not read in parts"
+    assert most_in_flight(served) == 3
+
+
 @pytest.mark.parametrize(
-    "sandbox_size, kill_at_state",
-    [({"shops": 2, "orders": 400}, 3), ({"shops": 1, "orders": 6_000}, 20)],
-    ids=["one query per shop", "a backfill read in parts side by side"],
+    "sandbox_size, latency_ms, kill_at_state",
+    [({"shops": 2, "orders": 400}, 40, 3), ({"shops": 1, "orders": 6_000}, 100, 20)],
+    ids=["one query per shop", "a backfill read in parts side by side, cut again while read"],
 )
-def test_a_killed_read_resumes_from_its_last_state_and_completes_the_ground_truth(sandbox_size, kill_at_state):
+def test_a_killed_read_resumes_from_its_last_state_and_completes_the_ground_truth(
+    sandbox_size, latency_ms, kill_at_state
+):
     connector = str(Path(sys.executable).parent / "source-tiktok-shop")
-    with Sandbox(seed=25, latency_ms=40, **sandbox_size) as sandbox, tempfile.TemporaryDirectory() as folder:
+    with Sandbox(seed=25, latency_ms=latency_ms, **sandbox_size) as sandbox, tempfile.TemporaryDirectory() as folder:
         catalog = json.loads(json.dumps(_dump(catalog_of({"orders": SyncMode.incremental}))))
         config = {**token_config(sandbox), "lookback_window_minutes": 0}
         files = {name: Path(folder) / f"{name}.json" for name in ("config", "catalog", "state")}
@@ -179,7 +203,7 @@ def test_a_killed_read_resumes_from_its_last_state_and_completes_the_ground_trut
         files["catalog"].write_text(json.dumps(catalog))
         command = [connector, "read", "--config", str(files["config"]), "--catalog", str(files["catalog"])]
 
-        first_records, last_state, parts_read = [], None, False
+        first_records, last_state, parts_read, first_parts = [], None, False, None
         process = subprocess.Popen(
             command, stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"}
         )
@@ -188,6 +212,8 @@ def test_a_killed_read_resumes_from_its_last_state_and_completes_the_ground_trut
             message = json.loads(line) if line.startswith("{") else {}
             if message.get("type") == "RECORD":
                 first_records.append(message["record"]["data"])
+            elif message.get("type") == "LOG" and " parts, " in message["log"]["message"]:
+                first_parts = int(message["log"]["message"].split("reading in ")[1].split(" parts")[0])
             elif message.get("type") == "STATE":
                 last_state, states_seen = message["state"], states_seen + 1
                 parts_read = parts_read or "parts_read" in json.dumps(last_state)
@@ -200,6 +226,12 @@ def test_a_killed_read_resumes_from_its_last_state_and_completes_the_ground_trut
         assert 0 < len(first_records) < total, "the kill must land mid-stream"
         if sandbox_size["orders"] > 1_000:
             assert parts_read, "the backfill was not read in parts, or the kill came before any part was read"
+            # The parts' queries in the order they were first sent: the first plan's, then those cut while read.
+            starts = list(dict.fromkeys(entry["body"]["update_time_ge"] for entry in sandbox.requests if entry["body"]))
+            cut_while_read = set(starts[first_parts:])
+            saved = last_state["stream"]["stream_state"]
+            edges = {edge for entry in saved.values() for part in entry["parts_read"] for edge in part[:2]}
+            assert edges & cut_while_read, "the saved state holds no part cut while it was read"
 
         files["state"].write_text(json.dumps([last_state]))
         resumed = subprocess.run(command + ["--state", str(files["state"])], capture_output=True, text=True, check=True)

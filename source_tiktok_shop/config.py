@@ -84,7 +84,12 @@ class Settings:
     @property
     def client(self) -> ClientSettings:
         return ClientSettings(
-            self.app_key, self.app_secret, self.auth_url, self.endpoint_url, self.requests_per_second_per_shop
+            self.app_key,
+            self.app_secret,
+            self.auth_url,
+            self.endpoint_url,
+            self.requests_per_second_per_shop,
+            max_in_flight=self.num_workers,
         )
 
 

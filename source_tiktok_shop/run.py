@@ -1,6 +1,7 @@
 """`source-tiktok-shop`: the Airbyte protocol commands, plus `authorize` and `catalog` for running it by hand."""
 
 import argparse
+import gc
 import json
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -104,6 +105,9 @@ def run() -> None:
             sys.exit(0)
         parser.print_usage(sys.stderr)
         sys.exit(f"source-tiktok-shop: choose a command: {', '.join([*PROTOCOL_COMMANDS, *OWN_COMMANDS])}.")
+    # What is loaded by now (the CDK, its models and serializers) lives as long as the process: kept out of the
+    # collector's scans, which a read's many short-lived records would otherwise repeat over it.
+    gc.freeze()
     with PRINT_BUFFER:
         # One write per message, so concurrent output never splits a line.
         code = launch(sys.argv[1:], lambda message: print(f"{message}\n", end=""))

@@ -42,6 +42,7 @@ from .reading.cursor import ShopCursor
 from .reading.declarations import StreamDeclaration
 from .reading.estimates import Estimates
 from .reading.page_checks import page_checks
+from .reading.parallel_windows import ReaderPool
 from .reading.partitions import ShopPartitions, StreamReader
 from .reading.shared_pages import SharedPages
 from .reading.shops import ShopDirectory
@@ -97,19 +98,25 @@ class SourceTiktokShop(Source):
         queue: Queue[QueueItem] = Queue(maxsize=QUEUE_SIZE)
         # State goes through the records' queue, so it is never printed ahead of the records it covers.
         repository = ConcurrentMessageRepository(queue, InMemoryMessageRepository())
-        readers = Counter(name for declaration in selected for name in declaration.paged_endpoints)
-        shared = {name for name, count in readers.items() if count > 1}
+        reading = Counter(name for declaration in selected for name in declaration.paged_endpoints)
+        shared = {name for name, count in reading.items() if count > 1}
+        readers = ReaderPool(settings.num_workers)
         with tempfile.TemporaryDirectory(prefix="tiktok-shop-pages-") as folder:
             shared_pages = SharedPages(Path(folder), shared)
-            sync = Sync(settings, config, ConnectorStateManager(state), repository, shared_pages)
+            sync = Sync(settings, config, ConnectorStateManager(state), repository, shared_pages, readers)
             streams: list[AbstractStream] = [sync.stream(declaration) for declaration in selected]
             # Once for the whole sync, before any stream starts: what fails here would fail every stream alike.
             sync.start()
-            # `num_workers` threads in all; one of them also generates the partitions.
+            # `num_workers` threads run the partitions (one of them also generates them), and the pool's
+            # `num_workers` read the parts of the windows cut in parts; the client sends `num_workers` requests
+            # at most at once, whichever thread sends them (docs/reading.md).
             source = ConcurrentSource.create(
                 settings.num_workers, 1, LOGGER, DebugSliceLogger(), repository, queue=queue
             )
-            yield from source.read(streams)
+            try:
+                yield from source.read(streams)
+            finally:
+                readers.close()
 
     @staticmethod
     def read_config(config_path: str) -> dict[str, Any]:
@@ -134,6 +141,7 @@ class Sync:
         state_manager: ConnectorStateManager,
         repository: MessageRepository,
         shared_pages: SharedPages,
+        readers: ReaderPool | None = None,
     ):
         self._settings = settings
         self._state_manager = state_manager
@@ -142,6 +150,7 @@ class Sync:
         self._client.page_checks = page_checks(STREAMS, SCHEMAS.get_schema)
         self._directory = ShopDirectory(self._client.shops, settings.shop_ids)
         self._shared_pages = shared_pages
+        self._readers = readers
 
     def exchange_auth_code(self) -> None:
         """Spends the auth code, when the config holds nothing else, and says where the tokens went."""
@@ -176,7 +185,7 @@ class Sync:
             self._shared_pages,
             Estimates(declaration.name, self._repository),
             LOGGER,
-            most_parts=self._settings.num_workers,
+            readers=self._readers,
             options=self._settings.options,
         )
         return DefaultStream(

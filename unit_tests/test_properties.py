@@ -9,11 +9,11 @@ from urllib.parse import parse_qsl, urlsplit
 import requests
 from airbyte_cdk.sources.streams.http.error_handlers import ResponseAction
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from source_tiktok_shop.tiktok.client import Signer
-from source_tiktok_shop.tiktok.envelope import records_in
+from source_tiktok_shop.tiktok.envelope import parse_envelope, records_in
 from source_tiktok_shop.tiktok.errors import MissingScopeError, TikTokErrorHandler, envelope, successful
 from source_tiktok_shop.tiktok.signing import sign
 from source_tiktok_shop.tiktok.tokens import Tokens
@@ -132,3 +132,31 @@ def test_a_signed_request_verifies_from_its_own_url_and_body(query, body):
     # Signing again (a retry) replaces the timestamp and signature instead of adding more.
     again = urlsplit(authenticator(prepared).url)
     assert [key for key, _ in parse_qsl(again.query, keep_blank_values=True)].count("sign") == 1
+
+
+@given(body=envelopes, nan=st.booleans())
+@settings(max_examples=200)
+def test_a_body_reads_as_the_standard_json_parser_reads_it(body, nan):
+    # Parsed by orjson for speed, by the standard parser where orjson refuses the body (NaN). Integers past 64 bits
+    # read as floats by orjson: TikTok sends none, and the CDK's orjson could not write them into a record either.
+    assume(not any(abs(number) >= 2**63 for number in integers_in(body)))
+    document = json.dumps({**body, "extra": float("nan")} if nan else body).encode()
+    expected = json.loads(document)
+    parsed = parse_envelope(document)
+    if isinstance(expected.get("code"), int) and isinstance(expected.get("data"), (dict, type(None))):
+        assert (parsed.code, parsed.data) == (expected["code"], expected.get("data"))
+    else:
+        assert parsed.code is None
+
+
+def integers_in(value):
+    if isinstance(value, bool):
+        return
+    if isinstance(value, int):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from integers_in(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from integers_in(item)

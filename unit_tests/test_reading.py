@@ -21,7 +21,14 @@ from source_tiktok_shop.catalog import STREAMS_BY_NAME
 from source_tiktok_shop.reading.cursor import PartRead, ShopCursor
 from source_tiktok_shop.reading.declarations import StreamDeclaration
 from source_tiktok_shop.reading.estimates import Estimates
-from source_tiktok_shop.reading.parallel_windows import cut, parts_for, readers_for, resumed_parts
+from source_tiktok_shop.reading.parallel_windows import (
+    ReaderPool,
+    WindowPlan,
+    cut,
+    parts_for,
+    readers_for,
+    resumed_parts,
+)
 from source_tiktok_shop.reading.partitions import ShopPartitions, StreamReader
 from source_tiktok_shop.reading.shared_pages import SharedPages
 from source_tiktok_shop.reading.shops import ShopDirectory
@@ -155,7 +162,7 @@ class Sync:
         self.shared_pages = SharedPages(folder, set(shared))
         self.directory = ShopDirectory(lambda: SHOPS)
 
-    def reader(self, declaration: StreamDeclaration, most_parts: int = 8) -> tuple[StreamReader, ShopCursor | None]:
+    def reader(self, declaration: StreamDeclaration, readers: int = 8) -> tuple[StreamReader, ShopCursor | None]:
         cursor = None
         if declaration.incremental:
             cursor = ShopCursor(
@@ -177,7 +184,7 @@ class Sync:
             self.shared_pages,
             estimates,
             _logger(),
-            most_parts,
+            ReaderPool(readers),
             self.options,
         )
         return reader, cursor
@@ -366,10 +373,17 @@ def test_given_a_window_of_many_pages_then_it_is_cut_where_equal_shares_of_recor
         (1_900, 8, 16, 1),
         (5_000, 8, 16, 2),
         (50_000, 5, 16, 5),
-        (50_000, 50, 16, 8),
+        (50_000, 50, 16, 16),
         (50_000, 5, 1, 1),
     ],
-    ids=["no total", "too few pages", "pages for two", "the requests in flight", "at most 8", "one worker: sequential"],
+    ids=[
+        "no total",
+        "too few pages",
+        "pages for two",
+        "the requests in flight",
+        "at most the pool's readers",
+        "one worker: sequential",
+    ],
 )
 def test_given_pages_and_requests_in_flight_then_the_number_of_readers_follows(total, in_flight, most, expected):
     assert readers_for(total, 100, in_flight, most) == expected
@@ -377,8 +391,8 @@ def test_given_pages_and_requests_in_flight_then_the_number_of_readers_follows(t
 
 @pytest.mark.parametrize(
     "total, readers, expected",
-    [(None, 4, 1), (50_000, 1, 1), (50_000, 8, 32), (3_000, 3, 6)],
-    ids=["no total", "one reader", "four a reader", "five pages a part at least"],
+    [(None, 4, 1), (50_000, 1, 1), (50_000, 8, 8), (1_000, 3, 2)],
+    ids=["no total", "one reader", "one a reader", "five pages a part at least"],
 )
 def test_given_readers_then_a_window_is_cut_in_a_few_parts_each(total, readers, expected):
     assert parts_for(total, 100, readers) == expected
@@ -397,24 +411,29 @@ def test_given_a_big_window_and_room_in_flight_then_its_parts_are_read_side_by_s
     rows, cursor = sync.read(STREAMS_BY_NAME["orders"])
     assert sorted(row["id"] for row in rows) == sorted(f"1-{n}" for n in range(6_000))
     windows = {window for _, _, window, _ in api.requests}
-    assert len(windows) == 1 + 11  # 60 pages, three readers: twelve parts; the first goes on with the whole query
-    assert len(api.requests) <= 60 + 11  # at most one page more per cut
+    assert len(windows) > 1, "the window was not read in parts"
+    assert len(api.requests) <= 60 + len(windows) - 1  # at most one page more per cut
     assert cursor.state == {"1": {"update_time": 2_000 + 10 * 5_999}}
+
+
+def observed(cursor: ShopCursor, part: int, value: int) -> None:
+    """Shop 1's record of `value`, in `part` of its window, emitted."""
+    cursor.observe(
+        Record(
+            {"shop_id": "1", "update_time": value},
+            "orders",
+            StreamSlice(partition={"shop_id": "1"}, cursor_slice={"part": part}),
+        )
+    )
 
 
 def test_given_parts_done_out_of_order_then_the_cursor_covers_only_the_contiguous_done_part():
     sync = Sync(orders_api())
     reader, cursor = sync.reader(STREAMS_BY_NAME["orders"])
-    cursor.split("1", [(Window(0, 10), False), (Window(10, 20), False), (Window(20, 30), False)])
+    cursor.split("1", [(0, Window(0, 10), False), (1, Window(10, 20), False), (2, Window(20, 30), False)])
 
     def seen(part: int, value: int) -> None:
-        cursor.observe(
-            Record(
-                {"shop_id": "1", "update_time": value},
-                "orders",
-                StreamSlice(partition={"shop_id": "1"}, cursor_slice={"part": part}),
-            )
-        )
+        observed(cursor, part, value)
 
     seen(1, 5_000)
     cursor.part_done("1", 1)
@@ -593,6 +612,85 @@ def test_given_the_analytics_currency_then_every_analytics_query_sends_it():
     api = skus_api([2], latest_day=day(3))
     Sync(api, bounds=DAYS_BOUNDS, options={"analytics_currency": "USD"}).read(STREAMS_BY_NAME["shop_sku_performance"])
     assert api.params and all(params == {"currency": "USD"} for params in api.params)
+
+
+class GrowingRate(FakeTikTok):
+    """A shop and endpoint whose rate allows one request in flight at first, and `later` once a few are answered."""
+
+    def __init__(self, records: Mapping[str, Mapping[str, list[dict[str, Any]]]], later: int):
+        super().__init__(records)
+        self.later = later
+
+    def parallelism(self, query: Query) -> int:
+        return 1 if len(self.requests) < 3 else self.later
+
+
+def test_given_a_rate_that_grows_while_a_window_is_read_then_its_part_is_cut_and_nothing_is_lost_or_asked_twice():
+    # Denser at the end, as orders still open are updated last: 3,000 records over 60,000 s, then 3,000 over 6,000 s.
+    times = [*range(2_000, 62_000, 20), *range(62_000, 68_000, 2)]
+    api = GrowingRate({"orders_search": {"1": orders("1", times)}}, later=4)
+    sync = Sync(api)
+    sync.directory = ShopDirectory(lambda: SHOPS[:1])
+    rows, cursor = sync.read(STREAMS_BY_NAME["orders"])
+    assert sorted(row["id"] for row in rows) == sorted(f"1-{n}" for n in range(len(times)))
+    windows = [window for _, _, window, _ in api.requests]
+    assert windows[0] == Window(1_000, 100_000) and len(set(windows)) > 1, "the window was not cut while it was read"
+    assert len(api.requests) == len(set(api.requests)), "a page was asked for twice"
+    assert len(api.requests) <= 60 + len(set(windows)) - 1  # at most one page more per cut
+    assert cursor.state == {"1": {"update_time": times[-1]}}
+
+
+def plan_page(values: list[int], total: int, more: bool = True) -> Page:
+    data = {"orders": [{"update_time": value} for value in values], "total_count": total, "next_page_token": "t" * more}
+    return Page.parse(json.dumps({"code": 0, "data": data}).encode(), "orders")
+
+
+def test_given_a_part_being_read_then_it_is_cut_past_what_was_received_and_stops_at_the_cut():
+    plan = WindowPlan([(Window(0, 100_000), False)], "update_time", page_size=100)
+    assert plan.cut() is None, "nothing received yet: no density to cut by"
+    page, ended = plan.received(0, plan_page(list(range(1_000, 1_100)), total=1_000), received=100)
+    assert len(page.records) == 100 and not ended
+    new = plan.cut()  # 900 records left at one a second: the cut falls where half of them are expected
+    assert new == 1
+    first, second = plan.layout()
+    assert first.window == Window(0, 1_099 + 450) and second.window == Window(1_099 + 450, 100_000)
+    page, ended = plan.received(0, plan_page(list(range(1_500, 1_600)), total=1_000), received=200)
+    assert [record["update_time"] for record in page.records] == list(range(1_500, 1_549)) and ended
+    assert plan.cut() is None, "the part that reached its cut can be cut no more, the new one has no first page"
+
+
+def test_given_a_part_cut_while_read_then_the_cursor_covers_neither_its_rest_nor_what_follows_until_read():
+    sync = Sync(orders_api())
+    reader, cursor = sync.reader(STREAMS_BY_NAME["orders"])
+    cursor.split("1", [(0, Window(0, 100), False)])
+
+    def seen(part: int, value: int) -> None:
+        observed(cursor, part, value)
+
+    seen(0, 10)
+    cursor.follow("1", [(0, Window(0, 50)), (1, Window(50, 100))])
+    seen(1, 70)
+    cursor.part_done("1", 1)
+    assert cursor.state == {"1": {"update_time": 10, "parts_read": [[50, 100, 100]]}}
+    seen(0, 40)
+    cursor.part_done("1", 0)
+    assert cursor.state == {"1": {"update_time": 70}}
+
+
+def test_given_two_streams_on_one_endpoint_and_a_part_cut_while_read_then_both_follow_the_cuts_and_pages_come_once(
+    tmp_path,
+):
+    times = [*range(2_000, 62_000, 20), *range(62_000, 68_000, 2)]
+    api = GrowingRate({"orders_search": {"1": orders("1", times)}}, later=4)
+    sync = Sync(api, folder=tmp_path, shared={"orders_search"})
+    sync.directory = ShopDirectory(lambda: SHOPS[:1])
+    read = {name: sync.read(STREAMS_BY_NAME[name]) for name in ("orders", "order_line_items")}
+    assert len({window for _, _, window, _ in api.requests}) > 1, "the window was not cut while it was read"
+    assert len(api.requests) == len(set(api.requests)), "a page was asked for twice"
+    assert sorted(row["id"] for row in read["orders"][0]) == sorted(f"1-{n}" for n in range(len(times)))
+    line_items = sorted(row["id"] for row in read["order_line_items"][0])
+    assert line_items == sorted(f"1-{n}-{item}" for n in range(len(times)) for item in "ab")
+    assert read["order_line_items"][1].state == {"1": {"update_time": times[-1]}}
 
 
 class InboundTikTok(FakeTikTok):

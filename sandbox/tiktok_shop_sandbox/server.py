@@ -164,6 +164,7 @@ class Core:
             resp = error(500, 36009003, f"Internal error: {type(exc).__name__}")
         entry["status"] = resp.status
         entry["code"] = resp.code
+        entry["answered_ts"] = time.time()  # with "ts", when the request was being served
         with self.log_lock:
             self.log.append(entry)
         return resp

@@ -88,7 +88,7 @@ class ShopCursor(Cursor):
         self._values: dict[str, CursorValue] = {}
         self._parts_read: dict[str, list[PartRead]] = {}
         self._partition_max: dict[PartitionKey, CursorValue] = {}
-        self._parts: dict[str, list[Part]] = {}
+        self._parts: dict[str, dict[int, Part]] = {}  # per shop, by number, in window order
         self._since_checkpoint = 0
         for shop_id, entry in self.saved_entries(state_manager.get_stream_state(stream_name, None)).items():
             self._values[shop_id] = entry[self._field]
@@ -136,12 +136,24 @@ class ShopCursor(Cursor):
         with self._lock:
             return list(self._parts_read.get(shop_id, []))
 
-    def split(self, shop_id: str, parts: list[tuple[Window, bool]]) -> None:
-        """The shop's window is read as these consecutive parts (some done already); records say theirs in
-        `slice["part"]`."""
+    def split(self, shop_id: str, parts: list[tuple[int, Window, bool]]) -> None:
+        """The shop's window is read as these consecutive parts, by number (some done already); records say theirs
+        in `slice["part"]`."""
         with self._lock:
-            self._parts[shop_id] = [Part(window, done) for window, done in parts]
+            self._parts[shop_id] = {number: Part(window, done) for number, window, done in parts}
             self._parts_read.pop(shop_id, None)
+
+    def follow(self, shop_id: str, parts: list[tuple[int, Window]]) -> None:
+        """The shop's parts as they are now that some were cut again while read: a cut part ends sooner, and the
+        parts cut from it are still to read."""
+        with self._lock:
+            known = self._parts[shop_id]
+            for number, window in parts:
+                if number in known:
+                    known[number].window = window
+                else:
+                    known[number] = Part(window)
+            self._parts[shop_id] = dict(sorted(known.items(), key=lambda item: item[1].window.start))
 
     def part_done(self, shop_id: str, number: int) -> None:
         with self._lock:
@@ -181,7 +193,7 @@ class ShopCursor(Cursor):
     def close_partition(self, partition: Partition) -> None:
         key = self._key(partition.to_slice())
         with self._lock:
-            for part in self._parts.pop(key[0], []):
+            for part in self._parts.pop(key[0], {}).values():
                 if part.max is not None:
                     self._advance(key[0], part.max)
             value = self._partition_max.pop(key, None)
@@ -201,7 +213,7 @@ class ShopCursor(Cursor):
         return str(stream_slice.get("shop_id")), stream_slice.get("start"), stream_slice.get("end")
 
     def _advance_over_parts(self, shop_id: str) -> None:
-        for part in self._parts[shop_id]:
+        for part in self._parts[shop_id].values():
             if part.max is not None:
                 self._advance(shop_id, part.max)
             if not part.done:
@@ -209,9 +221,10 @@ class ShopCursor(Cursor):
 
     def _parts_read_now(self, shop_id: str) -> list[PartRead]:
         """The parts read after the first part not done (or the ones saved, until this sync splits the window)."""
-        parts = self._parts.get(shop_id)
-        if parts is None:
+        by_number = self._parts.get(shop_id)
+        if by_number is None:
             return self._parts_read.get(shop_id, [])
+        parts = list(by_number.values())
         pending = [number for number, part in enumerate(parts) if not part.done]
         after = parts[pending[0] + 1 :] if pending else []
         return [PartRead(part.window, read_to) for part in after if (read_to := part.read_to) is not None]

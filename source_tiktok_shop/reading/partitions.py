@@ -20,7 +20,7 @@ from .cursor import ShopCursor
 from .declarations import AsIs, Batched, ChildPages, Detail, Followed, IdBatches, Nested, StreamDeclaration
 from .estimates import Estimates
 from .page_records import joined, of_variant
-from .parallel_windows import MAX_READERS, Parts, Source, cut, parts_for, readers_for, resumed_parts, until
+from .parallel_windows import PartsRead, ReaderPool, WindowPlan, cut, parts_for, readers_for, resumed_parts
 from .shared_pages import SharedPages
 from .shops import ShopDirectory
 from .windows import (
@@ -80,7 +80,7 @@ class StreamReader:
         shared_pages: SharedPages,
         estimates: Estimates,
         logger: logging.Logger,
-        most_parts: int = 1,
+        readers: ReaderPool | None = None,
         options: Mapping[str, Any] | None = None,
     ):
         self.declaration = declaration
@@ -91,7 +91,7 @@ class StreamReader:
         self._shared_pages = shared_pages
         self._estimates = estimates
         self._logger = logger
-        self._most_parts = most_parts  # windows are cut in at most this many parts read side by side
+        self._readers = readers or ReaderPool(1)  # the sync's readers of window parts
         self._options = options or {}  # the config's values of `query_from_config` and `ConfigValues`
         self._scope_lock = threading.Lock()
         self._missing_scope = False
@@ -372,15 +372,14 @@ class StreamReader:
         # Only the endpoint's first query is read in parts: the cursor keeps the parts of one query per shop.
         in_parts = whole and first_query
         counted = whole and (first_query or (variants is not None and variants.disjoint))
-        if window is not None and in_parts and self._cursor:
+        if window is not None and in_parts and self._cursor and self._splittable:
             parts_read = self._cursor.parts_read_for(shop.id)
             if parts_read:  # an earlier sync stopped half way through a window read in parts
-                resumed = [
-                    (part, None if done else self._source(shop, part))
-                    for part, done in resumed_parts(window, parts_read, self._lookback_seconds)
-                ]
-                readers = min(self._api.parallelism(self._query(shop, window)), MAX_READERS, self._most_parts)
-                yield from self._records_of_parts(shop, resumed, partition, parents, max(1, readers))
+                resumed = resumed_parts(window, parts_read, self._lookback_seconds)
+                plan = self._shared_pages.plan(
+                    (self._query(shop, window).key, tuple(resumed)), lambda: self._plan(resumed)
+                )
+                yield from self._records_of_parts(shop, window, plan, partition, parents)
                 return
         pages = self._pages(shop, window, filters)
         try:
@@ -396,15 +395,12 @@ class StreamReader:
                 return
             if counted and first.total_count is not None and self.declaration.total_count_counts_rows:
                 self._estimates.query_total((shop.id, *sorted((filters or {}).items())), first.total_count)
-            parts = self._parts(shop, window, first) if window is not None and in_parts else []
-            if len(parts) > 1:
-                field = self.declaration.cursor_field or ""
-                sources: list[Source | None] = [lambda: until(parts[0].end, field, first, pages)]
-                sources += [self._source(shop, part) for part in parts[1:]]
-                readers = self._readers(shop, window, first)
-                yield from self._records_of_parts(
-                    shop, list(zip(parts, sources, strict=True)), partition, parents, readers
+            if window is not None and in_parts and self._splittable and self._readers.size > 1:
+                plan = self._shared_pages.plan(
+                    self._query(shop, window).key, lambda: self._first_plan(shop, window, first)
                 )
+                started = (0, itertools.chain([first], pages))
+                yield from self._records_of_parts(shop, window, plan, partition, parents, started)
                 return
             for page in itertools.chain([first], pages):
                 for row in self._rows_of_page(page, shop, parents):
@@ -412,54 +408,66 @@ class StreamReader:
         finally:
             pages.close()
 
-    def _parts(self, shop: Shop, window: Window, first: Page) -> list[Window]:
-        """The consecutive parts the window is read in, side by side; decided once per query for every stream
-        reading it, so that they share the parts' pages too."""
+    @property
+    def _splittable(self) -> bool:
+        """Whether the stream's windows may be read in parts."""
         endpoint = self.declaration.endpoint
-        field = self.declaration.cursor_field
-        if not (self.declaration.splittable and field and endpoint.page_size and self._most_parts > 1):
-            return [window]
+        return bool(self.declaration.splittable and self.declaration.cursor_field and endpoint.page_size)
 
-        def decide() -> list[Window]:
-            readers = self._readers(shop, window, first)
-            return cut(window, first, field, parts_for(first.total_count, endpoint.page_size or 1, readers))
+    def _plan(self, parts: list[tuple[Window, bool]], first_query: Window | None = None) -> WindowPlan:
+        return WindowPlan(
+            parts, self.declaration.cursor_field or "", self.declaration.endpoint.page_size or 1, first_query
+        )
 
-        return self._shared_pages.plan(self._query(shop, window).key, decide)
+    def _first_plan(self, shop: Shop, window: Window, first: Page) -> WindowPlan:
+        """The parts a window is read in from its first page on, decided once per query for every stream reading
+        it, so that they share the parts' pages too: as many as the readers the first page's rate can keep busy, cut
+        where its density says equal shares fall; the first goes on with the window's query."""
+        page_size = self.declaration.endpoint.page_size or 1
+        readers = readers_for(first.total_count, page_size, self._in_flight(shop, window), self._readers.size)
+        parts = cut(
+            window, first, self.declaration.cursor_field or "", parts_for(first.total_count, page_size, readers)
+        )
+        return self._plan([(part, False) for part in parts], first_query=window)
 
-    def _readers(self, shop: Shop, window: Window | None, first: Page | None) -> int:
-        """How many of a window's parts to read side by side (readers_for)."""
-        in_flight = self._api.parallelism(self._query(shop, window))
-        total = first.total_count if first else None
-        return readers_for(total, self.declaration.endpoint.page_size or 1, in_flight, self._most_parts)
-
-    def _source(self, shop: Shop, window: Window) -> Source:
-        return lambda: self._pages(shop, window)
+    def _in_flight(self, shop: Shop, window: Window) -> int:
+        """How many requests of the shop and endpoint can usefully be in flight now, at most the pool's readers."""
+        return max(1, min(self._api.parallelism(self._query(shop, window)), self._readers.size))
 
     def _records_of_parts(
         self,
         shop: Shop,
-        parts: list[tuple[Window, Source | None]],
+        window: Window,
+        plan: WindowPlan,
         partition: StreamSlice,
         parents: Tally,
-        readers: int,
+        started: tuple[int, Iterator[Page]] | None = None,
     ) -> Iterator[Record]:
-        """Reads the parts that have a source, `readers` at a time; parts without one were read by an earlier sync."""
+        """The window's records, read in the plan's parts (some read by an earlier sync) on the sync's readers, as
+        many at once as the shop and endpoint's rate can keep busy; parts are cut again while they are read."""
+        layout = plan.layout()
         self._logger.info(
-            f"Progress: {self.name}, shop {shop.id}: reading in {len(parts)} parts, {readers} side by side."
+            f"Progress: {self.name}, shop {shop.id}: reading in {len(layout)} parts, "
+            f"{self._in_flight(shop, window)} side by side, cut again while read."
         )
         if self._cursor:
-            self._cursor.split(shop.id, [(window, source is None) for window, source in parts])
-        numbers = [number for number, (_, source) in enumerate(parts) if source is not None]
-        slices = [
-            StreamSlice(partition=partition.partition, cursor_slice={**partition.cursor_slice, "part": number})
-            for number in range(len(parts))
-        ]
-        for index, page in Parts([source for _, source in parts if source is not None], readers).pages():
-            number = numbers[index]
+            self._cursor.split(shop.id, [(part.number, part.window, part.done_before) for part in layout])
+        seen = plan.version
+        slices: dict[int, StreamSlice] = {}
+        read = PartsRead(
+            plan, lambda query: self._pages(shop, query), self._readers, lambda: self._in_flight(shop, window), started
+        )
+        for number, page in read.pages():
+            if self._cursor and plan.version != seen:  # the cursor knows a cut before the part it cut ends
+                seen = plan.version
+                self._cursor.follow(shop.id, [(part.number, part.window) for part in plan.layout()])
             if page is None:
                 if self._cursor:
                     self._cursor.part_done(shop.id, number)
                 continue
+            if number not in slices:
+                cursor_slice = {**partition.cursor_slice, "part": number}
+                slices[number] = StreamSlice(partition=partition.partition, cursor_slice=cursor_slice)
             for row in self._rows_of_page(page, shop, parents):
                 yield Record(row, self.name, slices[number])
 

@@ -37,6 +37,7 @@ from .errors import (
     retry_after,
     successful,
 )
+from .in_flight import BoundedSession
 from .latency import CallTimer, Latencies, LearnedTimeout
 from .rate import RateKey, RatePolicy, Settled, budget
 from .signing import sign
@@ -83,6 +84,7 @@ class ClientSettings:
     auth_url: str
     endpoint_url: str
     requests_per_second_per_shop: float | None = None  # a ceiling over all of a shop's endpoints
+    max_in_flight: int = 16  # requests sent at once at most (the spec's `num_workers`)
 
 
 class Signer(AuthBase):
@@ -167,7 +169,8 @@ class TikTokClient:
             error_handler=error_handler,
             backoff_strategy=TikTokBackoffStrategy(error_handler, logger, self._failed),
             authenticator=self._signer,
-            api_budget=budget(self.rate),
+            # The budget paces the requests inside the session, as the HttpClient's own session would.
+            session=BoundedSession(budget(self.rate), settings.max_in_flight),
         )
 
     def pages(self, query: Query, page_token: str | None = None) -> Generator[Page, None, None]:

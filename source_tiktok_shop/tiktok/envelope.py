@@ -5,6 +5,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from airbyte_cdk.models import FailureType
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
@@ -24,12 +25,22 @@ class Envelope:
         return f"code {self.code}: {self.message} (request_id {self.request_id or 'unknown'})"
 
 
+def loads(content: bytes) -> Any:
+    """A body as JSON: by orjson, several times faster on a page of records; by the standard parser where orjson
+    refuses the body (NaN, a body not in UTF-8), which reads it as any JSON client would. An integer past 64 bits
+    (TikTok sends none: its ids are strings) would be read as a float; the CDK's orjson could not write it anyway."""
+    try:
+        return orjson.loads(content)
+    except orjson.JSONDecodeError:
+        return json.loads(content)
+
+
 NOT_JSON = Envelope(code=None, message="the response body is not a TikTok JSON envelope", request_id="", data=None)
 
 
 def parse_envelope(content: bytes) -> Envelope:
     try:
-        body = json.loads(content)
+        body = loads(content)
     except ValueError:
         return NOT_JSON
     if (

@@ -139,7 +139,10 @@ class RatePolicy(BaseCallRatePolicy):
                 return earliest - now if earliest == state.next_send else min(earliest - now, PAUSE_POLL)
             if self._platform_refusals:  # this request probes whether the throttle is over; the others wait for it
                 self._platform_until, self._probing = now + self._platform_pause(), True
-            state.next_send = now + 1.0 / state.rate
+            # From the slot just taken when it is taken late by less than a slot (a thread wakes up a little after
+            # its time): the lateness does not add up over the requests, and the pace stays the rate.
+            slot = state.next_send if now - state.next_send < 1.0 / state.rate else now
+            state.next_send = slot + 1.0 / state.rate
             if self._ceiling:
                 self._shop_next_send[key.shop_cipher] = now + 1.0 / self._ceiling
             state.sent += 1
@@ -178,6 +181,11 @@ class RatePolicy(BaseCallRatePolicy):
             now = self._clock()
             state = self._state(key)
             state.throttled += 1
+            if state.streak and now - state.refused_time < IN_FLIGHT_HEADROOM * (state.latency or 0.0):
+                # Sent before the streak's first refusal came back (in flight already): the same refusal, not a
+                # longer streak, so no pause; it goes again at the pace already cut.
+                state.next_send = max(state.next_send, now + 1.0 / state.rate)
+                return
             state.streak += 1
             if (
                 state.streak == 1
