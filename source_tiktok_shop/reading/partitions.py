@@ -477,23 +477,31 @@ class StreamReader:
             parents.count += len(page.records)
             yield from self._batched_rows(rows, page, shop)
             return
+        incremental = self.declaration.incremental
+        client_side = incremental is not None and incremental.client_side
         for record in page.records:
             parents.count += 1
-            parents.saw(record.get(self.declaration.cursor_field or ""))
-            if self._is_new(record, shop):
-                yield from self._with_columns(self._rows_of(record, shop, day), shop)
+            if client_side:  # only a cursor kept client side needs the records' latest value and filters them
+                parents.saw(record.get(self.declaration.cursor_field or ""))
+                if not self._is_new(record, shop):
+                    continue
+            yield from self._with_columns(self._rows_of(record, shop, day), shop)
 
     def _chosen(self) -> dict[str, str]:
         """The query parameters the user chose in the config (`query_from_config`)."""
         return {parameter: self._options[name] for parameter, name in self.declaration.query_from_config.items()}
 
-    def _with_columns(self, rows: Iterable[Row], shop: Shop) -> Iterator[Row]:
-        """The rows with the columns the declaration adds to every row: the snapshot's time, the key's columns."""
+    def _with_columns(self, rows: Iterable[Row], shop: Shop) -> Iterable[Row]:
+        """The rows with the columns the declaration adds to every row: the snapshot's time, the key's columns (the
+        rows as they are, unwrapped, for a stream that adds none: the most records go this way)."""
         declaration = self.declaration
+        if not (declaration.snapshot or declaration.key_columns):
+            return rows
         taken = {"snapshot_time": self._snapshot_times[shop.id]} if declaration.snapshot else {}
-        for row in rows:
-            keys = {column: dotted(row, path) for column, path in declaration.key_columns.items()}
-            yield {**row, **keys, **taken} if keys or taken else row
+        return (
+            {**row, **{column: dotted(row, path) for column, path in declaration.key_columns.items()}, **taken}
+            for row in rows
+        )
 
     def _batched_rows(self, rows: Batched, page: Page, shop: Shop) -> Iterator[Row]:
         """The rows of the ids the page's records name, each id read once per sync: the ids wait until a batch is full
