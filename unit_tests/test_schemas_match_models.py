@@ -70,7 +70,7 @@ def page_types(endpoint: Endpoint, fields: Mapping[str, str]) -> dict[str, str]:
 
 
 def record_of(declared: StreamDeclaration) -> Record:
-    """Where the rows of a declared stream come from and what the connector adds to them (reading/partitions.py):
+    """Where the rows of a declared stream come from and what the connector adds to them (reading/shapes.py):
     by its row shape, then the columns every row of the stream gets (`key_columns`, `snapshot_time`)."""
     record = shaped_record_of(declared)
     model = records_model(record.operation, record.records_key)

@@ -32,7 +32,6 @@ class PendingIds:
 class Reading(Protocol):
     """What a shape needs of the reader of its stream (reading/page_reader.py), for one sync."""
 
-    name: str
     cursor_field: str | None
     time_field: str  # the field the stream's endpoint filters on (its `time_filter`), "" if none
     options: Mapping[str, Any]  # the config's values of `query_from_config` and `ConfigValues`
