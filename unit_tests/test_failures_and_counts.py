@@ -3,6 +3,7 @@ messages, no HTTP."""
 
 import json
 import logging
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,8 +20,8 @@ from airbyte_cdk.models import (
 )
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
-from source_tiktok_shop.reading.counts import NOT_COUNTED, Counts
-from source_tiktok_shop.reading.failures import Failures
+from source_tiktok_shop.reading.counts import COUNTED, LEFT_WHILE_READ, NOT_COUNTED, SHORTFALL, Counts
+from source_tiktok_shop.reading.failures import ENDPOINT_FAILED, SAME_CAUSE, SYNC_ENDED, Failures
 from source_tiktok_shop.tiktok.endpoints import ENDPOINTS, Query, Shop, Window
 from source_tiktok_shop.tiktok.envelope import Page
 from source_tiktok_shop.tiktok.rate import Settled
@@ -222,3 +223,9 @@ def test_a_page_without_total_count_or_the_query_without_a_variant_filter_is_not
     by_status = Counts("products", products, lambda query: iter(()), logging.getLogger("test"))
     assert by_status.of(page([], total=1), Query(products, US)) is NOT_COUNTED
     assert by_status.of(page([], total=1), Query(products, US, filters={"status": "DELETED"})) is not NOT_COUNTED
+
+
+def test_the_troubleshooting_table_quotes_every_failure_and_count_line_word_for_word():
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "tiktok-shop.md").read_text()
+    for template in (ENDPOINT_FAILED, SAME_CAUSE, SYNC_ENDED, SHORTFALL, LEFT_WHILE_READ, COUNTED):
+        assert f"| {template} |" in doc, f"docs/tiktok-shop.md does not quote: {template}"
