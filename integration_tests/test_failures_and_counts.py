@@ -2,6 +2,8 @@
 several shops; `total_count`s that say more than the pages hold."""
 
 import re
+import threading
+import time
 
 import pytest
 from airbyte_cdk.models import AirbyteStreamStatus, SyncMode
@@ -123,3 +125,63 @@ def test_a_clean_read_has_no_shortfall_and_logs_each_shops_counts():
         for stream in ("orders", "order_line_items")
         for shop, count in held.items()
     )
+
+
+SCOPED = ["orders", "order_line_items"]  # under `seller.order.info`, read from the same pages
+UNSCOPED = ["returns", "packages", "products", "warehouses"]
+
+
+def revoke_when_read(sandbox, scope: str, path: str, pages: int) -> threading.Thread:
+    """Takes `scope` back once `pages` pages of `path` were served: during the sync."""
+
+    def watch() -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if sum(path in entry["path"] and entry["code"] == 0 for entry in sandbox.requests) >= pages:
+                sandbox.revoke_scope(scope)
+                return
+            time.sleep(0.01)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    return watcher
+
+
+def test_a_scope_revoked_during_the_sync_fails_its_streams_once_per_shop_and_their_state_keeps_what_was_not_read():
+    with Sandbox(seed=44, shops=2, orders=3000, start="2025-01-01", end="2025-02-15", latency_ms=5) as sandbox:
+        shops = {shop["id"] for shop in sandbox.shops}
+        watcher = revoke_when_read(sandbox, "seller.order.info", "/orders/search", pages=6)
+        catalog = catalog_of({name: SyncMode.incremental if name != "warehouses" else SyncMode.full_refresh
+                              for name in SCOPED + UNSCOPED})  # fmt: skip
+        result = run("read", {**config_for(sandbox), "num_workers": 4}, catalog)
+        watcher.join()
+        for stream in UNSCOPED:
+            assert by_key(stream, without_snapshot_time(stream, result.records(stream))) == rows_of(
+                sandbox, stream, shops
+            ), stream
+        truth = {stream: rows_of(sandbox, stream, shops) for stream in SCOPED}
+    for stream in SCOPED:
+        read = by_key(stream, result.records(stream))
+        assert all(truth[stream][key] == row for key, row in read.items()), f"{stream}: records changed"
+        # What was not read is after the state of its shop: the next sync reads it.
+        state = result.state_of(stream)
+        for key, row in truth[stream].items():
+            saved = state.get(row["shop_id"], {}).get("update_time")
+            assert key in read or saved is None or row["update_time"] >= saved, f"{stream}: {key} skipped by the state"
+    *errors, end = result.output.errors
+    messages = [error.trace.error.message for error in errors]
+    assert 1 <= len(messages) <= len(shops) and len(set(messages)) == len(messages), messages
+    failed = set()
+    for message in messages:
+        shop = re.search(r"failed for shop (\d+) ", message)
+        assert shop and shop.group(1) in shops, message
+        assert "TikTok stopped granting scope `seller.order.info` during the sync" in message, message
+        failed.add(shop.group(1))
+    assert end.trace.error.message.startswith(SYNC_END) and all(
+        message in end.trace.error.message for message in messages
+    )
+    for stream in SCOPED:  # the shops not failed were read in full
+        for shop in shops - failed:
+            assert {key for key, row in truth[stream].items() if row["shop_id"] == shop} <= set(
+                by_key(stream, result.records(stream))
+            ), stream

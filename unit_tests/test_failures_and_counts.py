@@ -21,9 +21,10 @@ from airbyte_cdk.models import (
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from source_tiktok_shop.reading.counts import COUNTED, LEFT_WHILE_READ, NOT_COUNTED, SHORTFALL, Counts
-from source_tiktok_shop.reading.failures import ENDPOINT_FAILED, SAME_CAUSE, SYNC_ENDED, Failures
+from source_tiktok_shop.reading.failures import ENDPOINT_FAILED, SAME_CAUSE, SCOPE_LOST, SYNC_ENDED, Failures
 from source_tiktok_shop.tiktok.endpoints import ENDPOINTS, Query, Shop, Window
 from source_tiktok_shop.tiktok.envelope import Page
+from source_tiktok_shop.tiktok.errors import MissingScopeError
 from source_tiktok_shop.tiktok.rate import Settled
 
 US, GB = Shop("1", "c1", "US"), Shop("2", "c2", "GB")
@@ -227,5 +228,32 @@ def test_a_page_without_total_count_or_the_query_without_a_variant_filter_is_not
 
 def test_the_troubleshooting_table_quotes_every_failure_and_count_line_word_for_word():
     doc = (Path(__file__).resolve().parents[1] / "docs" / "tiktok-shop.md").read_text()
-    for template in (ENDPOINT_FAILED, SAME_CAUSE, SYNC_ENDED, SHORTFALL, LEFT_WHILE_READ, COUNTED):
+    for template in (ENDPOINT_FAILED, SCOPE_LOST, SAME_CAUSE, SYNC_ENDED, SHORTFALL, LEFT_WHILE_READ, COUNTED):
         assert f"| {template} |" in doc, f"docs/tiktok-shop.md does not quote: {template}"
+
+
+def test_a_scope_missing_from_the_start_skips_and_one_taken_back_during_the_sync_fails_the_shop_and_endpoint():
+    class Revoked(Failing):
+        revoked = False
+
+        def pages(self, query: Query, page_token: str | None = None):
+            if self.revoked:
+                raise MissingScopeError("code 105005: Access denied (request_id 9)")
+            yield from super().pages(query, page_token)
+
+    client = Revoked(set())
+    api = Failures(logging.getLogger("test")).api_for(client)
+    client.revoked = True
+    with pytest.raises(MissingScopeError):  # never answered: the stream is skipped (partitions.py)
+        list(api.pages(Query(STATEMENTS, US)))
+    client.revoked = False
+    list(api.pages(Query(PAYMENTS, US)))
+    client.revoked = True
+    lost = raised(lambda: list(api.pages(Query(PAYMENTS, GB))))
+    assert lost.message == (
+        "GET /finance/202605/payments failed for shop 2 (GB): TikTok stopped granting scope `seller.finance.info` "
+        "during the sync (code 105005: Access denied (request_id 9)): it was revoked for the app or the seller's "
+        "authorization. Enable it for the app in TikTok Partner Center and have the seller authorize the app again; "
+        "the next sync goes on from the saved state."
+    )
+    assert lost.failure_type == FailureType.config_error

@@ -6,22 +6,32 @@ end it raises one error naming the failed streams. A cause shared by several str
 `statements` and `statement_transactions` read) or partitions would be one error trace each, after the retries of
 each: here the first error of a shop and endpoint names both, the later calls of that shop and endpoint fail at once
 with it, and its repeats are dropped from the messages (`Failures.reported`).
+
+A scope missing from the start skips the streams that need it (partitions.py); one taken back during the sync, from
+an endpoint that answered earlier in it, is such a failure: the streams reading it stop part way, and their state
+must not move past what they read.
 """
 
 import logging
 import threading
 from collections.abc import Generator, Iterable, Iterator
 
-from airbyte_cdk.models import AirbyteMessage, TraceType, Type
+from airbyte_cdk.models import AirbyteMessage, FailureType, TraceType, Type
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from ..tiktok.endpoints import Query
 from ..tiktok.envelope import Page
+from ..tiktok.errors import MissingScopeError
 from ..tiktok.rate import Settled
 from .partitions import Api
 
 # What the error of a shop and endpoint says (the trace and the sync's end quote it); docs/tiktok-shop.md too.
 ENDPOINT_FAILED = "{operation} failed for shop {shop}: {cause}"
+SCOPE_LOST = (
+    "TikTok stopped granting scope `{scope}` during the sync ({answer}): it was revoked for the app or the seller's "
+    "authorization. Enable it for the app in TikTok Partner Center and have the seller authorize the app again; the "
+    "next sync goes on from the saved state."
+)
 SAME_CAUSE = "Stream {stream} ended too, from the failure already reported: {message}"
 SYNC_ENDED = (
     "Not everything was read. {failures} The other streams and shops were read in full and their state is saved; "
@@ -36,6 +46,19 @@ class Failures:
         self._logger = logger
         self._lock = threading.Lock()
         self._by_endpoint: dict[tuple[str, str], AirbyteTracedException] = {}
+        self._answered: set[str] = set()  # the endpoints that answered in this sync
+
+    def answered(self, query: Query) -> None:
+        if query.endpoint.name not in self._answered:
+            with self._lock:
+                self._answered.add(query.endpoint.name)
+
+    def refused(self, query: Query, error: MissingScopeError) -> Exception:
+        """What a missing scope ends: the stream skipped, if the endpoint never answered in this sync; else a failure."""
+        if query.endpoint.name not in self._answered:
+            return error
+        lost = SCOPE_LOST.format(scope=query.endpoint.scope, answer=error)
+        return self.failed(query, AirbyteTracedException(message=lost, failure_type=FailureType.config_error))
 
     def api_for(self, api: Api) -> "GuardedApi":
         return GuardedApi(api, self)
@@ -108,7 +131,11 @@ class GuardedApi:
         if known:
             raise known
         try:
-            yield from self._api.pages(query, page_token)
+            for page in self._api.pages(query, page_token):
+                self._failures.answered(query)
+                yield page
+        except MissingScopeError as error:
+            raise self._failures.refused(query, error) from None
         except AirbyteTracedException as error:
             raise self._failures.failed(query, error) from None
 
@@ -117,9 +144,13 @@ class GuardedApi:
         if known:
             raise known
         try:
-            return self._api.call(query)
+            answer = self._api.call(query)
+        except MissingScopeError as error:
+            raise self._failures.refused(query, error) from None
         except AirbyteTracedException as error:
             raise self._failures.failed(query, error) from None
+        self._failures.answered(query)
+        return answer
 
     def settled(self, query: Query) -> Settled:
         return self._api.settled(query)

@@ -1,5 +1,6 @@
 """Partitions of a stream, one per shop and window, read as windows → pages (shared through the spool) → rows."""
 
+import contextlib
 import itertools
 import logging
 import threading
@@ -411,7 +412,10 @@ class StreamReader:
                 for row in self._rows_of_page(page, shop, parents):
                     yield Record(row, self.name, partition)
         finally:
-            pages.close()
+            # A read that failed may leave the pages with a part's reader, in the middle of a page: it drops them at
+            # the next page, the read being stopped (parallel_windows.py).
+            with contextlib.suppress(ValueError):
+                pages.close()
 
     @property
     def _splittable(self) -> bool:
