@@ -67,6 +67,7 @@ def test_an_endpoint_failing_for_good_is_reported_once_per_shop_and_the_rest_is_
     assert f"{', '.join(sorted(ON_STATEMENTS))}: {on_statements}" in _sorted_streams(message)
     assert f"payments: {by_stream['payments']}" in message
     assert result.exit_code == 1
+    assert not [line for line in result.logs if "Traceback" in line], "a log line with a traceback"
     for stream, _ in ended:
         assert result.output.get_stream_statuses(stream)[-1] == AirbyteStreamStatus.INCOMPLETE
     # Each endpoint was asked once and retried for its shop; then no more: the other streams failed at once.

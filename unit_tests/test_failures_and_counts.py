@@ -257,3 +257,22 @@ def test_a_scope_missing_from_the_start_skips_and_one_taken_back_during_the_sync
         "the next sync goes on from the saved state."
     )
     assert lost.failure_type == FailureType.config_error
+
+
+def test_the_cdks_line_for_a_stream_that_failed_on_purpose_keeps_the_error_without_its_traceback():
+    logger = logging.getLogger("test.failed_lines")
+    Failures(logger)
+    try:
+        raise AirbyteTracedException(message="GET x failed for shop 1 (US): 500.")
+    except AirbyteTracedException as error:
+        known = logging.makeLogRecord(
+            {"msg": "Exception while syncing stream orders", "exc_info": (type(error), error, None)}
+        )
+    bug = ValueError("a bug")
+    other = logging.makeLogRecord({"msg": "Exception while syncing stream orders", "exc_info": (ValueError, bug, None)})
+    assert logger.filter(known) and logger.filter(other)
+    assert (known.getMessage(), known.exc_info) == (
+        "Exception while syncing stream orders: GET x failed for shop 1 (US): 500.",
+        None,
+    )
+    assert other.exc_info is not None, "a bug keeps its traceback"

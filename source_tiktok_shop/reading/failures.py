@@ -39,11 +39,30 @@ SYNC_ENDED = (
 )
 
 
+# The CDK logs each failed partition with its traceback (concurrent_read_processor.py); for an error this connector
+# raised on purpose (retries spent, a refusal), the error trace says it all: the line keeps the error's message only.
+CDK_FAILED_STREAM_LINE = "Exception while syncing stream "
+
+
+class KnownFailureLines(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if str(record.msg).startswith(CDK_FAILED_STREAM_LINE) and isinstance(error, AirbyteTracedException):
+            record.msg, record.args = f"{record.msg}: {error.message}", None
+            record.exc_info = record.exc_text = None
+        return True
+
+
+KNOWN_FAILURE_LINES = KnownFailureLines()
+
+
 class Failures:
     """The sync's failures for good, by shop and endpoint; shared by every stream of the sync."""
 
     def __init__(self, logger: logging.Logger):
         self._logger = logger
+        if KNOWN_FAILURE_LINES not in logger.filters:
+            logger.addFilter(KNOWN_FAILURE_LINES)
         self._lock = threading.Lock()
         self._by_endpoint: dict[tuple[str, str], AirbyteTracedException] = {}
         self._answered: set[str] = set()  # the endpoints that answered in this sync
