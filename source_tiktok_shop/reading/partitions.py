@@ -1,5 +1,6 @@
 """Partitions of a stream, one per shop and window, read as windows → pages (shared through the spool) → rows."""
 
+import contextlib
 import itertools
 import logging
 import threading
@@ -16,6 +17,7 @@ from ..tiktok.endpoints import DAY_SECONDS, Query, Shop, Window, day_of
 from ..tiktok.envelope import Page, dotted
 from ..tiktok.errors import DateTooOld, MissingScopeError, RecordGone, ShopNotEligible
 from ..tiktok.rate import Settled
+from .counts import NOT_COUNTED, Counts, QueryCount
 from .cursor import ShopCursor
 from .declarations import AsIs, Batched, ChildPages, Detail, Followed, IdBatches, Nested, StreamDeclaration
 from .estimates import Estimates
@@ -90,6 +92,7 @@ class StreamReader:
         self._cursor = cursor
         self._shared_pages = shared_pages
         self._estimates = estimates
+        self._counts = Counts(declaration.name, declaration.endpoint, api.pages, logger)
         self._logger = logger
         self._readers = readers or ReaderPool(1)  # the sync's readers of window parts
         self._options = options or {}  # the config's values of `query_from_config` and `ConfigValues`
@@ -213,6 +216,7 @@ class StreamReader:
         source = "" if self.declaration.rows_are_records else f" from {parents.count} {self._parent_noun}"
         upto = f" up to {self._edge(window.end)}" if window is not None else ""
         self._logger.info(f"Progress: {self.name}, shop {shop.id}: {count} rows{source}{upto}.")
+        self._counts.log(shop)
         # A day's query, for an endpoint that takes the day in its path: a day is one query of the same quota.
         asked = self._day_query(shop, window.start) if window and self.declaration.by_day else self._query(shop, window)
         settled = self._api.settled(asked)
@@ -285,7 +289,8 @@ class StreamReader:
             last = last if latest is None else min(last, latest)
             if day > last:  # the window starts after the latest day TikTok has
                 return
-            for page in itertools.chain([first], pages):
+            count = self._counts.of(first, self._day_query(shop, day))
+            for page in count.pages(itertools.chain([first], pages)):
                 for row in self._rows_of_page(page, shop, parents, day):
                     yield Record(row, self.name, partition)
             if self._cursor:
@@ -395,18 +400,22 @@ class StreamReader:
                 return
             if counted and first.total_count is not None and self.declaration.total_count_counts_rows:
                 self._estimates.query_total((shop.id, *sorted((filters or {}).items())), first.total_count)
+            count = self._counts.of(first, self._query(shop, window, filters))
             if window is not None and in_parts and self._splittable and self._readers.size > 1:
                 plan = self._shared_pages.plan(
                     self._query(shop, window).key, lambda: self._first_plan(shop, window, first)
                 )
                 started = (0, itertools.chain([first], pages))
-                yield from self._records_of_parts(shop, window, plan, partition, parents, started)
+                yield from self._records_of_parts(shop, window, plan, partition, parents, started, count)
                 return
-            for page in itertools.chain([first], pages):
+            for page in count.pages(itertools.chain([first], pages)):
                 for row in self._rows_of_page(page, shop, parents):
                     yield Record(row, self.name, partition)
         finally:
-            pages.close()
+            # A read that failed may leave the pages with a part's reader, in the middle of a page: it drops them at
+            # the next page, the read being stopped (parallel_windows.py).
+            with contextlib.suppress(ValueError):
+                pages.close()
 
     @property
     def _splittable(self) -> bool:
@@ -442,6 +451,7 @@ class StreamReader:
         partition: StreamSlice,
         parents: Tally,
         started: tuple[int, Iterator[Page]] | None = None,
+        count: QueryCount = NOT_COUNTED,
     ) -> Iterator[Record]:
         """The window's records, read in the plan's parts (some read by an earlier sync) on the sync's readers, as
         many at once as the shop and endpoint's rate can keep busy; parts are cut again while they are read."""
@@ -457,7 +467,7 @@ class StreamReader:
         read = PartsRead(
             plan, lambda query: self._pages(shop, query), self._readers, lambda: self._in_flight(shop, window), started
         )
-        for number, page in read.pages():
+        for number, page in count.parts(read.pages()):
             if self._cursor and plan.version != seen:  # the cursor knows a cut before the part it cut ends
                 seen = plan.version
                 self._cursor.follow(shop.id, [(part.number, part.window) for part in plan.layout()])
