@@ -41,6 +41,7 @@ from .config import Settings, parse_settings
 from .reading.cursor import ShopCursor
 from .reading.declarations import StreamDeclaration
 from .reading.estimates import Estimates
+from .reading.failures import Failures
 from .reading.page_checks import page_checks
 from .reading.parallel_windows import ReaderPool
 from .reading.partitions import ShopPartitions, StreamReader
@@ -114,7 +115,7 @@ class SourceTiktokShop(Source):
                 settings.num_workers, 1, LOGGER, DebugSliceLogger(), repository, queue=queue
             )
             try:
-                yield from source.read(streams)
+                yield from sync.failures.reported(source.read(streams))
             finally:
                 readers.close()
 
@@ -151,6 +152,7 @@ class Sync:
         self._directory = ShopDirectory(self._client.shops, settings.shop_ids)
         self._shared_pages = shared_pages
         self._readers = readers
+        self.failures = Failures(LOGGER)
 
     def exchange_auth_code(self) -> None:
         """Spends the auth code, when the config holds nothing else, and says where the tokens went."""
@@ -178,7 +180,7 @@ class Sync:
             )
         reader = StreamReader(
             declaration,
-            self._client,
+            self.failures.api_for(self._client),
             self._directory,
             self._settings.bounds,
             shop_cursor,

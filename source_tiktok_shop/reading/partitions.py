@@ -16,6 +16,7 @@ from airbyte_cdk.sources.types import Record, StreamSlice
 
 from ..tiktok.endpoints import Query, Shop, Window, day_of
 from ..tiktok.errors import MissingScopeError, ShopNotEligible
+from .counts import Counts
 from .cursor import ShopCursor
 from .declarations import StreamDeclaration
 from .estimates import Estimates
@@ -50,7 +51,8 @@ class StreamReader:
         self._logger = logger
         options = options or {}  # the config's values of `query_from_config` and `ConfigValues`
         self._pages = PageReader(declaration, api, bounds, cursor, shared_pages, logger, options)
-        self._planner = WindowPlanner(self._pages, directory, estimates, readers or ReaderPool(1))
+        self._counts = Counts(declaration.name, declaration.endpoint, api.pages, logger)
+        self._planner = WindowPlanner(self._pages, directory, estimates, self._counts, readers or ReaderPool(1))
         self._scope_lock = threading.Lock()
         self._missing_scope = False
 
@@ -129,6 +131,7 @@ class StreamReader:
         source = "" if self.declaration.rows_are_records else f" from {parents.count} {self._parent_noun}"
         upto = f" up to {self._edge(window.end)}" if window is not None else ""
         self._logger.info(f"Progress: {self.name}, shop {shop.id}: {count} rows{source}{upto}.")
+        self._counts.log(shop)
         # A day's query, for an endpoint that takes the day in its path: a day is one query of the same quota.
         pages = self._pages
         asked = pages.day_query(shop, window.start) if window and self.declaration.by_day else pages.query(shop, window)

@@ -1,6 +1,7 @@
 """The planner of a stream: which shops and windows it reads, and each window as queries — days, halves over
 TikTok's result cap, parts read side by side — whose pages the page reader turns into rows (page_reader.py)."""
 
+import contextlib
 import itertools
 from collections.abc import Iterator, Mapping
 
@@ -9,6 +10,7 @@ from airbyte_cdk.sources.types import Record, StreamSlice
 from ..tiktok.endpoints import DAY_SECONDS, Shop, Window, day_of
 from ..tiktok.envelope import Page, dotted
 from ..tiktok.errors import DateTooOld
+from .counts import NOT_COUNTED, Counts, QueryCount
 from .estimates import Estimates
 from .page_reader import PageReader, Tally
 from .parallel_windows import PartsRead, ReaderPool, WindowPlan, cut, parts_for, readers_for, resumed_parts
@@ -27,9 +29,11 @@ from .windows import (
 class WindowPlanner:
     """Plans one stream's reads for one sync: its partitions (shops and windows), then the queries of each window."""
 
-    def __init__(self, reader: PageReader, directory: ShopDirectory, estimates: Estimates, readers: ReaderPool):
+    def __init__(
+        self, reader: PageReader, directory: ShopDirectory, estimates: Estimates, counts: Counts, readers: ReaderPool
+    ):
         self.declaration, self.name = reader.declaration, reader.name
-        self._reader, self._directory, self._estimates = reader, directory, estimates
+        self._reader, self._directory, self._estimates, self._counts = reader, directory, estimates, counts
         self._readers = readers  # the sync's readers of window parts
         self._cursor, self._shared_pages, self._logger = reader.cursor, reader.shared_pages, reader.logger
 
@@ -110,7 +114,8 @@ class WindowPlanner:
             last = last if latest is None else min(last, latest)
             if day > last:  # the window starts after the latest day TikTok has
                 return
-            for page in itertools.chain([first], pages):
+            count = self._counts.of(first, reader.day_query(shop, day))
+            for page in count.pages(itertools.chain([first], pages)):
                 for row in reader.rows_of_page(page, shop, parents, day):
                     yield Record(row, self.name, partition)
             if self._cursor:
@@ -207,18 +212,22 @@ class WindowPlanner:
                 return
             if counted and first.total_count is not None and self.declaration.total_count_counts_rows:
                 self._estimates.query_total((shop.id, *sorted((filters or {}).items())), first.total_count)
+            count = self._counts.of(first, reader.query(shop, window, filters))
             if window is not None and in_parts and self._splittable and self._readers.size > 1:
                 plan = self._shared_pages.plan(
                     reader.query(shop, window).key, lambda: self._first_plan(shop, window, first)
                 )
                 started = (0, itertools.chain([first], pages))
-                yield from self._records_of_parts(shop, window, plan, partition, parents, started)
+                yield from self._records_of_parts(shop, window, plan, partition, parents, started, count)
                 return
-            for page in itertools.chain([first], pages):
+            for page in count.pages(itertools.chain([first], pages)):
                 for row in reader.rows_of_page(page, shop, parents):
                     yield Record(row, self.name, partition)
         finally:
-            pages.close()
+            # A read that failed may leave the pages with a part's reader, in the middle of a page: it drops them at
+            # the next page, the read being stopped (parallel_windows.py).
+            with contextlib.suppress(ValueError):
+                pages.close()
 
     @property
     def _splittable(self) -> bool:
@@ -254,6 +263,7 @@ class WindowPlanner:
         partition: StreamSlice,
         parents: Tally,
         started: tuple[int, Iterator[Page]] | None = None,
+        count: QueryCount = NOT_COUNTED,
     ) -> Iterator[Record]:
         """The window's records, read in the plan's parts (some read by an earlier sync) on the sync's readers, as
         many at once as the shop and endpoint's rate can keep busy; parts are cut again while they are read."""
@@ -274,7 +284,7 @@ class WindowPlanner:
             lambda: self._in_flight(shop, window),
             started,
         )
-        for number, page in read.pages():
+        for number, page in count.parts(read.pages()):
             if self._cursor and plan.version != seen:  # the cursor knows a cut before the part it cut ends
                 seen = plan.version
                 self._cursor.follow(shop.id, [(part.number, part.window) for part in plan.layout()])
