@@ -10,8 +10,8 @@ import urllib3
 from airbyte_cdk.models import FailureType
 from airbyte_cdk.sources.streams.http.error_handlers import ResponseAction
 
-from source_tiktok_shop.tiktok.envelope import Envelope
 from source_tiktok_shop.tiktok.client import PAGE_ASKED_AGAIN, PAGE_TOKEN_LOOPED, PAGINATION_LOOP, UNTRUE_PAGE
+from source_tiktok_shop.tiktok.envelope import Envelope
 from source_tiktok_shop.tiktok.errors import (
     BUDGET_IS_BACK,
     BUDGET_SPENT_CAUSE,

@@ -3,6 +3,7 @@
 import pytest
 import requests
 
+from source_tiktok_shop.tiktok import rate
 from source_tiktok_shop.tiktok.rate import (
     BUDGET_AFTER_SECONDS,
     BUDGET_DAY_SECONDS,
@@ -274,6 +275,8 @@ def test_given_a_wait_that_covers_the_hour_then_one_probe_a_minute_until_the_bud
     after = [when for when in sent["a"] if when >= back_at]
     assert after[0] - back_at <= BUDGET_PROBE_SECONDS, "the budget's return was not noticed within a minute"
     assert len(after) > 100, "the shop did not go on at its rate once its budget was back"
+    # The refusals of the budget said nothing of the quotas: they are found again from the initial rate.
+    assert all(policy.settled(key).rate >= INITIAL_RATE for key in SHOP_A)
     assert not policy.waits_for_budget("shop-a")
 
 
@@ -301,3 +304,13 @@ def test_given_the_day_spent_and_a_wait_that_covers_it_then_the_sync_waits_on():
     sent = refuse_shop_a(policy, clock, seconds=BUDGET_HOUR_SECONDS + 600.0, step=1.0)
     assert policy.waits_for_budget("shop-a")
     assert len(sent["a"]) < 120, "the shop was asked more than once a minute"
+
+
+def test_given_no_wait_allowed_then_the_shop_is_not_waited_for_even_if_its_budget_should_be_back_already(
+    monkeypatch,
+):
+    monkeypatch.setattr(rate, "BUDGET_HOUR_SECONDS", BUDGET_AFTER_SECONDS / 2)  # an hour shorter than the rule
+    clock = Clock()
+    policy = budget_policy(clock)
+    with pytest.raises(BudgetSpent):
+        refuse_shop_a(policy, clock, seconds=120.0)

@@ -201,17 +201,20 @@ class RatePolicy(BaseCallRatePolicy):
             spent = self._shop(key.shop_cipher).spent
             if spent is not None and not spent.waiting:
                 raise BudgetSpent(spent)
-            earliest = max(state.next_send, state.paused_until, self._platform_until)
-            if self._ceiling:
-                earliest = max(earliest, self._shop_next_send.get(key.shop_cipher, 0.0))
-            if spent is not None and now < spent.next_probe:
-                return min(spent.next_probe - now, BUDGET_POLL)  # the probe of the budget is out, or was lately
-            if now < earliest:
-                state.paced = state.paced or earliest == state.next_send
-                # A pause may end early (the throttle is over): look again soon rather than sleep it all out.
-                return earliest - now if earliest == state.next_send else min(earliest - now, PAUSE_POLL)
-            if spent is not None:  # this request asks whether the budget is back
+            if spent is not None:
+                # Waiting for the shop's budget: one request a probe interval asks whether it is back, whatever
+                # the pauses of its endpoint (the refusals of a budget are no rate to slow down for).
+                if now < spent.next_probe:
+                    return min(spent.next_probe - now, BUDGET_POLL)
                 spent.next_probe, spent.probe_sent = now + BUDGET_PROBE_SECONDS, now
+            else:
+                earliest = max(state.next_send, state.paused_until, self._platform_until)
+                if self._ceiling:
+                    earliest = max(earliest, self._shop_next_send.get(key.shop_cipher, 0.0))
+                if now < earliest:
+                    state.paced = state.paced or earliest == state.next_send
+                    # A pause may end early (the throttle is over): look again soon rather than sleep it all out.
+                    return earliest - now if earliest == state.next_send else min(earliest - now, PAUSE_POLL)
             if self._platform_refusals:  # this request probes whether the throttle is over; the others wait for it
                 self._platform_until, self._probing = now + self._platform_pause(), True
             # From the slot just taken when it is taken late by less than a slot (a thread wakes up a little after
@@ -239,11 +242,22 @@ class RatePolicy(BaseCallRatePolicy):
             platform_over = bool(self._platform_refusals)
             if platform_over:  # the platform-wide throttle is over: everything resumes at its rate
                 self._platform_refusals, self._platform_until, self._probing = 0, 0.0, False
-            if platform_over or back is not None:
-                # The platform-wide throttle is over, or the shop's budget is back: the keys paused resume at once.
-                for other_key, other in self._keys.items():
-                    if other.streak and (back is None or other_key.shop_cipher == key.shop_cipher):
+            if platform_over:  # the keys paused resume at once
+                for other in self._keys.values():
+                    if other.streak:
                         other.streak, other.paused_until = 0, 0.0
+            if back is not None:
+                # The shop's budget is back: its refusals said nothing of its endpoints' quotas, which are found again
+                # from the initial rate.
+                for other_key, other in self._keys.items():
+                    if other_key.shop_cipher == key.shop_cipher:
+                        self._keys[other_key] = KeyRate(
+                            self._capped(INITIAL_RATE),
+                            sent=other.sent,
+                            throttled=other.throttled,
+                            latency=other.latency,
+                        )
+                state = self._keys[key]
             self._faster(state)
             return back
 
@@ -282,7 +296,8 @@ class RatePolicy(BaseCallRatePolicy):
             if now - shop.since < BUDGET_AFTER_SECONDS or shop.refusals < BUDGET_REFUSALS:
                 return None
             back_by = shop.since + BUDGET_HOUR_SECONDS
-            wait_until = now + self._budget_wait if back_by <= now + self._budget_wait else None
+            waits = self._budget_wait > 0 and back_by <= now + self._budget_wait
+            wait_until = now + self._budget_wait if waits else None
             shop.spent = Spent(
                 shop.since,
                 self._wall_clock() - (now - shop.since),
