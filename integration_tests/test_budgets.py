@@ -141,6 +141,7 @@ def test_a_spent_budget_ends_that_shops_streams_naming_it_and_the_next_sync_comp
         named = [BUDGET_ERROR.search(error.message) for error in errors]
         budget_errors = [(error, match) for error, match in zip(errors, named, strict=True) if match]
         assert budget_errors, [error.message for error in errors]
+        assert len({error.message for error, _ in budget_errors}) == 1, "one cause told in different words"
         for error, match in budget_errors:
             assert match["shop"] == spent_shop
             assert error.failure_type == FailureType.transient_error

@@ -110,7 +110,7 @@ class Spent:
     since_wall: float  # the same, in Unix seconds
     window: str  # "hour", or "day" once the shop is still refused after an hour
     back_by: float  # the policy's clock
-    refusals: int
+    refusals: int  # the refusals that told it (the same in every error of the shop)
     wait_until: float | None  # until when the sync waits for it (None: it does not)
     next_probe: float = 0.0
     probe_sent: float | None = None
@@ -239,10 +239,8 @@ class RatePolicy(BaseCallRatePolicy):
             state.succeeded_since += 1
             shop = self._shop(key.shop_cipher)
             back, shop.spent, shop.since, shop.refusals = shop.spent, None, None, 0
-            platform_over = bool(self._platform_refusals)
-            if platform_over:  # the platform-wide throttle is over: everything resumes at its rate
+            if self._platform_refusals:  # the platform-wide throttle is over: everything resumes at its rate
                 self._platform_refusals, self._platform_until, self._probing = 0, 0.0, False
-            if platform_over:  # the keys paused resume at once
                 for other in self._keys.values():
                     if other.streak:
                         other.streak, other.paused_until = 0, 0.0
@@ -308,7 +306,6 @@ class RatePolicy(BaseCallRatePolicy):
                 next_probe=now + BUDGET_PROBE_SECONDS,
             )
             return shop.spent
-        spent.refusals = shop.refusals
         news = None
         if spent.window == "hour" and spent.probe_sent is not None and spent.probe_sent >= spent.back_by:
             # Asked after the hour's budget would be back, and still refused: the day's is spent.
