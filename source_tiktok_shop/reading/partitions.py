@@ -1,6 +1,5 @@
 """Partitions of a stream, one per shop and window, read as windows → pages (shared through the spool) → rows."""
 
-import contextlib
 import itertools
 import logging
 import threading
@@ -387,6 +386,7 @@ class StreamReader:
                 yield from self._records_of_parts(shop, window, plan, partition, parents)
                 return
         pages = self._pages(shop, window, filters)
+        handed_over = False
         try:
             first = next(pages, None)
             if first is None:
@@ -406,15 +406,14 @@ class StreamReader:
                     self._query(shop, window).key, lambda: self._first_plan(shop, window, first)
                 )
                 started = (0, itertools.chain([first], pages))
+                handed_over = True  # a reader of the pool may be reading them still: it closes them
                 yield from self._records_of_parts(shop, window, plan, partition, parents, started, count)
                 return
             for page in count.pages(itertools.chain([first], pages)):
                 for row in self._rows_of_page(page, shop, parents):
                     yield Record(row, self.name, partition)
         finally:
-            # A read that failed may leave the pages with a part's reader, in the middle of a page: it drops them at
-            # the next page, the read being stopped (parallel_windows.py).
-            with contextlib.suppress(ValueError):
+            if not handed_over:
                 pages.close()
 
     @property
@@ -455,6 +454,7 @@ class StreamReader:
     ) -> Iterator[Record]:
         """The window's records, read in the plan's parts (some read by an earlier sync) on the sync's readers, as
         many at once as the shop and endpoint's rate can keep busy; parts are cut again while they are read."""
+        seen = plan.version  # before the layout: a cut made in between is followed, not missed
         layout = plan.layout()
         self._logger.info(
             f"Progress: {self.name}, shop {shop.id}: reading in {len(layout)} parts, "
@@ -462,7 +462,6 @@ class StreamReader:
         )
         if self._cursor:
             self._cursor.split(shop.id, [(part.number, part.window, part.done_before) for part in layout])
-        seen = plan.version
         slices: dict[int, StreamSlice] = {}
         read = PartsRead(
             plan, lambda query: self._pages(shop, query), self._readers, lambda: self._in_flight(shop, window), started
