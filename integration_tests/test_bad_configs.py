@@ -63,6 +63,8 @@ BAD_CONFIGS = {
     "state length too short": (changed("credentials.state_length", 2), "credentials.state_length"),
     "unknown analytics currency": (changed("analytics_currency", "EUR"), "analytics_currency"),
     "negative analytics lookback": (changed("analytics_lookback_days", -1), "analytics_lookback_days"),
+    "negative budget wait": (changed("budget_wait_minutes", -1), "budget_wait_minutes"),
+    "budget wait beyond a day": (changed("budget_wait_minutes", 1441), "budget_wait_minutes"),
 }
 
 

@@ -18,6 +18,7 @@ from .tiktok.client import ClientSettings
 DEFAULT_AUTH_URL = "https://auth.tiktok-shops.com"
 DEFAULT_ENDPOINT_URL = "https://open-api.tiktokglobalshop.com"
 DEFAULT_NUM_WORKERS = 16
+MAX_BUDGET_WAIT_MINUTES = 1440  # TikTok's longest budget window known, the day's
 GRANT_TYPES = ("authorized_code", "authorization_code")
 # The currency of the analytics streams' amounts: the shop's own (TikTok's default) or US dollars.
 ANALYTICS_CURRENCIES = ("LOCAL", "USD")
@@ -58,6 +59,7 @@ class Settings:
     analytics_currency: str = "LOCAL"
     analytics_lookback_days: int | None = None  # None: the streams' default
     external_order_platforms: tuple[str, ...] = ()
+    budget_wait_minutes: int = 0  # how long a sync may wait for a shop's spent request budget (0: it does not)
 
     @cached_property
     def sync_end(self) -> int:
@@ -90,6 +92,7 @@ class Settings:
             self.endpoint_url,
             self.requests_per_second_per_shop,
             max_in_flight=self.num_workers,
+            budget_wait_minutes=self.budget_wait_minutes,
         )
 
 
@@ -223,6 +226,9 @@ def parse_settings(config: Mapping[str, Any]) -> Settings:
         raise ConfigError("shop_ids", "must be a list of shop ids.")
     lookback = _whole_number(config, "lookback_window_minutes", "minutes")
     lookback_days = _whole_number(config, "analytics_lookback_days", "days")
+    budget_wait = _whole_number(config, "budget_wait_minutes", "minutes") or 0
+    if budget_wait > MAX_BUDGET_WAIT_MINUTES:
+        raise ConfigError("budget_wait_minutes", f"must be at most {MAX_BUDGET_WAIT_MINUTES} (a day).")
     currency = config.get("analytics_currency") or "LOCAL"
     if currency not in ANALYTICS_CURRENCIES:
         raise ConfigError("analytics_currency", f"must be one of {', '.join(ANALYTICS_CURRENCIES)}.")
@@ -244,4 +250,5 @@ def parse_settings(config: Mapping[str, Any]) -> Settings:
         analytics_currency=currency,
         analytics_lookback_days=lookback_days,
         external_order_platforms=tuple(dict.fromkeys(platforms)),
+        budget_wait_minutes=budget_wait,
     )

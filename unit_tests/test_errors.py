@@ -10,9 +10,16 @@ import urllib3
 from airbyte_cdk.models import FailureType
 from airbyte_cdk.sources.streams.http.error_handlers import ResponseAction
 
+from source_tiktok_shop.tiktok.client import PAGE_ASKED_AGAIN, PAGE_TOKEN_LOOPED, PAGINATION_LOOP, UNTRUE_PAGE
 from source_tiktok_shop.tiktok.envelope import Envelope
 from source_tiktok_shop.tiktok.errors import (
+    BUDGET_IS_BACK,
+    BUDGET_SPENT_CAUSE,
+    BUDGET_STOPPED,
+    BUDGET_WAITING,
     CDK_EXTRA_SLEEP_SECONDS,
+    DAY_BUDGET_BACK,
+    HOUR_BUDGET_BACK,
     RETRY_LOG_TEMPLATES,
     RecordGone,
     TikTokBackoffStrategy,
@@ -259,6 +266,18 @@ def test_the_troubleshooting_table_quotes_every_log_line_word_for_word():
     doc = (Path(__file__).resolve().parents[1] / "docs" / "tiktok-shop.md").read_text()
     for template in [*RETRY_LOG_TEMPLATES, KEEP_THE_NEW_TOKENS, SPENT_AUTH_CODE, REFUSED_REFRESH_TOKEN]:
         assert template in doc, f"docs/tiktok-shop.md does not quote: {template}"
+
+
+def test_the_table_of_errors_that_end_a_shops_streams_quotes_each_word_for_word():
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "tiktok-shop.md").read_text()
+    whole = BUDGET_STOPPED.format(cause=BUDGET_SPENT_CAUSE, back=HOUR_BUDGET_BACK)
+    # The other budget lines are quoted after the part they share with the first, as "…".
+    waiting_tail = BUDGET_WAITING.format(cause="", back="", minutes="{minutes}").strip()
+    stopped_head = BUDGET_STOPPED.format(cause="", back="").strip().split(";")[0]
+    messages = [PAGE_TOKEN_LOOPED, PAGINATION_LOOP, PAGE_ASKED_AGAIN, UNTRUE_PAGE, whole, waiting_tail, BUDGET_IS_BACK]
+    messages += [f"… {DAY_BUDGET_BACK} {stopped_head}; …"]
+    for message in messages:
+        assert message in doc, f"docs/tiktok-shop.md does not quote: {message}"
 
 
 def test_the_cdks_retry_lines_are_dropped_and_others_kept():

@@ -24,7 +24,7 @@ from source_tiktok_shop.reading.counts import COUNTED, LEFT_WHILE_READ, NOT_COUN
 from source_tiktok_shop.reading.failures import ENDPOINT_FAILED, SAME_CAUSE, SCOPE_LOST, SYNC_ENDED, Failures
 from source_tiktok_shop.tiktok.endpoints import ENDPOINTS, Query, Shop, Window
 from source_tiktok_shop.tiktok.envelope import Page
-from source_tiktok_shop.tiktok.errors import MissingScopeError
+from source_tiktok_shop.tiktok.errors import MissingScopeError, ShopStopped
 from source_tiktok_shop.tiktok.rate import Settled
 
 US, GB = Shop("1", "c1", "US"), Shop("2", "c2", "GB")
@@ -99,6 +99,17 @@ def test_a_call_failing_at_the_same_time_as_the_first_is_the_same_cause_unless_o
     )
     assert alike.message == first.message and "request_id 1" in first.message
     assert "request_id 3" in other.message and other.failure_type == FailureType.config_error
+
+
+def test_an_error_of_the_whole_shop_ends_each_of_its_endpoints_with_its_own_words_and_no_other_shops():
+    failures = Failures(logging.getLogger("test"))
+    spent = ShopStopped(message="Shop 1's request budget is spent.", failure_type=FailureType.transient_error)
+    first = failures.failed(Query(STATEMENTS, US), spent)
+    assert (first.message, first.failure_type) == (spent.message, FailureType.transient_error)
+    # Its other endpoints fail at once, in the same words (one report); another shop is asked.
+    api = failures.api_for(Failing(set()))
+    assert raised(lambda: list(api.pages(Query(PAYMENTS, US)))).message == spent.message
+    assert list(api.pages(Query(PAYMENTS, GB)))[0].records == [{"id": "a"}]
 
 
 def error_trace(stream: str, message: str) -> AirbyteMessage:

@@ -3,10 +3,16 @@
 import pytest
 import requests
 
+from source_tiktok_shop.tiktok import rate
 from source_tiktok_shop.tiktok.rate import (
+    BUDGET_AFTER_SECONDS,
+    BUDGET_DAY_SECONDS,
+    BUDGET_HOUR_SECONDS,
+    BUDGET_PROBE_SECONDS,
     FIRST_CUT,
     INITIAL_RATE,
     PLATFORM_KEYS,
+    BudgetSpent,
     RateKey,
     RatePolicy,
 )
@@ -175,3 +181,136 @@ def test_given_a_request_then_only_shop_scoped_ones_are_paced():
     with_shop = requests.Request("GET", "https://h/x", params={"shop_cipher": "c"}).prepare()
     without = requests.Request("GET", "https://h/authorization/202309/shops").prepare()
     assert policy.matches(with_shop) and not policy.matches(without)
+
+
+SHOP_A = [RateKey.of("shop-a", path) for path in ("/order/202309/orders/search", "/product/202502/products/search")]
+SHOP_A += [RateKey.of("shop-a", "/return_refund/202602/returns/search")]
+SHOP_B = RateKey.of("shop-b", "/order/202309/orders/search")
+WALL = 1_800_000_000.0  # the wall clock when the fake clock reads 1,000
+
+
+def budget_policy(clock: Clock, wait_minutes: float = 0.0) -> RatePolicy:
+    return RatePolicy(clock=clock, budget_wait_seconds=60 * wait_minutes, wall_clock=lambda: WALL + clock.now - 1_000)
+
+
+def refuse_shop_a(
+    policy: RatePolicy, clock: Clock, seconds: float, refused_until: float | None = None, step: float = 0.05
+) -> dict[str, list[float]]:
+    """Shop A's three endpoints and shop B's one sent as fast as the policy lets them for `seconds`: every request of
+    shop A is refused (until `refused_until`, if given), every one of shop B succeeds. When each was sent, by shop;
+    stops at the first `BudgetSpent`, which it leaves to the caller."""
+    sent: dict[str, list[float]] = {"a": [], "b": []}
+    end = clock.now + seconds
+    while clock.now < end:
+        clock.now += step
+        for key in [*SHOP_A, SHOP_B]:
+            if policy.reserve(key) > 0:
+                continue
+            sent["a" if key in SHOP_A else "b"].append(clock.now)
+            if key in SHOP_A and (refused_until is None or clock.now < refused_until):
+                policy.throttled(key)
+            else:
+                policy.succeeded(key)
+    return sent
+
+
+def test_given_a_shop_refused_for_longer_than_its_pauses_then_its_budget_is_spent_and_it_is_asked_no_more():
+    clock = Clock()
+    policy = budget_policy(clock)
+    started = clock.now
+    with pytest.raises(BudgetSpent) as raised:
+        refuse_shop_a(policy, clock, seconds=120.0)
+    spent = raised.value.spent
+    assert BUDGET_AFTER_SECONDS <= clock.now - started <= BUDGET_AFTER_SECONDS + 2.0
+    assert spent.window == "hour" and not spent.waiting
+    first_refusal = WALL + started + 0.05 - 1_000
+    assert spent.since_wall == pytest.approx(first_refusal)
+    assert spent.back_by_wall == pytest.approx(first_refusal + BUDGET_HOUR_SECONDS)
+    assert spent.day_back_by_wall == pytest.approx(first_refusal + BUDGET_DAY_SECONDS)
+    for key in SHOP_A:  # no request of the shop is sent any more
+        with pytest.raises(BudgetSpent):
+            policy.reserve(key)
+
+
+def test_given_one_shops_budget_spent_then_the_other_shop_is_not_paused_as_by_a_platform_wide_throttle():
+    clock = Clock()
+    policy = budget_policy(clock)
+    with pytest.raises(BudgetSpent):
+        refuse_shop_a(policy, clock, seconds=120.0)
+    sent, end = 0, clock.now + 5.0
+    while clock.now < end:
+        clock.now += 0.05
+        if policy.reserve(SHOP_B) == 0.0:
+            sent += 1
+            policy.succeeded(SHOP_B)
+    assert sent == pytest.approx(100, abs=1)
+    assert policy.settled(SHOP_B).throttled == 0
+
+
+def test_given_the_other_shop_during_the_refusals_then_it_goes_on_at_its_pace():
+    clock = Clock()
+    policy = budget_policy(clock, wait_minutes=90)
+    sent = refuse_shop_a(policy, clock, seconds=BUDGET_AFTER_SECONDS + 10.0)
+    gaps = [later - earlier for earlier, later in zip(sent["b"], sent["b"][1:], strict=False)]
+    assert max(gaps) <= 0.1, "shop B was paused while shop A was refused"
+
+
+@pytest.mark.parametrize("seconds", [2.0, BUDGET_AFTER_SECONDS - 3.0])
+def test_given_a_shop_refused_for_less_than_its_pauses_then_it_is_a_rate_and_the_shop_goes_on(seconds):
+    clock = Clock()
+    policy = budget_policy(clock)
+    sent = refuse_shop_a(policy, clock, seconds=seconds + 30.0, refused_until=clock.now + seconds)
+    assert sent["a"][-1] > clock.now - 1.0, "shop A did not go on once the refusals ended"
+
+
+def test_given_a_wait_that_covers_the_hour_then_one_probe_a_minute_until_the_budget_is_back():
+    clock = Clock()
+    policy = budget_policy(clock, wait_minutes=61)
+    back_at = clock.now + 600.0
+    sent = refuse_shop_a(policy, clock, seconds=660.0, refused_until=back_at, step=0.25)
+    found = next(when for when in sent["a"] if when >= 1_000 + BUDGET_AFTER_SECONDS)
+    probes = [when for when in sent["a"] if found + 1.0 < when < back_at]
+    gaps = [later - earlier for earlier, later in zip(probes, probes[1:], strict=False)]
+    assert probes and min(gaps) >= BUDGET_PROBE_SECONDS
+    after = [when for when in sent["a"] if when >= back_at]
+    assert after[0] - back_at <= BUDGET_PROBE_SECONDS, "the budget's return was not noticed within a minute"
+    assert len(after) > 100, "the shop did not go on at its rate once its budget was back"
+    # The refusals of the budget said nothing of the quotas: they are found again from the initial rate.
+    assert all(policy.settled(key).rate >= INITIAL_RATE for key in SHOP_A)
+    assert not policy.waits_for_budget("shop-a")
+
+
+def test_given_a_wait_shorter_than_the_hour_then_the_shop_is_not_waited_for():
+    clock = Clock()
+    policy = budget_policy(clock, wait_minutes=30)
+    with pytest.raises(BudgetSpent):
+        refuse_shop_a(policy, clock, seconds=120.0)
+
+
+def test_given_still_refused_after_the_hour_then_it_is_the_day_and_a_wait_short_of_it_gives_up():
+    clock = Clock()
+    policy = budget_policy(clock, wait_minutes=120)
+    with pytest.raises(BudgetSpent) as raised:
+        refuse_shop_a(policy, clock, seconds=BUDGET_HOUR_SECONDS + 600.0, step=1.0)
+    spent = raised.value.spent
+    assert spent.window == "day"
+    assert spent.back_by_wall == pytest.approx(spent.day_back_by_wall)
+    assert 1_000 + BUDGET_HOUR_SECONDS <= clock.now <= 1_000 + BUDGET_HOUR_SECONDS + BUDGET_PROBE_SECONDS + 2.0
+
+
+def test_given_the_day_spent_and_a_wait_that_covers_it_then_the_sync_waits_on():
+    clock = Clock()
+    policy = budget_policy(clock, wait_minutes=24 * 60 + 10)
+    sent = refuse_shop_a(policy, clock, seconds=BUDGET_HOUR_SECONDS + 600.0, step=1.0)
+    assert policy.waits_for_budget("shop-a")
+    assert len(sent["a"]) < 120, "the shop was asked more than once a minute"
+
+
+def test_given_no_wait_allowed_then_the_shop_is_not_waited_for_even_if_its_budget_should_be_back_already(
+    monkeypatch,
+):
+    monkeypatch.setattr(rate, "BUDGET_HOUR_SECONDS", BUDGET_AFTER_SECONDS / 2)  # an hour shorter than the rule
+    clock = Clock()
+    policy = budget_policy(clock)
+    with pytest.raises(BudgetSpent):
+        refuse_shop_a(policy, clock, seconds=120.0)

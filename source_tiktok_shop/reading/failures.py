@@ -21,7 +21,7 @@ from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from ..tiktok.endpoints import Query
 from ..tiktok.envelope import Page
-from ..tiktok.errors import MissingScopeError
+from ..tiktok.errors import MissingScopeError, ShopStopped
 from ..tiktok.rate import Settled
 from .page_reader import Api
 
@@ -85,12 +85,17 @@ class Failures:
     def known(self, query: Query) -> AirbyteTracedException | None:
         """The error the query's shop and endpoint failed with for good in this sync, if they did."""
         with self._lock:
-            first = self._by_endpoint.get(_key(query))
+            first = self._by_endpoint.get(_key(query)) or self._by_endpoint.get(_shop_key(query))
         return _again(first) if first else None
 
     def failed(self, query: Query, error: AirbyteTracedException) -> AirbyteTracedException:
         """The error to raise for `error` of the query: the first of its shop and endpoint, which names both (a call
-        that failed at the same time as the first, of the same kind, is the same cause)."""
+        that failed at the same time as the first, of the same kind, is the same cause). An error of the whole shop
+        (`ShopStopped`) names the shop itself, and ends its other endpoints too."""
+        if isinstance(error, ShopStopped):
+            with self._lock:
+                first = self._by_endpoint.setdefault(_shop_key(query), error)
+            return _again(first)
         shop = f"{query.shop.id} ({query.shop.region})" if query.shop else "(seller level)"
         named = AirbyteTracedException(
             message=ENDPOINT_FAILED.format(
@@ -180,6 +185,10 @@ class GuardedApi:
 
 def _key(query: Query) -> tuple[str, str]:
     return (query.shop.id if query.shop else "", query.endpoint.name)
+
+
+def _shop_key(query: Query) -> tuple[str, str]:
+    return (query.shop.id if query.shop else "", "")
 
 
 def _again(first: AirbyteTracedException) -> AirbyteTracedException:

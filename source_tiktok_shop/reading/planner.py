@@ -1,7 +1,6 @@
 """The planner of a stream: which shops and windows it reads, and each window as queries — days, halves over
 TikTok's result cap, parts read side by side — whose pages the page reader turns into rows (page_reader.py)."""
 
-import contextlib
 import itertools
 from collections.abc import Iterator, Mapping
 
@@ -199,6 +198,7 @@ class WindowPlanner:
                 yield from self._records_of_parts(shop, window, plan, partition, parents)
                 return
         pages = reader.query_pages(shop, window, filters)
+        handed_over = False
         try:
             first = next(pages, None)
             if first is None:
@@ -218,15 +218,14 @@ class WindowPlanner:
                     reader.query(shop, window).key, lambda: self._first_plan(shop, window, first)
                 )
                 started = (0, itertools.chain([first], pages))
+                handed_over = True  # a reader of the pool may be reading them still: it closes them
                 yield from self._records_of_parts(shop, window, plan, partition, parents, started, count)
                 return
             for page in count.pages(itertools.chain([first], pages)):
                 for row in reader.rows_of_page(page, shop, parents):
                     yield Record(row, self.name, partition)
         finally:
-            # A read that failed may leave the pages with a part's reader, in the middle of a page: it drops them at
-            # the next page, the read being stopped (parallel_windows.py).
-            with contextlib.suppress(ValueError):
+            if not handed_over:
                 pages.close()
 
     @property
@@ -268,6 +267,7 @@ class WindowPlanner:
         """The window's records, read in the plan's parts (some read by an earlier sync) on the sync's readers, as
         many at once as the shop and endpoint's rate can keep busy; parts are cut again while they are read."""
         reader = self._reader
+        seen = plan.version  # before the layout: a cut made in between is followed, not missed
         layout = plan.layout()
         self._logger.info(
             f"Progress: {self.name}, shop {shop.id}: reading in {len(layout)} parts, "
@@ -275,7 +275,6 @@ class WindowPlanner:
         )
         if self._cursor:
             self._cursor.split(shop.id, [(part.number, part.window, part.done_before) for part in layout])
-        seen = plan.version
         slices: dict[int, StreamSlice] = {}
         read = PartsRead(
             plan,

@@ -23,9 +23,16 @@ from requests.auth import AuthBase
 from .endpoints import ENDPOINTS, Query, Request, Shop
 from .envelope import Envelope, Page
 from .errors import (
+    BUDGET_IS_BACK,
+    BUDGET_SPENT_CAUSE,
+    BUDGET_STOPPED,
+    BUDGET_WAITING,
+    DAY_BUDGET_BACK,
+    HOUR_BUDGET_BACK,
     MAX_RETRIES,
     MissingScopeError,
     ShopNotEligible,
+    ShopStopped,
     TikTokBackoffStrategy,
     TikTokErrorHandler,
     VersionUnavailable,
@@ -39,7 +46,7 @@ from .errors import (
 )
 from .in_flight import BoundedSession
 from .latency import CallTimer, Latencies, LearnedTimeout
-from .rate import RateKey, RatePolicy, Settled, budget
+from .rate import BudgetSpent, RateKey, RatePolicy, Settled, Spent, budget
 from .signing import sign
 from .tokens import Persist, Tokens
 
@@ -85,6 +92,7 @@ class ClientSettings:
     endpoint_url: str
     requests_per_second_per_shop: float | None = None  # a ceiling over all of a shop's endpoints
     max_in_flight: int = 16  # requests sent at once at most (the spec's `num_workers`)
+    budget_wait_minutes: float = 0  # how long a sync may wait for a shop's spent request budget (0: it does not)
 
 
 class Signer(AuthBase):
@@ -136,6 +144,18 @@ class Signer(AuthBase):
         self._tokens.renew_rejected(getattr(self._sent, "token", None))
 
 
+def utc(unix_seconds: float) -> str:
+    return time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(unix_seconds))
+
+
+def back(spent: Spent) -> str:
+    """When the shop's spent budget is back, as far as the refusals say."""
+    day_back = utc(spent.day_back_by_wall)
+    if spent.window == "day":
+        return DAY_BUDGET_BACK.format(day_back=day_back)
+    return HOUR_BUDGET_BACK.format(hour_back=utc(spent.back_by_wall), day_back=day_back)
+
+
 def is_empty_body(body: Any) -> bool:
     return body in ("{}", b"{}")
 
@@ -152,7 +172,9 @@ class TikTokClient:
         self._settings = settings
         self._max_retries = max_retries
         self.tokens = Tokens(config, self._token_call, persist)
-        self.rate = RatePolicy(settings.requests_per_second_per_shop)
+        self.rate = RatePolicy(
+            settings.requests_per_second_per_shop, budget_wait_seconds=60.0 * settings.budget_wait_minutes
+        )
         self.latencies = Latencies()
         # The check each endpoint's list pages must pass, by endpoint name (reading/page_checks.py).
         self.page_checks: Mapping[str, Callable[[Page], str | None]] = {}
@@ -257,7 +279,7 @@ class TikTokClient:
         shop_endpoint = (query.shop.id if query.shop else "", query.endpoint.name)
         while True:
             version = self._versions.get(shop_endpoint, query.endpoint.version)
-            response = self._send(self._settings.endpoint_url, query.request(page_token, version))
+            response = self._send(self._settings.endpoint_url, query.request(page_token, version), shop_endpoint[0])
             try:
                 return Page.parse(response.content, query.endpoint.records_key, successful(envelope(response)))
             except VersionUnavailable:
@@ -281,12 +303,21 @@ class TikTokClient:
                     f"(its market may not have it yet): reading version {older} for that shop."
                 )
 
-    def _send(self, host: str, request: Request) -> requests.Response:
+    def _send(self, host: str, request: Request, shop_id: str = "") -> requests.Response:
         """Sends one request; a rate-limit answer slows its shop and endpoint down and the request goes again,
-        at the new pace: it is not a failure, so it costs none of the retries and none of their backoff."""
+        at the new pace: it is not a failure, so it costs none of the retries and none of their backoff. A shop
+        whose request budget is spent fails its requests with one error naming it (tiktok/rate.py)."""
         throttled_since, resigned = None, False
         while True:
-            sent, response = self._retried(host, request)
+            try:
+                sent, response = self._retried(host, request)
+            except BudgetSpent as error:
+                raise ShopStopped(
+                    message=BUDGET_STOPPED.format(
+                        cause=self._spent_cause(shop_id, error.spent), back=back(error.spent)
+                    ),
+                    failure_type=FailureType.transient_error,
+                ) from None
             key = self.rate.key_of(sent)
             if is_signature_refusal(envelope(response)) and self._may_sign_otherwise(sent) and not resigned:
                 self._sign_empty_bodies_otherwise()  # the error handler let this refusal through for it
@@ -294,20 +325,30 @@ class TikTokClient:
                 continue
             if not is_rate_limited(response):
                 self.latencies.succeeded(key)
-                if key:
-                    self.rate.succeeded(key, response.elapsed.total_seconds())
+                if key and self.rate.succeeded(key, response.elapsed.total_seconds()):
+                    self._logger.warning(BUDGET_IS_BACK.format(shop=shop_id))
                 return response
             throttled_since = throttled_since or time.monotonic()
-            if time.monotonic() - throttled_since > MAX_THROTTLED_SECONDS:
+            if time.monotonic() - throttled_since > MAX_THROTTLED_SECONDS and not (
+                key and self.rate.waits_for_budget(key.shop_cipher)
+            ):
                 raise AirbyteTracedException(
                     message=f"TikTok refused requests to {request.path} for their rate for "
                     f"{MAX_THROTTLED_SECONDS // 60} minutes in a row; try the sync again later.",
                     failure_type=FailureType.transient_error,
                 )
-            if key:
-                self.rate.throttled(key, retry_after(response))
-            else:
+            if not key:
                 time.sleep(retry_after(response) or UNPACED_THROTTLE_WAIT)
+                continue
+            news = self.rate.throttled(key, retry_after(response))
+            if news is not None and news.waiting:
+                minutes = f"{self._settings.budget_wait_minutes:g}"
+                cause = self._spent_cause(shop_id, news)
+                self._logger.warning(BUDGET_WAITING.format(cause=cause, back=back(news), minutes=minutes))
+
+    @staticmethod
+    def _spent_cause(shop_id: str, spent: Spent) -> str:
+        return BUDGET_SPENT_CAUSE.format(shop=shop_id, since=utc(spent.since_wall), refusals=spent.refusals)
 
     def settled(self, query: Query) -> Settled:
         """The rate the query's shop and endpoint settled at, and how many of its requests were throttled."""

@@ -85,6 +85,23 @@ TIKTOK_FAILURE_ADVICE = (
 )
 NETWORK_ADVICE = "Check `{setting}` and this machine's network (DNS, firewall, proxy)."
 
+# A shop's request budget spent (tiktok/rate.py): TikTok answers it as a rate limit, so what is said is inferred.
+BUDGET_SPENT_CAUSE = (
+    "TikTok has refused every request for shop {shop} for its rate since {since} ({refusals} refusals in a row, "
+    "through pauses that outlast any per-second quota): the shop's request budget is spent."
+)
+HOUR_BUDGET_BACK = "The hourly budget is back by {hour_back} at the latest (the daily budget, if that is the one spent, by {day_back})."
+DAY_BUDGET_BACK = "Still refused after the hour: the daily budget is spent, back by {day_back} at the latest."
+BUDGET_STOPPED = (
+    "{cause} {back} Stopped reading this shop; what was read of it is in the saved state, and the next sync goes on "
+    "from there once the budget is back. Set `budget_wait_minutes` to wait for it instead."
+)
+BUDGET_WAITING = (
+    "{cause} {back} Waiting for it (`budget_wait_minutes` allows {minutes} minutes), asking once a minute whether it "
+    "is back; the other shops go on."
+)
+BUDGET_IS_BACK = "TikTok answers the requests for shop {shop} again: its request budget is back."
+
 RETRY_LOG_TEMPLATES = (
     RATE_LIMITED_CAUSE,
     INTERNAL_ERROR_CAUSE,
@@ -295,6 +312,11 @@ RESIGN = ErrorResolution(
     None,
     "TikTok refused the signature of a request with an empty body: signing empty bodies the other way.",
 )
+
+
+class ShopStopped(AirbyteTracedException):
+    """An error of a whole shop, not of one endpoint (its request budget is spent): its message names the shop, and
+    it ends every stream of that shop the same way, reported once."""
 
 
 class TikTokErrorHandler(ErrorHandler):
