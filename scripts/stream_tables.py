@@ -16,8 +16,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from source_tiktok_shop.catalog import STREAMS  # noqa: E402
-from source_tiktok_shop.reading.declarations import (  # noqa: E402
-    DEFAULT_LOOKBACK_MINUTES,
+from source_tiktok_shop.reading.declarations import DEFAULT_LOOKBACK_MINUTES, StreamDeclaration  # noqa: E402
+from source_tiktok_shop.reading.shapes import (  # noqa: E402
     AsIs,
     Batched,
     ChildPages,
@@ -25,7 +25,6 @@ from source_tiktok_shop.reading.declarations import (  # noqa: E402
     Followed,
     IdBatches,
     Nested,
-    StreamDeclaration,
 )
 from source_tiktok_shop.tiktok.endpoints import Endpoint  # noqa: E402
 

@@ -5,18 +5,8 @@ Everything else (discover, partitions, estimates, which streams share pages) is 
 
 from collections.abc import Mapping
 
-from .reading.declarations import (
-    Batched,
-    ChildPages,
-    ConfigValues,
-    Detail,
-    Enrolment,
-    Followed,
-    IdBatches,
-    Incremental,
-    Nested,
-    StreamDeclaration,
-)
+from .reading.declarations import Enrolment, Incremental, StreamDeclaration
+from .reading.shapes import Batched, ChildPages, ConfigValues, Detail, Followed, IdBatches, Nested
 from .tiktok.endpoints import ENDPOINTS
 
 DAY_MINUTES = 24 * 60

@@ -221,8 +221,8 @@ def test_given_a_full_refresh_of_a_time_filtered_endpoint_then_it_reads_the_sync
     api = FakeTikTok({"unsettled_transactions": {"1": [{"id": "u", "order_create_time": 1_735_689_600}]}})
     sync = one_shop(Sync(api))
     sync_bounds = SyncBounds(start=1_700_000_000, end=1_750_000_000)
+    sync.bounds = sync_bounds
     reader, _ = sync.reader(STREAMS_BY_NAME["unsettled_transactions"])
-    reader._bounds = sync_bounds
     rows = [record.data for partition in test_reading.ShopPartitions(reader).generate() for record in partition.read()]
     assert rows == [{"id": "u", "order_create_time": 1_735_689_600, "shop_id": "1"}]
     assert {window for *_, window, _ in api.requests} == {Window(1_735_689_600, 1_750_000_000)}
@@ -232,6 +232,6 @@ def test_a_full_refresh_window_never_starts_before_the_floor_even_when_the_sync_
     declaration = replace(STREAMS_BY_NAME["unsettled_transactions"])
     api = FakeTikTok({"unsettled_transactions": {"1": []}})
     sync = one_shop(Sync(api))
+    sync.bounds = SyncBounds(start=1_000, end=2_000)
     reader, _ = sync.reader(declaration)
-    reader._bounds = SyncBounds(start=1_000, end=2_000)
     assert [window for _, window in reader.partitions()] == [Window(1_735_689_600, 1_735_689_600)]

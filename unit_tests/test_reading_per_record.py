@@ -8,7 +8,8 @@ from dataclasses import replace
 from typing import Any
 
 from source_tiktok_shop.catalog import STREAMS_BY_NAME
-from source_tiktok_shop.reading.declarations import IdBatches, StreamDeclaration
+from source_tiktok_shop.reading.declarations import StreamDeclaration
+from source_tiktok_shop.reading.shapes import IdBatches
 from source_tiktok_shop.tiktok.endpoints import Query
 from source_tiktok_shop.tiktok.envelope import Page
 from source_tiktok_shop.tiktok.rate import Settled

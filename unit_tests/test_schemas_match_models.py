@@ -16,15 +16,8 @@ import pytest
 
 from source_tiktok_shop.catalog import STREAMS as CATALOG
 from source_tiktok_shop.catalog import STREAMS_BY_NAME
-from source_tiktok_shop.reading.declarations import (
-    AsIs,
-    Batched,
-    ChildPages,
-    Detail,
-    IdBatches,
-    Nested,
-    StreamDeclaration,
-)
+from source_tiktok_shop.reading.declarations import StreamDeclaration
+from source_tiktok_shop.reading.shapes import AsIs, Detail
 from source_tiktok_shop.tiktok.endpoints import ENDPOINTS, Endpoint
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -77,7 +70,7 @@ def page_types(endpoint: Endpoint, fields: Mapping[str, str]) -> dict[str, str]:
 
 
 def record_of(declared: StreamDeclaration) -> Record:
-    """Where the rows of a declared stream come from and what the connector adds to them (reading/partitions.py):
+    """Where the rows of a declared stream come from and what the connector adds to them (reading/shapes.py):
     by its row shape, then the columns every row of the stream gets (`key_columns`, `snapshot_time`)."""
     record = shaped_record_of(declared)
     model = records_model(record.operation, record.records_key)
@@ -95,33 +88,17 @@ def nested_type(model: Any, path: str) -> Any:
 
 
 def shaped_record_of(declared: StreamDeclaration) -> Record:
-    rows, cursor, key = declared.rows, declared.cursor_field, declared.primary_key
-    shop = {"shop_id": "string"}
-    endpoint = declared.endpoint
-    if isinstance(rows, AsIs):
-        added = {**shop, cursor: "datetime.date"} if declared.by_day and cursor else shop  # the day a row covers
-        return Record(endpoint.operation(), endpoint.records_key, None, {**added, **tagged(endpoint)}, key, cursor)
-    # The parent record's cursor value (the day it was read for, by day).
-    of_parent = {cursor: "datetime.date" if declared.by_day else "integer"} if cursor else {}
-    if isinstance(rows, Detail):
-        added = {**shop, rows.parent_key: "string", **of_parent} if rows.parent_key else shop
-        return Record(rows.endpoint.operation(), rows.endpoint.records_key, None, added, key, cursor)
-    if isinstance(rows, Batched):  # the time of the records that named them, as the cursor
-        added = {**shop, cursor: "integer"} if cursor else shop
-        return Record(rows.endpoint.operation(), rows.endpoint.records_key, None, added, key, cursor)
-    if isinstance(rows, IdBatches):
-        nested = rows.items.items if rows.items else None
-        added = {**shop, rows.items.parent_key: "string"} if rows.items else shop
-        return Record(rows.endpoint.operation(), rows.endpoint.records_key, nested, added, key, cursor)
-    if isinstance(rows, Nested):
-        added = {**shop, rows.parent_key: "string", **of_parent}
-        return Record(endpoint.operation(), endpoint.records_key, rows.items, added, key, cursor)
-    if isinstance(rows, ChildPages):
-        page = page_types(rows.endpoint, {name: name for name in rows.page_fields})
-        added = {**shop, rows.parent_key: "string", **of_parent, **page}
-        return Record(rows.endpoint.operation(), rows.endpoint.records_key, None, added, key, cursor)
-    added = {**shop, **page_types(rows.endpoint, rows.page_fields), **of_parent}
-    return Record(rows.endpoint.operation(), rows.endpoint.records_key, None, added, key, cursor)
+    """The record the rows are, as the row shape says it (`RowOrigin`), and the types of the columns it adds: those
+    copied from beside the records typed as the model types them."""
+    origin = declared.rows.origin(declared.endpoint, declared.by_day)
+    cursor, endpoint = declared.cursor_field, origin.endpoint
+    added = {"shop_id": "string", **({origin.parent_key: "string"} if origin.parent_key else {})}
+    if origin.cursor and cursor:  # the day a row covers (by day), or the time of the record it came from
+        added[cursor] = "datetime.date" if declared.by_day else "integer"
+    added.update(page_types(endpoint, origin.page_fields))
+    if endpoint == declared.endpoint and not origin.nested:  # the stream's own records
+        added.update(tagged(endpoint))
+    return Record(endpoint.operation(), endpoint.records_key, origin.nested, added, declared.primary_key, cursor)
 
 
 RECORDS: Mapping[str, Record] = {declared.name: record_of(declared) for declared in CATALOG}
@@ -130,8 +107,7 @@ STREAMS = sorted(RECORDS)
 
 def rows_endpoint(declared: StreamDeclaration) -> Endpoint:
     """The endpoint whose records the rows are (or come from)."""
-    rows = declared.rows
-    return declared.endpoint if isinstance(rows, (AsIs, Nested)) else rows.endpoint
+    return declared.rows.origin(declared.endpoint, declared.by_day).endpoint
 
 
 # The older versions each stream's rows are read at, where a shop's market lacks the current one.

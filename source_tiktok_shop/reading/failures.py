@@ -23,7 +23,7 @@ from ..tiktok.endpoints import Query
 from ..tiktok.envelope import Page
 from ..tiktok.errors import MissingScopeError, ShopStopped
 from ..tiktok.rate import Settled
-from .partitions import Api
+from .page_reader import Api
 
 # What the error of a shop and endpoint says (the trace and the sync's end quote it); docs/tiktok-shop.md too.
 ENDPOINT_FAILED = "{operation} failed for shop {shop}: {cause}"

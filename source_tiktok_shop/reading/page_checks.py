@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..tiktok.envelope import Page
-from .declarations import AsIs, ChildPages, StreamDeclaration
+from .declarations import StreamDeclaration
 
 PageCheck = Callable[[Page], str | None]
 
@@ -49,12 +49,13 @@ def page_checks(
     for declaration in declarations:
         properties = schema_of(declaration.name).get("properties", {})
         strings = frozenset(name for name, schema in properties.items() if _string_only(schema))
-        rows = declaration.rows
-        if isinstance(rows, ChildPages) and rows.endpoint.name not in checks:
+        listed = declaration.rows.origin(declaration.endpoint, declaration.by_day)
+        if not listed.pages_checked or listed.endpoint.name in checks:
+            continue
+        if listed.endpoint != declaration.endpoint:
             # The child records are the rows: their fields are the stream's, their cursor the parent's.
-            child_sort = (rows.endpoint.sort_field,) if rows.endpoint.sort_field else ()
-            checks[rows.endpoint.name] = RecordCheck(child_sort, strings)
-        if not isinstance(rows, AsIs) or declaration.endpoint.name in checks:
+            child_sort = (listed.endpoint.sort_field,) if listed.endpoint.sort_field else ()
+            checks[listed.endpoint.name] = RecordCheck(child_sort, strings)
             continue
         # An analytics row's `date` is the day asked for, not a field of TikTok's records.
         cursor = declaration.cursor_field if declaration.incremental and not declaration.by_day else None
