@@ -10,6 +10,7 @@ from typing import Any
 from source_tiktok_shop.catalog import STREAMS_BY_NAME
 from source_tiktok_shop.reading.declarations import StreamDeclaration
 from source_tiktok_shop.reading.shapes import IdBatches
+from source_tiktok_shop.reading.windows import SyncBounds
 from source_tiktok_shop.tiktok.endpoints import Query
 from source_tiktok_shop.tiktok.envelope import Page
 from source_tiktok_shop.tiktok.rate import Settled
@@ -162,6 +163,15 @@ def test_given_a_state_then_only_the_activities_changed_since_it_less_the_lookba
     # The lookback (60 minutes, 3,600,000 ms) reaches back to a2 from the 12,000,000 saved.
     _, _ = read(declared, later, state={declared.name: {"1": {"update_time": 12_000_000}}})
     assert [query.path_params["activity_id"] for query in later.of("activity_detail")] == ["a2", "a3"]
+
+
+def test_given_a_state_whose_lookback_reaches_before_start_date_then_no_activity_before_start_date_is_asked():
+    declared = STREAMS_BY_NAME["promotion_activity_products"]
+    api = TableTikTok({"activities_search": ACTIVITIES, "activity_detail": products_of})
+    # start_date at 9,500 s (9,500,000 ms): the lookback from the 12,000,000 saved would reach a2 at 9,000,000.
+    bounds = SyncBounds(start=9_500, end=100_000)
+    _, _ = read(declared, api, bounds=bounds, state={declared.name: {"1": {"update_time": 12_000_000}}})
+    assert [query.path_params["activity_id"] for query in api.of("activity_detail")] == ["a3"]
 
 
 def test_given_applications_then_each_fulfillment_names_its_application_and_its_content_id():

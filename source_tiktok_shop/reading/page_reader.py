@@ -133,7 +133,8 @@ class PageReader:
             self._snapshot_times[shop.id] = now
 
     def since_state(self, shop: Shop) -> None:
-        """Where a cursor kept client side reads from for the shop: its saved value less the lookback."""
+        """Where a cursor kept client side reads from for the shop: its saved value less the lookback, never before
+        `start_date` (in the field's own unit)."""
         incremental = self.declaration.incremental
         if not (incremental and incremental.client_side and self.cursor):
             return
@@ -141,7 +142,7 @@ class PageReader:
         if isinstance(saved, int):
             # The saved value's own rows were emitted: a lookback of 0 reads none of them again.
             self._since[shop.id] = (
-                saved - self.lookback_seconds * 1000 + 1
+                max(self.bounds.start * 1000, saved - self.lookback_seconds * 1000 + 1)
                 if incremental.milliseconds
                 else past_saved(self.bounds, saved, incremental.lookback_minutes).start
             )
