@@ -3,9 +3,12 @@ that answers from a table and notes each query: batches, the parent's id and cur
 client side, one query per value the config lists, snapshot times and key columns."""
 
 import json
+import threading
 from collections.abc import Generator, Mapping
 from dataclasses import replace
 from typing import Any
+
+import pytest
 
 from source_tiktok_shop.catalog import STREAMS_BY_NAME
 from source_tiktok_shop.reading.declarations import StreamDeclaration
@@ -184,3 +187,52 @@ def test_given_applications_then_each_fulfillment_names_its_application_and_its_
     ((row),) = rows
     assert (row["application_id"], row["content_id"], row["content"]["id"]) == ("ap1", "c1", "c1")
     assert isinstance(row["snapshot_time"], int)
+
+
+class HeldTikTok(TableTikTok):
+    """Holds each Get Product call until `together` of them are in flight at once; the call for `failing` fails."""
+
+    def __init__(self, answers: Answers, together: int, failing: str | None = None):
+        super().__init__(answers)
+        self.together = threading.Barrier(together, timeout=5)
+        self.failing = failing
+
+    def call(self, query: Query) -> Page:
+        if query.endpoint.name != "product_detail":
+            return super().call(query)
+        if query.path_params["product_id"] == self.failing:
+            raise RuntimeError(f"{self.failing} failed")
+        self.together.wait()
+        return super().call(query)
+
+
+LIVE_PRODUCTS = [{"id": f"p{number}", "status": "ACTIVATE"} for number in range(8)]
+
+
+def live(products: list[dict[str, Any]]) -> Any:
+    """Search Products' answer: the products, none of them deleted."""
+    return lambda query: [] if query.filters.get("status") == "DELETED" else products
+
+
+def detail(query: Query) -> dict[str, Any]:
+    return {"id": query.path_params["product_id"], "title": "detail"}
+
+
+def test_given_a_page_of_products_then_their_get_product_calls_are_in_flight_together_and_the_rows_keep_its_order():
+    # Made one after the other, the first call would wait for three more that never come, and fail.
+    api = HeldTikTok({"products_search": live(LIVE_PRODUCTS), "product_detail": detail}, together=4)
+    rows, _ = read(STREAMS_BY_NAME["product_details"], api)
+    assert [(row["id"], row["title"]) for row in rows] == [(product["id"], "detail") for product in LIVE_PRODUCTS]
+    assert sorted(query.path_params["product_id"] for query in api.of("product_detail")) == sorted(
+        product["id"] for product in LIVE_PRODUCTS
+    )
+
+
+def test_given_a_call_that_fails_then_the_stream_fails_with_it_and_no_call_is_made_past_those_in_flight():
+    products = [{"id": f"p{number}", "status": "ACTIVATE"} for number in range(20)]
+    api = HeldTikTok({"products_search": live(products), "product_detail": detail}, together=1, failing="p2")
+    with pytest.raises(RuntimeError, match="p2 failed"):
+        read(STREAMS_BY_NAME["product_details"], api)
+    asked = {query.path_params["product_id"] for query in api.of("product_detail")}
+    # p0 and p1 answered, p2 failed: the calls in flight beside it were p3 to p5 at most (four at once).
+    assert {"p0", "p1"} <= asked <= {"p0", "p1", "p3", "p4", "p5"}

@@ -6,19 +6,28 @@ ask of a sync (`Reading`): calls, shared pages, the ids they have read or wait t
 
 import logging
 import threading
-from collections.abc import Generator, Iterable, Iterator, Mapping
+from collections import deque
+from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future
 from dataclasses import replace
+from functools import partial
 from typing import Any, Protocol
 
 from ..tiktok.endpoints import DAY_SECONDS, Query, Shop, Window, day_of
 from ..tiktok.envelope import Page, dotted
+from ..tiktok.errors import RecordGone
 from ..tiktok.rate import Settled
 from .cursor import ShopCursor
 from .declarations import StreamDeclaration
 from .page_records import joined, of_variant
+from .parallel_windows import ReaderPool
 from .shapes import PendingIds, Row
 from .shared_pages import SharedPages
 from .windows import SyncBounds, lookback_minutes, past_saved
+
+# Per-record calls kept in flight at least, whatever the rate says can usefully be: one that hangs until its timeout
+# holds up the rows after it, not the calls.
+CALLS_AHEAD = 4
 
 
 class Api(Protocol):
@@ -60,8 +69,10 @@ class PageReader:
         shared_pages: SharedPages,
         logger: logging.Logger,
         options: Mapping[str, Any],
+        readers: ReaderPool,
     ):
         self.declaration, self.api, self.bounds, self.options = declaration, api, bounds, options
+        self.readers = readers
         self.cursor, self.shared_pages, self.logger = cursor, shared_pages, logger
         self.name, self.cursor_field = declaration.name, declaration.cursor_field
         self.time_field = declaration.endpoint.time_filter or ""
@@ -160,6 +171,32 @@ class PageReader:
 
     def call(self, query: Query) -> Page:
         return self.api.call(query)
+
+    def calls(self, queries: Sequence[Query]) -> Iterator[Page | RecordGone]:
+        if not queries:
+            return
+        at_once = min(self.readers.size, max(CALLS_AHEAD, self.api.parallelism(queries[0])))
+        if at_once <= 1:
+            yield from map(self._answer, queries)
+            return
+        waiting: deque[Future[Page | RecordGone]] = deque()
+        left = iter(queries)
+        try:
+            while True:
+                while len(waiting) < at_once and (query := next(left, None)) is not None:
+                    waiting.append(self.readers.call(partial(self._answer, query)))
+                if not waiting:
+                    return
+                yield waiting.popleft().result()
+        finally:
+            for future in waiting:
+                future.cancel()
+
+    def _answer(self, query: Query) -> Page | RecordGone:
+        try:
+            return self.api.call(query)
+        except RecordGone as error:
+            return error
 
     def pages(self, query: Query) -> Iterator[Page]:
         return self.api.pages(query)

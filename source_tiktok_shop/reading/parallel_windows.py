@@ -18,8 +18,9 @@ import math
 import queue
 import threading
 from collections.abc import Callable, Generator, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 from ..tiktok.endpoints import Window
 from ..tiktok.envelope import Page
@@ -34,6 +35,8 @@ MIN_PAGES_PER_PART = 5
 MIN_PAGES_LEFT_TO_CUT = 6
 PAGES_QUEUED_PER_READER = 2
 HAND_OVER_POLL = 0.1  # seconds; how often a reader waiting to hand a page over looks whether the read was stopped
+
+T = TypeVar("T")
 
 
 def readers_for(total_count: int | None, page_size: int, in_flight: int, most: int) -> int:
@@ -206,17 +209,25 @@ Source = Callable[[Window], Iterator[Page]]  # the pages of one part's query, as
 
 
 class ReaderPool:
-    """The sync's readers of window parts: `size` threads for every stream and shop (the spec's `num_workers`)."""
+    """The sync's readers: `size` threads for every stream and shop (the spec's `num_workers`) reading window parts,
+    and as many making the per-record calls of a page side by side. The two are apart because a part's reader waits
+    for its pages to be taken by a stream whose rows may wait for calls; every request still goes through the one
+    bounded session (tiktok/in_flight.py), so no more than `size` are in flight."""
 
     def __init__(self, size: int):
         self.size = max(1, size)
         self._executor = ThreadPoolExecutor(max_workers=self.size, thread_name_prefix="window-part-reader")
+        self._callers = ThreadPoolExecutor(max_workers=self.size, thread_name_prefix="per-record-caller")
 
     def submit(self, work: Callable[[], None]) -> None:
         self._executor.submit(work)
 
+    def call(self, work: Callable[[], T]) -> Future[T]:
+        return self._callers.submit(work)
+
     def close(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)
+        self._callers.shutdown(wait=False, cancel_futures=True)
 
 
 class PartsRead:

@@ -50,9 +50,10 @@ class StreamReader:
         self._cursor = cursor
         self._logger = logger
         options = options or {}  # the config's values of `query_from_config` and `ConfigValues`
-        self._pages = PageReader(declaration, api, bounds, cursor, shared_pages, logger, options)
+        readers = readers or ReaderPool(1)
+        self._pages = PageReader(declaration, api, bounds, cursor, shared_pages, logger, options, readers)
         self._counts = Counts(declaration.name, declaration.endpoint, api.pages, logger)
-        self._planner = WindowPlanner(self._pages, directory, estimates, self._counts, readers or ReaderPool(1))
+        self._planner = WindowPlanner(self._pages, directory, estimates, self._counts, readers)
         self._scope_lock = threading.Lock()
         self._missing_scope = False
 

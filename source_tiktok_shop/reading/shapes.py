@@ -4,7 +4,7 @@ A shape turns the records of one page into rows (`rows`) and gives what it still
 (`rows_at_end`); what it asks of the stream's reader (calls, shared pages, its state for the sync) is `Reading`.
 """
 
-from collections.abc import Generator, Iterable, Iterator, Mapping
+from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol
 
@@ -41,6 +41,11 @@ class Reading(Protocol):
         ...
 
     def call(self, query: Query) -> Page: ...
+
+    def calls(self, queries: Sequence[Query]) -> Iterator[Page | RecordGone]:
+        """The answers of one call per query, in their order, made side by side (the calls of a page's records); a
+        record gone since it was listed answers with its error."""
+        ...
 
     def pages(self, query: Query) -> Iterator[Page]:
         """The query's pages, fetched for this stream alone."""
@@ -183,23 +188,38 @@ class Detail(RowShape):
     only_with: str | None = None
 
     def rows(self, reading: Reading, records: list[Row], shop: Shop, day: int | None) -> Iterator[Row]:
+        queries = [
+            Query(self.endpoint, shop, path_params={self.path_param: self._id(record)})
+            for record in records
+            if self._called_for(record)
+        ]
+        details = reading.calls(queries)
         for record in records:
-            yield from self._rows_of(reading, record, shop, day)
+            if record.get("status") in self.listed_statuses:
+                yield {**{k: v for k, v in record.items() if k not in self.listed_only}, "shop_id": shop.id}
+            elif self._called_for(record):
+                yield from self._rows_of(reading, record, next(details), shop, day)
 
-    def _rows_of(self, reading: Reading, record: Row, shop: Shop, day: int | None) -> list[Row]:
-        if record.get("status") in self.skip_statuses or (self.only_with and not record.get(self.only_with)):
-            return []
-        if record.get("status") in self.listed_statuses:
-            return [{**{k: v for k, v in record.items() if k not in self.listed_only}, "shop_id": shop.id}]
-        record_id = str(record[self.id_field])
-        try:
-            detail = reading.call(Query(self.endpoint, shop, path_params={self.path_param: record_id}))
-        except RecordGone as error:
-            reading.warn(shop, f"{record_id} was listed but is gone now, deleted in between; skipped ({error}).")
+    def _id(self, record: Row) -> str:
+        return str(record[self.id_field])
+
+    def _called_for(self, record: Row) -> bool:
+        status = record.get("status")
+        if status in self.skip_statuses or status in self.listed_statuses:
+            return False
+        return not self.only_with or bool(record.get(self.only_with))
+
+    def _rows_of(
+        self, reading: Reading, record: Row, detail: Page | RecordGone, shop: Shop, day: int | None
+    ) -> list[Row]:
+        if isinstance(detail, RecordGone):
+            reading.warn(
+                shop, f"{self._id(record)} was listed but is gone now, deleted in between; skipped ({detail})."
+            )
             return []
         if self.parent_key is None:
             return [{**detail.data, "shop_id": shop.id}]
-        return [{**detail.data, **parent_columns(reading, record, shop, day), self.parent_key: record_id}]
+        return [{**detail.data, **parent_columns(reading, record, shop, day), self.parent_key: self._id(record)}]
 
     def origin(self, endpoint: Endpoint, by_day: bool) -> RowOrigin:
         return RowOrigin(self.endpoint, parent_key=self.parent_key, cursor=self.parent_key is not None)
@@ -278,11 +298,15 @@ class Followed(RowShape):
         for record in records:
             parent = parent_columns(reading, record, shop, day)
             for page in self.via.pages_of(reading, record, shop):
-                for child in page.records:
-                    reference = str(child.get(self.reference) or "")
-                    if not reference or not reading.first_time(shop, reference):
-                        continue
-                    answer = reading.call(Query(self.endpoint, shop, path_params={self.path_param: reference}))
+                references = [str(child.get(self.reference) or "") for child in page.records]
+                queries = [
+                    Query(self.endpoint, shop, path_params={self.path_param: reference})
+                    for reference in references
+                    if reference and reading.first_time(shop, reference)
+                ]
+                for answer in reading.calls(queries):
+                    if isinstance(answer, RecordGone):
+                        raise answer
                     page_fields = {column: answer.data.get(name) for column, name in self.page_fields.items()}
                     for item in answer.records:
                         yield {**item, **page_fields, **parent}
