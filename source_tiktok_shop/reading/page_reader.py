@@ -8,7 +8,7 @@ import logging
 import threading
 from collections import deque
 from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import replace
 from functools import partial
 from typing import Any, Protocol
@@ -20,14 +20,10 @@ from ..tiktok.rate import Settled
 from .cursor import ShopCursor
 from .declarations import StreamDeclaration
 from .page_records import joined, of_variant
-from .parallel_windows import ReaderPool
+from .parallel_windows import CALLS_AHEAD, ReaderPool
 from .shapes import PendingIds, Row
 from .shared_pages import SharedPages
 from .windows import SyncBounds, lookback_minutes, past_saved
-
-# Per-record calls kept in flight at least, whatever the rate says can usefully be: one that hangs until its timeout
-# holds up the rows after it, not the calls.
-CALLS_AHEAD = 4
 
 
 class Api(Protocol):
@@ -179,15 +175,25 @@ class PageReader:
         if at_once <= 1:
             yield from map(self._answer, queries)
             return
-        waiting: deque[Future[Page | RecordGone]] = deque()
+        # Each call that is answered makes room for the next, whether the calls before it are answered or not: one
+        # that hangs until its timeout holds up neither the others nor those after them, only the page's rows.
+        waiting: deque[Future[Page | RecordGone]] = deque()  # made or being made, in order, not yet given
         left = iter(queries)
         try:
             while True:
-                while len(waiting) < at_once and (query := next(left, None)) is not None:
-                    waiting.append(self.readers.call(partial(self._answer, query)))
+                for future in waiting:
+                    if future.done() and future.exception() is not None:
+                        raise future.exception()  # type: ignore[misc]
+                running = [future for future in waiting if not future.done()]
+                while len(running) < at_once and (query := next(left, None)) is not None:
+                    running.append(self.readers.call(partial(self._answer, query)))
+                    waiting.append(running[-1])
                 if not waiting:
                     return
-                yield waiting.popleft().result()
+                if waiting[0].done():
+                    yield waiting.popleft().result()
+                else:
+                    wait(running, return_when=FIRST_COMPLETED)
         finally:
             for future in waiting:
                 future.cancel()

@@ -36,6 +36,10 @@ MIN_PAGES_LEFT_TO_CUT = 6
 PAGES_QUEUED_PER_READER = 2
 HAND_OVER_POLL = 0.1  # seconds; how often a reader waiting to hand a page over looks whether the read was stopped
 
+# Per-record calls a partition keeps going at least, whatever the rate says can usefully be in flight: a call that
+# hangs until its timeout holds up the rows after it, not the calls.
+CALLS_AHEAD = 4
+
 T = TypeVar("T")
 
 
@@ -210,14 +214,17 @@ Source = Callable[[Window], Iterator[Page]]  # the pages of one part's query, as
 
 class ReaderPool:
     """The sync's readers: `size` threads for every stream and shop (the spec's `num_workers`) reading window parts,
-    and as many making the per-record calls of a page side by side. The two are apart because a part's reader waits
-    for its pages to be taken by a stream whose rows may wait for calls; every request still goes through the one
-    bounded session (tiktok/in_flight.py), so no more than `size` are in flight."""
+    and the threads making the per-record calls of a page side by side, `CALLS_AHEAD` for each of the `size`
+    partitions the CDK runs at once: a caller spends most of its time waiting for its request's slot of the rate
+    (the CDK's limiter waits in the sending thread), and one partition's calls waiting for a slow endpoint must not
+    hold up another's. The callers are apart from the parts' readers because a part's reader waits for its pages to
+    be taken by a partition whose rows may wait for calls. Every request goes through the one bounded session
+    (tiktok/in_flight.py): no more than `size` are in flight, whichever thread sends them."""
 
     def __init__(self, size: int):
         self.size = max(1, size)
         self._executor = ThreadPoolExecutor(max_workers=self.size, thread_name_prefix="window-part-reader")
-        self._callers = ThreadPoolExecutor(max_workers=self.size, thread_name_prefix="per-record-caller")
+        self._callers = ThreadPoolExecutor(max_workers=self.size * CALLS_AHEAD, thread_name_prefix="per-record-caller")
 
     def submit(self, work: Callable[[], None]) -> None:
         self._executor.submit(work)
