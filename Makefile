@@ -29,8 +29,11 @@ test: install
 demo: install
 	$(BIN)/python scripts/demo.py
 
+# Every figure RUNS times (about 12 minutes a run), with the spread over the runs: make bench RUNS=1 for one.
+RUNS ?= 3
+
 bench: install
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench --runs $(RUNS)
 
 EXAMPLE_VENV := examples/.venv-example
 
